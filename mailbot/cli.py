@@ -1,0 +1,245 @@
+"""The `mailbot` command. Imports are lazy: `mailbot deliver` runs once per message and must start fast."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+
+EX_USAGE, EX_CONFIG, EX_SOFTWARE = 64, 78, 70
+
+
+def _config(args):
+    from mailbot.config import ConfigError, load
+    try:
+        return load(args.config)
+    except ConfigError as exc:
+        print(f"mailbot: {exc}", file=sys.stderr)
+        raise SystemExit(EX_CONFIG) from None
+
+
+def _engine(config, upgrade=True):
+    from mailbot.store import db
+    engine = db.make_engine(config.database)
+    if upgrade:
+        db.ensure_schema(engine, say=lambda m: print(f"mailbot: {m}", file=sys.stderr))
+    return engine
+
+
+def _logging(level="INFO"):
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every address it sees
+
+
+def _print(data, as_json):
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return True
+    return False
+
+
+def cmd_run(args):
+    import asyncio
+    from mailbot.app import serve
+    _logging(args.log_level)
+    config = _config(args)
+    engine = _engine(config)
+    asyncio.run(serve(config, engine))
+    return 0
+
+
+def cmd_deliver(args):
+    from mailbot.configfile import ConfigError
+    from mailbot.ingress.pipe import EX_TEMPFAIL, deliver, handoff
+    raw = sys.stdin.buffer.read()
+    try:
+        if not args.direct and raw.strip():
+            code = handoff(args.config, args.recipient, args.sender, raw)
+            if code is not None:
+                return code
+        config = _config(args)
+        engine = _engine(config)
+        return deliver(config, engine, args.recipient, args.sender, raw)
+    except SystemExit as exc:  # a configuration error is something the operator fixes: let the MTA retry
+        return EX_TEMPFAIL if exc.code == EX_CONFIG else exc.code
+    except ConfigError as exc:
+        print(f"mailbot deliver: {exc}", file=sys.stderr)
+        return EX_TEMPFAIL
+    except Exception as exc:  # never exit 1: an MTA bounces that to the client
+        print(f"mailbot deliver: temporary failure: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EX_TEMPFAIL
+
+
+def cmd_db(args):
+    from mailbot.store import db
+    config = _config(args)
+    engine = _engine(config, upgrade=False)
+    if args.action == "upgrade":
+        before, after = db.upgrade(engine)
+        print(f"database at {after}" + (" (no change)" if before == after else f" (was {before or 'empty'})"))
+    else:
+        print(db.current_revision(engine) or "empty")
+    return 0
+
+
+def cmd_tickets(args):
+    from mailbot import views
+    config = _config(args)
+    engine = _engine(config)
+    with engine.connect() as conn:
+        if args.action == "list":
+            rows = views.list_tickets(conn, config, status=args.status, limit=args.limit)
+            if not _print(rows, args.json):
+                for t in rows:
+                    who = t["client"]["id"] if t["client"] else "-"
+                    print(f"{t['ref']:>7}  {t['status']:<9} {t['created_at'][:16]}  {who:<12} {t['contact']:<30} "
+                          f"{t['subject'][:60]}")
+            return 0
+        try:
+            t = views.show_ticket(conn, config, args.ref)
+        except ValueError as exc:
+            print(f"mailbot: {exc}", file=sys.stderr)
+            return EX_USAGE
+        if t is None:
+            print(f"mailbot: no ticket {args.ref}", file=sys.stderr)
+            return 1
+        if not _print(t, args.json):
+            who = t["client"]["name"] if t["client"] else "(no client)"
+            print(f"Ticket {t['ref']} [{t['status']}] {t['subject']}\nClient: {who}  Contact: {t['contact']}\n"
+                  f"Created: {t['created_at']}\n")
+            for m in t["messages"]:
+                arrow = "<-" if m["direction"] == "in" else "->"
+                print(f"{arrow} {m['created_at'][:19]} {m['kind']} {m['sender']}: {m['subject']}")
+                for a in m["attachments"]:
+                    print(f"   [{a['filename']}, {a['content_type']}, {a['size']} bytes]")
+                print("   " + (m["text"] or "").strip().replace("\n", "\n   ") + "\n")
+            for e in t["events"]:
+                print(f"  * {e['at'][:19]} {e['kind']}: {e['detail']}")
+    return 0
+
+
+def cmd_parked(args):
+    from mailbot import views
+    from mailbot.pipeline.context import Envelope
+    from mailbot.pipeline.runner import TempFail, accept
+    from mailbot.store.models import parked
+    from sqlalchemy import select
+    config = _config(args)
+    engine = _engine(config)
+    if args.action == "list":
+        with engine.connect() as conn:
+            rows = views.list_parked(conn, include_done=args.all)
+        if not _print(rows, args.json):
+            for p in rows:
+                print(f"{p['id']:>5} {p['status']:<7} {p['attempts']}x {p['created_at'][:19]} {p['mailbox']} "
+                      f"from {p['mail_from'] or '-'}: {p['error']}")
+        return 0
+    if args.action == "show":
+        with engine.connect() as conn:
+            p = views.show_parked(conn, args.id)
+        if p is None:
+            print(f"mailbot: no parked message {args.id}", file=sys.stderr)
+            return 1
+        if not _print(p, args.json):
+            for k, v in p.items():
+                print(f"{k}: {v}")
+        return 0
+    with engine.connect() as conn:
+        q = select(parked).where(parked.c.status != "done")
+        if args.id is not None:
+            q = q.where(parked.c.id == args.id)
+        rows = list(conn.execute(q.order_by(parked.c.id)))
+    if not rows:
+        print("nothing to retry" if args.id is None else f"mailbot: no parked message {args.id} to retry",
+              file=sys.stderr)
+        return 0 if args.id is None else 1
+    failed = 0
+    for row in rows:
+        try:
+            outcome = accept(row.raw, Envelope(row.mailbox, row.source, row.mail_from or None), config, engine,
+                             retry_of=row.id)
+        except TempFail as exc:
+            print(f"{row.id}: temporary failure: {exc}")
+            failed += 1
+            continue
+        failed += outcome.status == "parked"
+        print(f"{row.id}: {outcome.status}" + (f" ticket #{outcome.ticket_id}" if outcome.ticket_id else ""))
+    return 1 if failed else 0
+
+
+def cmd_config(args):
+    config = _config(args)
+    print(f"{config.source}: OK ({len(config.mailboxes)} mailboxes, {len(config.agents)} agents, "
+          f"{len(config.clients)} clients, {len(config.plans)} plans)")
+    return 0
+
+
+def cmd_health(args):
+    import smtplib
+    config = _config(args)
+    listener = config.listen.smtp if config.listen.smtp.enabled else config.listen.lmtp
+    try:
+        with smtplib.SMTP(listener.host, listener.port, timeout=5) as s:
+            code = s.noop()[0]
+    except OSError as exc:
+        print(f"unhealthy: {listener.host}:{listener.port}: {exc}", file=sys.stderr)
+        return 1
+    print("healthy" if code == 250 else f"unhealthy: NOOP answered {code}")
+    return 0 if code == 250 else 1
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog="mailbot", description="E-mail-driven support desk daemon.")
+    p.add_argument("--config", default=None, help="configuration file (default ./config.yaml or $MAILBOT_CONFIG)")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="start the daemon")
+    r.add_argument("--log-level", default=os.environ.get("MAILBOT_LOG_LEVEL", "INFO"))
+    r.set_defaults(fn=cmd_run)
+    d = sub.add_parser("deliver", help="take one message on stdin (MTA pipe); exits 0, 65 or 75")
+    d.add_argument("--recipient", required=True, help="the mailbox address it was delivered to")
+    d.add_argument("--sender", default=None, help="the envelope sender (Postfix: ${sender})")
+    d.add_argument("--direct", action="store_true", help="run the pipeline here even if the daemon is up")
+    d.set_defaults(fn=cmd_deliver)
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.set_defaults(fn=cmd_db)
+    t = sub.add_parser("tickets", help="inspect tickets")
+    tsub = t.add_subparsers(dest="action", required=True)
+    tl = tsub.add_parser("list")
+    tl.add_argument("--json", action="store_true")
+    tl.add_argument("--status")
+    tl.add_argument("--limit", type=int, default=100)
+    ts = tsub.add_parser("show")
+    ts.add_argument("ref")
+    ts.add_argument("--json", action="store_true")
+    t.set_defaults(fn=cmd_tickets)
+    pk = sub.add_parser("parked", help="messages the pipeline could not take")
+    psub = pk.add_subparsers(dest="action", required=True)
+    pl = psub.add_parser("list")
+    pl.add_argument("--json", action="store_true")
+    pl.add_argument("--all", action="store_true", help="include messages already replayed")
+    ps = psub.add_parser("show")
+    ps.add_argument("id", type=int)
+    ps.add_argument("--json", action="store_true")
+    pr = psub.add_parser("retry")
+    pr.add_argument("id", type=int, nargs="?", help="one parked message (default: all not yet done)")
+    pk.set_defaults(fn=cmd_parked)
+    c = sub.add_parser("config", help="validate the configuration")
+    c.add_argument("action", choices=["check"])
+    c.set_defaults(fn=cmd_config)
+    h = sub.add_parser("health", help="is the listener answering? (container health check)")
+    h.set_defaults(fn=cmd_health)
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

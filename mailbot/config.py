@@ -1,0 +1,231 @@
+"""Configuration: one YAML file, validated at start-up, overridable from the environment.
+
+A wrong key or type stops the program with a message that names the key (``clients.0.language: ...``).
+Reading the file and the environment overrides is `configfile`'s job; this module is the schema.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from mailbot.configfile import ConfigError, default_path, read  # noqa: F401  (ConfigError is part of the API)
+
+LANGUAGES = ("lv", "lt", "ro", "sk", "ru", "en")
+Language = Literal["lv", "lt", "ro", "sk", "ru", "en"]
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|wd)\s*$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    if not _EMAIL.match(value):
+        raise ValueError(f"not an e-mail address: {value!r}")
+    return value
+
+
+class Database(Strict):
+    url: str = "sqlite:///var/mailbot.db"
+    # FULL makes every acknowledged message survive a power cut, not only a process crash.
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    pool_size: int = Field(5, ge=1)
+
+
+class Listener(Strict):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(2525, ge=0, le=65535)
+
+
+class Listen(Strict):
+    smtp: Listener = Listener()
+    lmtp: Listener = Listener(enabled=False, port=2424)
+    max_message_size: int = Field(26_214_400, ge=1024)  # bytes; larger gets 552
+    hostname: str = "mailbot"
+
+
+class SmtpRelay(Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(25, ge=1, le=65535)
+    starttls: bool = False
+    tls: bool = False  # implicit TLS (port 465)
+    username: str | None = None
+    password: str | None = None  # environment only: MAILBOT_OUTBOUND__SMTP__PASSWORD
+    timeout: float = Field(30.0, gt=0)
+
+
+class Outbound(Strict):
+    enabled: bool = True  # false: nothing is ever sent (rows stay queued)
+    transport: Literal["smtp", "maildir"] = "maildir"
+    from_: str | None = Field(None, alias="from")
+    maildir: str = "var/outbox"
+    smtp: SmtpRelay = SmtpRelay()
+    max_attempts: int = Field(8, ge=1)
+    retry_base_seconds: float = Field(30.0, gt=0)
+    retry_max_seconds: float = Field(3600.0, gt=0)
+    poll_seconds: float = Field(2.0, gt=0)
+    auto_reply_limit_per_day: int = Field(10, ge=0)
+
+    @field_validator("from_")
+    @classmethod
+    def _from(cls, v):
+        return None if v is None else _email(v)
+
+
+class Mailbox(Strict):
+    name: str
+    address: str
+    role: Literal["support", "objections"] = "support"
+    display_name: str | None = None
+
+    @field_validator("address")
+    @classmethod
+    def _addr(cls, v):
+        return _email(v)
+
+
+class Agent(Strict):
+    email: str
+    name: str
+    role: Literal["agent", "dispatcher", "head"] = "agent"
+
+    @field_validator("email")
+    @classmethod
+    def _addr(cls, v):
+        return _email(v)
+
+
+class Plan(Strict):
+    name: str
+    reaction_time: str = Field(..., description="e.g. 30m, 4h, 2d, 15wd (working days)")
+
+    @field_validator("reaction_time")
+    @classmethod
+    def _reaction(cls, v):
+        if not _DURATION.match(str(v)):
+            raise ValueError("use a number and a unit: 30m, 4h, 2d or 15wd (working days)")
+        return str(v).strip()
+
+    @property
+    def reaction(self) -> tuple[int, str]:
+        n, unit = _DURATION.match(self.reaction_time).groups()
+        return int(n), {"min": "m"}.get(unit, unit)
+
+
+class Client(Strict):
+    id: str
+    name: str
+    language: Language = "en"
+    domains: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    plan: str | None = None
+
+    @field_validator("domains")
+    @classmethod
+    def _domains(cls, v):
+        return tuple(d.strip().lower().lstrip("@") for d in v)
+
+    @field_validator("contacts")
+    @classmethod
+    def _contacts(cls, v):
+        return tuple(_email(c) for c in v)
+
+
+class UnknownSenders(Strict):
+    policy: Literal["accept", "reject"] = "accept"  # accept: an unassigned ticket
+    language: Language = "en"
+
+
+class Parking(Strict):
+    max_attempts: int = Field(5, ge=1)
+    retry_seconds: float = Field(300.0, gt=0)
+
+
+class Config(Strict):
+    database: Database = Database()
+    listen: Listen = Listen()
+    outbound: Outbound = Outbound()
+    mailboxes: tuple[Mailbox, ...] = Field(..., min_length=1)
+    agents: tuple[Agent, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    clients: tuple[Client, ...] = ()
+    unknown_senders: UnknownSenders = UnknownSenders()
+    parking: Parking = Parking()
+    source: str | None = Field(None, exclude=True)  # the file it came from, for messages
+    _cache: dict = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _references(self):
+        plans = {p.name for p in self.plans}
+        for i, c in enumerate(self.clients):
+            if c.plan is not None and c.plan not in plans:
+                raise ValueError(f"clients.{i}.plan: unknown plan {c.plan!r} (plans: {sorted(plans)})")
+        for key, items, attr in (("mailboxes", self.mailboxes, "address"), ("agents", self.agents, "email"),
+                                 ("clients", self.clients, "id")):
+            seen = set()
+            for i, item in enumerate(items):
+                value = getattr(item, attr)
+                if value in seen:
+                    raise ValueError(f"{key}.{i}.{attr}: duplicate {value!r}")
+                seen.add(value)
+        return self
+
+    # Lookups used on every message; built once.
+    def mailbox_for(self, address: str) -> Mailbox | None:
+        return self._index("_mailboxes", lambda: {m.address: m for m in self.mailboxes}).get(address.lower())
+
+    def agent_for(self, address: str) -> Agent | None:
+        return self._index("_agents", lambda: {a.email: a for a in self.agents}).get(address.lower())
+
+    def client_by_id(self, client_id: str | None) -> Client | None:
+        return self._index("_clients", lambda: {c.id: c for c in self.clients}).get(client_id)
+
+    def plan_for(self, client: Client | None) -> Plan | None:
+        if client is None or client.plan is None:
+            return None
+        return self._index("_plans", lambda: {p.name: p for p in self.plans})[client.plan]
+
+    def client_for(self, address: str) -> Client | None:
+        """A registered contact wins over a domain match."""
+        address = address.lower()
+        contacts = self._index("_contacts", lambda: {a: c for c in self.clients for a in c.contacts})
+        if address in contacts:
+            return contacts[address]
+        domains = self._index("_domains", lambda: {d: c for c in self.clients for d in c.domains})
+        return domains.get(address.rpartition("@")[2])
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        own = {m.address for m in self.mailboxes}
+        if self.outbound.from_:
+            own.add(self.outbound.from_)
+        return frozenset(own)
+
+    def _index(self, name, build):
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]
+
+
+def load(path: str | os.PathLike | None = None, environ=None) -> Config:
+    """Read, override from the environment, validate. Raises ConfigError naming the key."""
+    path = Path(path) if path else default_path()
+    data = read(path, environ)
+    try:
+        return Config.model_validate({**data, "source": str(path)})
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key"
+            lines.append(f"{key}: {msg}" if key else msg)
+        raise ConfigError(f"{path}: invalid configuration:\n  " + "\n  ".join(lines)) from None

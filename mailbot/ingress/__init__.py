@@ -1,0 +1,1 @@
+"""Thin adapters: they translate a transport to accept() and the outcome back to the transport's answer."""

@@ -1,0 +1,80 @@
+"""SMTP and LMTP listeners (aiosmtpd). RCPT is checked against our mailboxes; DATA is answered only after
+the message's effects are committed (invariant 1).
+
+aiosmtpd answers a handler exception with a permanent 500, which would make the client's MTA bounce good
+mail; handle_exception turns every unexpected failure into a 451 so the MTA retries instead.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP
+
+from mailbot.pipeline.context import Envelope
+from mailbot.pipeline.runner import TempFail
+
+log = logging.getLogger("mailbot.ingress")
+
+REPLY_OK = "250 2.0.0 OK: queued as {ref}"
+REPLY_TEMPFAIL = "451 4.3.0 Temporary failure, please try again later"
+REPLY_NO_MAILBOX = "550 5.1.1 <{addr}>: no such mailbox here"
+REPLY_REJECTED = "550 5.7.1 {reason}"
+
+
+def reply_for(outcome) -> str:
+    if outcome.status == "rejected":
+        return REPLY_REJECTED.format(reason=outcome.reason)
+    ref = f"#{outcome.ticket_id}" if outcome.ticket_id else outcome.status
+    return REPLY_OK.format(ref=ref)
+
+
+class Handler:
+    def __init__(self, runtime, source: str):
+        self.runtime, self.source = runtime, source
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.runtime.config.mailbox_for(address) is None:
+            return REPLY_NO_MAILBOX.format(addr=address)
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        replies = []
+        for rcpt in envelope.rcpt_tos:
+            try:
+                outcome = await self.runtime.accept(raw, Envelope(rcpt.lower(), self.source, envelope.mail_from))
+                replies.append(reply_for(outcome))
+            except TempFail:
+                replies.append(REPLY_TEMPFAIL)
+        if self.source == "lmtp":  # one answer per recipient (RFC 2033)
+            return "\r\n".join(replies)
+        if REPLY_TEMPFAIL in replies:  # the MTA retries; what was already committed is a no-op next time
+            return REPLY_TEMPFAIL
+        accepted = [r for r in replies if r.startswith("250")]
+        return accepted[0] if accepted else replies[0]
+
+    async def handle_exception(self, error):
+        log.error("%s session error: %s", self.source, type(error).__name__)
+        return REPLY_TEMPFAIL
+
+
+async def start(runtime, listener, source: str):
+    """Start one listener; returns the asyncio server (port 0 binds a free port: see server.sockets)."""
+    cls = LMTP if source == "lmtp" else SMTP
+    cfg = runtime.config.listen
+    handler = Handler(runtime, source)
+    loop = asyncio.get_running_loop()
+
+    def factory():
+        return cls(handler, data_size_limit=cfg.max_message_size, enable_SMTPUTF8=True, decode_data=False,
+                   hostname=cfg.hostname, ident="mailbot", timeout=300)
+
+    server = await loop.create_server(factory, host=listener.host, port=listener.port)
+    port = server.sockets[0].getsockname()[1]
+    log.info("%s listener on %s:%s", source.upper(), listener.host, port)
+    return server

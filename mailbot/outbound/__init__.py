@@ -1,0 +1,1 @@
+"""Everything we send: rendering, the transactional outbox, and the sender task."""

@@ -1,0 +1,76 @@
+"""The transactional outbox (invariant 3): a mail is rendered, given its Message-ID and written in the same
+transaction as its cause; the sender task only delivers what is here. A resend is byte-for-byte the same mail."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import and_, insert, or_, select, update
+
+from mailbot.outbound.render import compose, new_message_id, render
+from mailbot.store.models import messages, outbox, utcnow
+from mailbot.store.queries import add_event, remember_message_id
+
+
+
+def enqueue(conn, *, kind: str, ticket: dict, to: str, mailbox, values: dict, now, in_reply_to=None,
+            references=(), auto=True, auto_submitted="auto-replied") -> int:
+    lang = ticket["language"]
+    subject, text, html = render(kind, lang, ticket=ticket, **values)
+    domain = mailbox.address.rpartition("@")[2]
+    message_id = new_message_id(domain)
+    raw = compose(sender=mailbox.address, sender_name=mailbox.display_name or mailbox.name, to=to,
+                  subject=subject, text=text, html=html, message_id=message_id, date=now, lang=lang,
+                  in_reply_to=in_reply_to, references=references, auto_submitted=auto_submitted,
+                  ticket_id=ticket["id"])
+    bare_id = message_id.strip("<>")
+    row = conn.execute(insert(outbox).values(
+        ticket_id=ticket["id"], kind=kind, auto=auto, message_id=bare_id, mail_from=mailbox.address,
+        rcpt=to.lower(), recipients=to.lower(), raw=raw, status="pending", attempts=0, next_attempt_at=now,
+        created_at=now)).inserted_primary_key[0]
+    conn.execute(insert(messages).values(
+        ticket_id=ticket["id"], direction="out", source="mailbot", mailbox=mailbox.address, message_id=bare_id,
+        sender=mailbox.address, sender_name=mailbox.display_name or mailbox.name, recipients=to.lower(),
+        subject=subject, body_text=text, disposition=kind, reason="", size=len(raw), defects="",
+        created_at=now))
+    remember_message_id(conn, bare_id, ticket["id"])
+    return row
+
+
+def claim(conn, owner: str, limit: int, lease_seconds: float) -> list:
+    """Lease due rows so that no other daemon sends them meanwhile (SKIP LOCKED on PostgreSQL; SQLite's
+    single writer serialises the UPDATE)."""
+    now = utcnow()
+    due = select(outbox.c.id).where(
+        outbox.c.status == "pending", outbox.c.next_attempt_at <= now,
+        or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)).order_by(outbox.c.id).limit(limit)
+    if conn.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = [r.id for r in conn.execute(due)]
+    if not ids:
+        return []
+    conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
+        lease_until=now + timedelta(seconds=lease_seconds), lease_owner=owner))
+    return list(conn.execute(select(outbox.c.id, outbox.c.ticket_id, outbox.c.mail_from, outbox.c.recipients,
+                                    outbox.c.raw, outbox.c.attempts, outbox.c.message_id).where(
+        outbox.c.id.in_(ids), outbox.c.lease_owner == owner)))
+
+
+def mark_sent(conn, row_id: int, owner: str) -> None:
+    now = utcnow()
+    conn.execute(update(outbox).where(and_(outbox.c.id == row_id, outbox.c.lease_owner == owner)).values(
+        status="sent", sent_at=now, lease_until=None, attempts=outbox.c.attempts + 1, last_error=None))
+
+
+def mark_failed(conn, row, owner: str, error: str, *, permanent: bool, max_attempts: int, base: float,
+                cap: float, jitter: float) -> str:
+    """Back off exponentially; give up after max_attempts or on a permanent refusal, and say so on the ticket."""
+    now = utcnow()
+    attempts = row.attempts + 1
+    final = permanent or attempts >= max_attempts
+    delay = min(cap, base * 2 ** (attempts - 1)) * (1 + jitter)
+    conn.execute(update(outbox).where(and_(outbox.c.id == row.id, outbox.c.lease_owner == owner)).values(
+        status="failed" if final else "pending", attempts=attempts, last_error=error[:2000], lease_until=None,
+        next_attempt_at=now + timedelta(seconds=delay)))
+    kind = "delivery-failed" if final else "delivery-retry"
+    add_event(conn, row.ticket_id, kind, f"outbox #{row.id} attempt {attempts}: {error[:500]}", now)
+    return kind

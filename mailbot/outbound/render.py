@@ -1,0 +1,76 @@
+"""Mail in the client's language, from the Jinja2 templates in templates/<lang>/.
+
+Code holds no user-facing sentences. Values from incoming mail (subjects, names) are flattened to one line
+before they reach a template, so nothing a sender writes can become a header of ours.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+from functools import lru_cache
+
+from babel import Locale
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from mailbot import resource
+
+_LINE = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(resource("templates"))),
+                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def one_line(value: str, limit: int = 400) -> str:
+    value = _LINE.sub(" ", value or "").strip()
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+@lru_cache(maxsize=64)
+def plural(lang: str, n: int) -> str:
+    """CLDR plural category (one, few, many, other, zero) for the templates' word forms."""
+    return Locale.parse(lang).plural_form(n)
+
+
+def render(kind: str, lang: str, **values) -> tuple[str, str, str]:
+    """(subject, text, html) of a template set."""
+    env = environment()
+    values = {**values, "lang": lang, "plural": lambda n: plural(lang, n)}
+    subject = one_line(env.get_template(f"{lang}/{kind}.subject.j2").render(values), 900)
+    text = env.get_template(f"{lang}/{kind}.txt.j2").render(values)
+    html = env.get_template(f"{lang}/{kind}.html.j2").render(values)
+    return subject, text, html
+
+
+def new_message_id(domain: str) -> str:
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, html: str, message_id: str,
+            date, lang: str, in_reply_to: str | None = None, references: list[str] = (),
+            auto_submitted: str = "auto-replied", ticket_id: int | None = None) -> bytes:
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = formataddr((one_line(sender_name), sender))
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = message_id
+    if in_reply_to:
+        msg["In-Reply-To"] = f"<{in_reply_to}>"
+    refs = [f"<{r}>" for r in list(references)[-10:]]
+    if refs:
+        msg["References"] = " ".join(refs)
+    msg["Auto-Submitted"] = auto_submitted  # RFC 3834: tells other robots not to answer us
+    msg["X-Auto-Response-Suppress"] = "All"  # the same, in Exchange's dialect
+    msg["Content-Language"] = lang
+    if ticket_id is not None:
+        msg["X-Mailbot-Ticket"] = str(ticket_id)
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg.as_bytes()

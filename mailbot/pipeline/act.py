@@ -1,0 +1,41 @@
+"""act: what this message does to its ticket, and which automatic mail it causes.
+
+A new ticket from anyone we may answer gets a receipt (seed 000: every request is confirmed); a reply that
+joins a ticket gets none. The per-sender daily limit stops two autoresponders from mailing each other forever.
+"""
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from mailbot.pipeline.context import Mail
+from mailbot.store.models import outbox
+
+REOPENS = ("waiting", "resolved")
+
+
+def _over_limit(ctx, rcpt: str) -> bool:
+    limit = ctx.config.outbound.auto_reply_limit_per_day
+    sent = ctx.conn.execute(select(func.count()).select_from(outbox).where(
+        outbox.c.rcpt == rcpt, outbox.c.auto.is_(True),
+        outbox.c.created_at > ctx.now - timedelta(days=1))).scalar()
+    return sent >= limit
+
+
+def run(ctx) -> None:
+    if ctx.ticket is not None:
+        if ctx.disposition == "reply" and ctx.agent is None and ctx.ticket["status"] in REOPENS:
+            ctx.status = "open"
+            ctx.events.append(("status", f"{ctx.ticket['status']} -> open: the client answered"))
+        return
+    ctx.status = "new"
+    if ctx.agent is not None:
+        return  # agents' own mail is their business (commands come with the agents' tag grammar)
+    rcpt = ctx.msg.reply_to or ctx.sender
+    if ctx.no_auto:
+        ctx.events.append(("receipt-suppressed", ctx.no_auto))
+    elif not rcpt or "@" not in rcpt or rcpt in ctx.config.own_addresses:
+        ctx.events.append(("receipt-suppressed", "no address to answer"))
+    elif _over_limit(ctx, rcpt):
+        ctx.events.append(("receipt-suppressed", "daily limit of automatic mail to this sender reached"))
+    else:
+        ctx.mails.append(Mail("receipt", rcpt))

@@ -1,0 +1,87 @@
+"""What flows through the stages: the envelope, the context they fill in, and the dispositions that stop it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+SOURCES = ("smtp", "lmtp", "pipe", "imap")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    recipient: str  # the mailbox address the transport delivered to
+    source: str  # smtp | lmtp | pipe | imap
+    mail_from: str | None = None  # '' is the null return path; None: the transport did not say
+
+
+@dataclass
+class Mail:
+    """An automatic mail a stage decided to send; rendered and queued by persist."""
+    kind: str  # template name: receipt, ...
+    to: str
+    auto: bool = True  # counts against the per-sender daily limit
+
+
+@dataclass
+class Ctx:
+    raw: bytes
+    envelope: Envelope
+    config: Any
+    conn: Any  # the one open transaction
+    now: datetime
+    retry_of: int | None = None  # a parked row being replayed
+    msg: Any = None  # parse.Parsed
+    idem_key: str = ""
+    sender: str = ""
+    kind: str = "message"  # message | bounce | auto-reply
+    no_auto: str | None = None  # why nothing automatic may be sent to this sender
+    mailbox: Any = None
+    client: Any = None
+    agent: Any = None
+    ticket: dict | None = None  # the existing ticket it joins, as a row mapping
+    refs: list[str] = field(default_factory=list)  # Message-IDs it refers to (bounces: also inside the report)
+    bounced_outbox: int | None = None  # the outbox row a delivery report is about
+    keep_raw: bool = True  # the personal-data guard may decide not to
+    status: str | None = None  # the ticket's new status
+    disposition: str = "ticket"  # how the message is recorded: ticket | reply | dsn | auto-reply
+    events: list[tuple[str, str]] = field(default_factory=list)
+    mails: list[Mail] = field(default_factory=list)
+    ticket_id: int | None = None
+    message_row: int | None = None
+
+
+class Disposition(Exception):
+    """Raised by a stage to stop the flow; the runner maps it to an action."""
+
+    def __init__(self, kind: str, reason: str = ""):
+        super().__init__(f"{kind}: {reason}" if reason else kind)
+        self.kind, self.reason = kind, reason
+
+
+class Discard(Disposition):
+    """Recorded as classified (bounce, auto-reply, loop ...) without a ticket; acknowledged."""
+
+
+class Duplicate(Disposition):
+    """Already taken: a redelivery. Acknowledged, nothing else."""
+
+
+class Reject(Disposition):
+    """A permanent refusal the sender's MTA reports (550 / exit 65)."""
+
+
+class Park(Disposition):
+    """Keep the message aside with its error; acknowledged, replayable."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # stored | duplicate | discarded | parked | rejected
+    ticket_id: int | None = None
+    reason: str = ""
+    message_row: int | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.status != "rejected"

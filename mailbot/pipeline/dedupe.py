@@ -1,0 +1,26 @@
+"""dedupe: a redelivered message is a no-op (invariant 2).
+
+The key is the mailbox plus the Message-ID (or, without one, the bytes): relays add their own Received
+headers, so a redelivery rarely has the same bytes, but it keeps its Message-ID.
+"""
+import hashlib
+
+from sqlalchemy import select
+
+from mailbot.pipeline.context import Duplicate
+from mailbot.store.models import messages, parked
+
+
+def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
+    basis = f"mid:{message_id}".encode("utf-8", "surrogateescape") if message_id else b"raw:" + \
+        hashlib.sha256(raw).digest()
+    return hashlib.sha256(recipient.lower().encode() + b"\0" + basis).hexdigest()
+
+
+def run(ctx) -> None:
+    ctx.idem_key = idem_key(ctx.raw, ctx.envelope.recipient, ctx.msg.message_id)
+    if ctx.conn.execute(select(messages.c.id).where(messages.c.idem_key == ctx.idem_key)).first():
+        raise Duplicate("duplicate", "already stored")
+    if ctx.retry_of is None and ctx.conn.execute(
+            select(parked.c.id).where(parked.c.idem_key == ctx.idem_key, parked.c.status != "done")).first():
+        raise Duplicate("duplicate", "already parked")

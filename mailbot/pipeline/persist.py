@@ -1,0 +1,80 @@
+"""persist: write what the stages decided, all in the one open transaction.
+
+Ticket, message, raw copy (unless the guard said no), attachments, the Message-IDs for threading, audit
+events and the outbox rows for every mail this causes: committed together or not at all.
+"""
+import re
+
+from sqlalchemy import insert, update
+
+from mailbot.outbound.outbox import enqueue
+from mailbot.pipeline.thread import base_subject
+from mailbot.store.models import attachments, messages, outbox, raw_messages, tickets
+from mailbot.store.queries import add_event, remember_message_id
+
+_ACTION = re.compile(rb"^action:\s*(\w+)", re.I | re.M)
+
+
+def _language(ctx) -> str:
+    return ctx.client.language if ctx.client else ctx.config.unknown_senders.language
+
+
+def message_values(ctx, ticket_id, disposition, reason="") -> dict:
+    msg = ctx.msg
+    return dict(
+        ticket_id=ticket_id, idem_key=ctx.idem_key, direction="in", source=ctx.envelope.source,
+        mailbox=ctx.envelope.recipient, message_id=msg.message_id if msg else None,
+        sender=ctx.sender[:320], sender_name=msg.sender_name if msg else "",
+        recipients=", ".join((msg.to + msg.cc) if msg else [])[:10000], subject=msg.subject if msg else "",
+        body_text=msg.text if msg else None, disposition=disposition, reason=reason, size=len(ctx.raw),
+        defects="; ".join(msg.defects) if msg else "", created_at=ctx.now)
+
+
+def store_message(ctx, ticket_id, disposition, reason="") -> int:
+    conn = ctx.conn
+    row = conn.execute(insert(messages).values(**message_values(ctx, ticket_id, disposition, reason)))
+    message_row = row.inserted_primary_key[0]
+    if ctx.keep_raw:
+        conn.execute(insert(raw_messages).values(message_id=message_row, raw=ctx.raw))
+    if ctx.msg and ctx.msg.attachments:
+        conn.execute(insert(attachments), [dict(
+            message_id=message_row, filename=a.filename[:500], content_type=a.content_type, size=a.size,
+            sha256=a.sha256, content_id=a.content_id, data=a.data) for a in ctx.msg.attachments])
+    return message_row
+
+
+def run(ctx) -> None:
+    conn, msg, now = ctx.conn, ctx.msg, ctx.now
+    if ctx.ticket is None:
+        ticket_id = conn.execute(insert(tickets).values(
+            mailbox=ctx.mailbox.address, client_id=ctx.client.id if ctx.client else None,
+            contact=ctx.sender[:320], contact_name=msg.sender_name, subject=msg.subject,
+            base_subject=base_subject(msg.subject), status=ctx.status or "new", language=_language(ctx),
+            created_at=now, updated_at=now)).inserted_primary_key[0]
+        ticket = dict(id=ticket_id, mailbox=ctx.mailbox.address, client_id=ctx.client.id if ctx.client else None,
+                      contact=ctx.sender, subject=msg.subject, status=ctx.status or "new", language=_language(ctx),
+                      created_at=now)
+        add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}", now)
+    else:
+        ticket, ticket_id = ctx.ticket, ctx.ticket["id"]
+        changes = {"updated_at": now} | ({"status": ctx.status} if ctx.status else {})
+        conn.execute(update(tickets).where(tickets.c.id == ticket_id).values(**changes))
+    ctx.ticket_id = ticket_id
+    ctx.message_row = store_message(ctx, ticket_id, ctx.disposition)
+    remember_message_id(conn, msg.message_id, ticket_id)
+    if ctx.bounced_outbox is not None:
+        report = b"".join(a.data[:65536] for a in msg.attachments if "delivery-status" in a.content_type)
+        action = (_ACTION.search(report) or [None, b"unknown"])[1].decode("ascii", "replace").lower()
+        if action == "failed":
+            conn.execute(update(outbox).where(outbox.c.id == ctx.bounced_outbox).values(status="bounced"))
+        ctx.events.append(("delivery-report", f"outbox #{ctx.bounced_outbox}: {action}"))
+    for kind, detail in ctx.events:
+        add_event(conn, ticket_id, kind, detail, now)
+    plan = ctx.config.plan_for(ctx.client)
+    for mail in ctx.mails:
+        enqueue(conn, kind=mail.kind, ticket=ticket, to=mail.to, mailbox=ctx.mailbox, now=now,
+                in_reply_to=msg.message_id, references=msg.references + ([msg.message_id] if msg.message_id else []),
+                auto=mail.auto, values=dict(
+                    original_subject=msg.subject, client=ctx.client, plan=plan,
+                    reaction=plan.reaction if plan else None, sender_name=msg.sender_name,
+                    signature=ctx.mailbox.display_name or ctx.mailbox.name))

@@ -1,0 +1,113 @@
+"""accept(): the one entry every transport calls; runs the stages in one transaction and maps the outcome.
+
+Invariant 1: the caller acknowledges only after this returns; a transient failure raises TempFail and the
+transport answers 451 / exits 75 / leaves the IMAP message in place. Invariant 8: anything else that goes
+wrong parks the message with its error, so one bad message never blocks the others and nothing is lost.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import signal
+import traceback
+from datetime import timedelta
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from mailbot.pipeline import STAGES
+from mailbot.pipeline.context import Ctx, Discard, Duplicate, Envelope, Outcome, Park, Reject
+from mailbot.pipeline.dedupe import idem_key
+from mailbot.pipeline.persist import store_message
+from mailbot.store.models import messages, parked, utcnow
+
+log = logging.getLogger("mailbot.vette")
+_STAGES = tuple(importlib.import_module(f"mailbot.pipeline.{name}").run for name in STAGES)
+TRANSIENT = (OperationalError, InterfaceError, PoolTimeout)
+
+
+class TempFail(Exception):
+    """The message could not be committed now; the transport must not acknowledge it."""
+
+
+def _failpoint(name: str) -> None:
+    """Crash drills: MAILBOT_FAILPOINT=after_commit kills the process between commit and acknowledgement."""
+    if os.environ.get("MAILBOT_FAILPOINT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def accept(raw: bytes, envelope: Envelope, config, engine, *, retry_of: int | None = None) -> Outcome:
+    now = utcnow()
+    ctx = None
+    try:
+        with engine.begin() as conn:
+            ctx = Ctx(raw=raw, envelope=envelope, config=config, conn=conn, now=now, retry_of=retry_of)
+            try:
+                for stage in _STAGES:
+                    stage(ctx)
+                outcome = Outcome("stored", ctx.ticket_id, ctx.disposition, ctx.message_row)
+            except Duplicate as d:
+                outcome = Outcome("duplicate", reason=d.reason)
+            except Discard as d:
+                row = store_message(ctx, None, d.kind, d.reason)
+                outcome = Outcome("discarded", reason=f"{d.kind}: {d.reason}", message_row=row)
+            if retry_of is not None:
+                conn.execute(update(parked).where(parked.c.id == retry_of).values(status="done", updated_at=now))
+        _failpoint("after_commit")
+    except Reject as r:
+        log.info("refused message %s to %s: %s", _mid(ctx), envelope.recipient, r.reason)
+        return Outcome("rejected", reason=r.reason)
+    except IntegrityError as exc:
+        if ctx is not None and ctx.idem_key and _stored(engine, ctx.idem_key):
+            return Outcome("duplicate", reason="stored concurrently by another worker")
+        return _park(raw, envelope, engine, ctx, exc, retry_of, config)
+    except TRANSIENT as exc:
+        log.warning("database unavailable for message %s: %s", _mid(ctx), type(exc).__name__)
+        raise TempFail(str(exc.orig if hasattr(exc, "orig") else exc)) from exc
+    except Exception as exc:  # Park, or a bug in a stage: keep the message, report, carry on
+        return _park(raw, envelope, engine, ctx, exc, retry_of, config)
+    log.info("message %s to %s from %s: %s%s (row %s)", _mid(ctx), envelope.recipient, envelope.source,
+             outcome.status, f" ticket #{outcome.ticket_id}" if outcome.ticket_id else "", outcome.message_row)
+    return outcome
+
+
+def _mid(ctx) -> str:
+    return (ctx.msg.message_id if ctx is not None and ctx.msg is not None else None) or "(no Message-ID)"
+
+
+def _stored(engine, key: str) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(messages.c.id).where(messages.c.idem_key == key)).first() is not None
+
+
+def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
+    error = exc.reason if isinstance(exc, Park) else "".join(
+        traceback.format_exception_only(type(exc), exc)).strip()
+    detail = error if isinstance(exc, Park) else traceback.format_exc(limit=8)
+    now = utcnow()
+    key = (ctx.idem_key if ctx is not None and ctx.idem_key else None) or idem_key(raw, envelope.recipient, None)
+    try:
+        with engine.begin() as conn:
+            if retry_of is not None:
+                row = conn.execute(select(parked.c.attempts).where(parked.c.id == retry_of)).first()
+                attempts = (row.attempts if row else 0) + 1
+                give_up = attempts >= config.parking.max_attempts
+                conn.execute(update(parked).where(parked.c.id == retry_of).values(
+                    error=detail, attempts=attempts, updated_at=now, status="failed" if give_up else "parked",
+                    next_retry_at=None if give_up else now + timedelta(
+                        seconds=config.parking.retry_seconds * 2 ** (attempts - 1))))
+                park_id = retry_of
+            else:
+                park_id = conn.execute(insert(parked).values(
+                    source=envelope.source, mailbox=envelope.recipient, mail_from=envelope.mail_from or "",
+                    raw=raw, idem_key=key, error=detail, attempts=1, status="parked", created_at=now,
+                    updated_at=now, next_retry_at=now + timedelta(seconds=config.parking.retry_seconds),
+                )).inserted_primary_key[0]
+    except TRANSIENT as exc2:
+        raise TempFail(f"could not park: {exc2}") from exc2
+    except Exception as exc2:
+        raise TempFail(f"could not park: {type(exc2).__name__}") from exc2
+    log.error("message %s to %s parked as #%s: %s", _mid(ctx), envelope.recipient, park_id, error.splitlines()[0])
+    return Outcome("parked", reason=error, message_row=None)

@@ -1,0 +1,1 @@
+"""Persistence: tables, engine set-up, migrations and the queries the pipeline needs."""

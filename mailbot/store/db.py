@@ -1,0 +1,91 @@
+"""Engine set-up and schema migrations.
+
+SQLite (WAL) is the embedded default, PostgreSQL the multi-node engine; both through the same synchronous
+SQLAlchemy Core engine, which the daemon drives from worker threads (plain sqlite3 commits about twice as fast
+as aiosqlite on these machines, and the pipe command needs no event loop at all).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+
+from mailbot import resource
+
+log = logging.getLogger("mailbot.store")
+
+# The newest migration. `tests/store/test_migrations.py` checks it against the migrations folder, so the
+# pipe command can compare versions without loading Alembic on every delivery.
+SCHEMA_HEAD = "0001"
+
+
+def normalise_url(url: str) -> str:
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u.render_as_string(hide_password=False)
+
+
+def make_engine(db_config) -> Engine:
+    url = make_url(normalise_url(db_config.url))
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        synchronous = db_config.sqlite_synchronous
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn, _record):
+            # Let SQLAlchemy, not the driver, decide where transactions begin (see _begin).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA synchronous={synchronous}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            # IMMEDIATE takes the write lock up front: a reader that later writes cannot deadlock
+            # against another process (the pipe command) doing the same.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_size=db_config.pool_size, max_overflow=db_config.pool_size,
+                         pool_pre_ping=True)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:
+            return None
+
+
+def alembic_config(engine: Engine):
+    from alembic.config import Config as AlembicConfig
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(resource("migrations")))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Apply every pending migration; returns (before, after)."""
+    from alembic import command
+    before = current_revision(engine)
+    command.upgrade(alembic_config(engine), "head")
+    return before, current_revision(engine)
+
+
+def ensure_schema(engine: Engine, say=log.info) -> None:
+    """Bring a new or older database up to date, and say so."""
+    rev = current_revision(engine)
+    if rev == SCHEMA_HEAD:
+        return
+    say(f"database schema is {'new' if rev is None else 'at ' + rev}; upgrading to {SCHEMA_HEAD}")
+    upgrade(engine)

@@ -1,0 +1,142 @@
+"""The tables. Every change here needs an Alembic migration (tests compare the two)."""
+from datetime import datetime, timezone
+
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
+                        Table, Text, TypeDecorator)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s"})
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware in Python, UTC in the database (SQLite keeps no zone, so we normalise both ways)."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+tickets = Table(
+    "tickets", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mailbox", String(320), nullable=False),
+    Column("client_id", String(100), nullable=True),
+    Column("contact", String(320), nullable=False),
+    Column("contact_name", Text, nullable=False, default=""),
+    Column("subject", Text, nullable=False, default=""),
+    Column("base_subject", Text, nullable=False, default=""),  # case-folded, prefixes removed: reply matching
+    Column("status", String(20), nullable=False, default="new"),
+    Column("language", String(5), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_tickets_client_subject", "client_id", "base_subject"),
+)
+
+messages = Table(
+    "messages", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=True, index=True),
+    Column("idem_key", String(64), nullable=True, unique=True),  # inbound only: redelivery is a no-op
+    Column("direction", String(3), nullable=False),  # in | out
+    Column("source", String(10), nullable=False),  # smtp | lmtp | pipe | imap | mailbot
+    Column("mailbox", String(320), nullable=True),
+    Column("message_id", Text, nullable=True),
+    Column("sender", String(320), nullable=False, default=""),
+    Column("sender_name", Text, nullable=False, default=""),
+    Column("recipients", Text, nullable=False, default=""),
+    Column("subject", Text, nullable=False, default=""),
+    Column("body_text", Text, nullable=True),
+    Column("disposition", String(20), nullable=False),  # ticket | reply | bounce | dsn | auto-reply | loop | receipt
+    Column("reason", Text, nullable=False, default=""),
+    Column("size", Integer, nullable=False, default=0),
+    Column("defects", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+raw_messages = Table(
+    "raw_messages", metadata,
+    Column("message_id", Integer, ForeignKey("messages.id"), primary_key=True),
+    Column("raw", LargeBinary, nullable=False),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", Integer, ForeignKey("messages.id"), nullable=False, index=True),
+    Column("filename", Text, nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content_id", Text, nullable=True),
+    Column("data", LargeBinary, nullable=True),  # in the database so every daemon can reach it
+)
+
+thread_ids = Table(
+    "thread_ids", metadata,  # every Message-ID a ticket has sent or received
+    Column("message_id", String(998), primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), primary_key=True),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=True, index=True),
+    Column("kind", String(30), nullable=False),  # receipt | ...
+    Column("auto", Boolean, nullable=False, default=True),  # counts against the per-sender limit
+    Column("message_id", String(998), nullable=False, unique=True),
+    Column("mail_from", String(320), nullable=False),
+    Column("rcpt", String(320), nullable=False),  # primary recipient, lower-cased
+    Column("recipients", Text, nullable=False),  # all envelope recipients, comma-separated
+    Column("raw", LargeBinary, nullable=False),
+    Column("status", String(10), nullable=False, default="pending"),  # pending | sent | failed | bounced
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("lease_owner", String(100), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Index("ix_outbox_due", "status", "next_attempt_at"),
+    Index("ix_outbox_rcpt_created", "rcpt", "created_at"),
+)
+
+events = Table(
+    "events", metadata,  # the audit trail
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=True, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+)
+
+parked = Table(
+    "parked", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(10), nullable=False),
+    Column("mailbox", String(320), nullable=False),
+    Column("mail_from", String(320), nullable=False, default=""),
+    Column("raw", LargeBinary, nullable=False),
+    Column("idem_key", String(64), nullable=False, index=True),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("status", String(10), nullable=False, default="parked"),  # parked | failed | done
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("next_retry_at", UTCDateTime, nullable=True),
+)

@@ -1,0 +1,22 @@
+"""Small statements several modules share."""
+from sqlalchemy import insert
+
+from mailbot.store.models import events, thread_ids
+
+
+def insert_ignore(conn, table, **values) -> None:
+    """INSERT that quietly does nothing when the row's key already exists (both engines)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    conn.execute(dialect_insert(table).values(**values).on_conflict_do_nothing())
+
+
+def remember_message_id(conn, message_id: str | None, ticket_id: int | None) -> None:
+    if message_id and ticket_id is not None:
+        insert_ignore(conn, thread_ids, message_id=message_id[:990], ticket_id=ticket_id)
+
+
+def add_event(conn, ticket_id, kind: str, detail: str, at) -> None:
+    conn.execute(insert(events).values(ticket_id=ticket_id, kind=kind, detail=detail, at=at))

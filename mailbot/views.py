@@ -1,0 +1,75 @@
+"""Tickets and parked messages as plain data, for the CLI and scripts (the JSON shape is in the README)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from mailbot.store.models import attachments, events, messages, parked, tickets
+
+
+def _iso(dt):
+    return dt.isoformat() if dt else None
+
+
+def ticket_summary(row, config) -> dict:
+    client = config.client_by_id(row.client_id) if row.client_id else None
+    return {"ref": f"#{row.id}", "id": row.id, "status": row.status, "mailbox": row.mailbox,
+            "client": {"id": client.id, "name": client.name} if client else (
+                {"id": row.client_id, "name": None} if row.client_id else None),
+            "contact": row.contact, "contact_name": row.contact_name, "subject": row.subject,
+            "language": row.language, "created_at": _iso(row.created_at), "updated_at": _iso(row.updated_at)}
+
+
+def list_tickets(conn, config, status=None, limit=100) -> list[dict]:
+    q = select(tickets).order_by(tickets.c.id.desc()).limit(limit)
+    if status:
+        q = q.where(tickets.c.status == status)
+    return [ticket_summary(r, config) for r in conn.execute(q)]
+
+
+def parse_ref(ref: str) -> int:
+    value = str(ref).strip().lstrip("[").rstrip("]").lstrip("#")
+    if not value.isdigit():
+        raise ValueError(f"not a ticket reference: {ref!r} (use 12 or #12)")
+    return int(value)
+
+
+def show_ticket(conn, config, ref) -> dict | None:
+    row = conn.execute(select(tickets).where(tickets.c.id == parse_ref(ref))).first()
+    if row is None:
+        return None
+    out = ticket_summary(row, config)
+    files = {}
+    for a in conn.execute(select(attachments.c.message_id, attachments.c.filename, attachments.c.content_type,
+                                 attachments.c.size).join(messages).where(messages.c.ticket_id == row.id)
+                          .order_by(attachments.c.id)):
+        files.setdefault(a.message_id, []).append({"filename": a.filename, "content_type": a.content_type,
+                                                    "size": a.size})
+    out["messages"] = [{
+        "id": m.id, "direction": m.direction, "kind": m.disposition, "sender": m.sender,
+        "sender_name": m.sender_name, "recipients": m.recipients, "subject": m.subject, "message_id": m.message_id,
+        "created_at": _iso(m.created_at), "text": m.body_text, "attachments": files.get(m.id, [])}
+        for m in conn.execute(select(messages).where(messages.c.ticket_id == row.id).order_by(messages.c.id))]
+    out["events"] = [{"at": _iso(e.at), "kind": e.kind, "detail": e.detail} for e in conn.execute(
+        select(events).where(events.c.ticket_id == row.id).order_by(events.c.id))]
+    return out
+
+
+def list_parked(conn, include_done=False) -> list[dict]:
+    q = select(parked.c.id, parked.c.source, parked.c.mailbox, parked.c.mail_from, parked.c.status,
+               parked.c.attempts, parked.c.created_at, parked.c.updated_at, parked.c.error,
+               func.length(parked.c.raw).label("size")).order_by(parked.c.id)
+    if not include_done:
+        q = q.where(parked.c.status != "done")
+    return [{"id": r.id, "source": r.source, "mailbox": r.mailbox, "mail_from": r.mail_from, "status": r.status,
+             "attempts": r.attempts, "size": r.size, "created_at": _iso(r.created_at),
+             "updated_at": _iso(r.updated_at), "error": r.error.strip().splitlines()[-1] if r.error else ""}
+            for r in conn.execute(q)]
+
+
+def show_parked(conn, parked_id: int) -> dict | None:
+    r = conn.execute(select(parked).where(parked.c.id == parked_id)).first()
+    if r is None:
+        return None
+    return {"id": r.id, "source": r.source, "mailbox": r.mailbox, "mail_from": r.mail_from, "status": r.status,
+            "attempts": r.attempts, "size": len(r.raw), "created_at": _iso(r.created_at),
+            "updated_at": _iso(r.updated_at), "next_retry_at": _iso(r.next_retry_at), "error": r.error}
