@@ -73,12 +73,14 @@ def _due_parked(engine):
             parked.c.status == "parked", parked.c.next_retry_at <= utcnow()).order_by(parked.c.id).limit(20)))
 
 
-async def serve(config, engine, ready=None) -> None:
+async def serve(config, engine, ready=None, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGTERM/SIGINT (or `stop` is set); `ready(runtime, servers)` is called once listening."""
     runtime = Runtime(config, engine)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
     servers = []
     for source in ("smtp", "lmtp"):
         listener = getattr(config.listen, source)

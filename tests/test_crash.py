@@ -1,0 +1,113 @@
+"""Crash drills: the daemon killed between commit and acknowledgement, a sender that never finishes, and a
+graceful SIGTERM. The redelivered message must have exactly one effect."""
+import mailbox
+import os
+import signal
+import smtplib
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT, count, free_port, mail, messages, outbox, send, tickets
+from mailbot.store import db
+
+
+def _start(path, env=None):
+    log = path.with_suffix(".log")
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mailbot", "--config", str(path), "run"],
+                                env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+                                stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    proc.log = log
+    return proc
+
+
+def _wait_listening(port, proc, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(proc.log.read_text())
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=2) as s:
+                s.noop()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("daemon did not listen")
+
+
+@pytest.fixture
+def daemon_config(make_config, tmp_path):
+    port = free_port()
+    config, path = make_config(listen={"smtp": {"port": port}})
+    return config, path, port, tmp_path / "outbox"
+
+
+def test_killed_between_commit_and_250_redelivery_has_one_effect(daemon_config):
+    config, path, port, maildir = daemon_config
+    proc = _start(path, {"MAILBOT_FAILPOINT": "after_commit"})
+    _wait_listening(port, proc)
+    raw = mail(message_id="<crash1@acme.lv>")
+    with pytest.raises((smtplib.SMTPServerDisconnected, ConnectionError)):
+        send(port, raw)  # the client never hears 250: its MTA will try again
+    assert proc.wait(10) == -signal.SIGKILL
+    engine = db.make_engine(config.database)
+    assert count(engine, tickets) == 1  # committed before the kill
+    proc = _start(path)
+    _wait_listening(port, proc)
+    assert send(port, raw)[0] == 250  # the redelivery
+    deadline = time.monotonic() + 10
+    while count(engine, outbox, outbox.c.status == "sent") < 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(20) == 0
+    assert count(engine, tickets) == 1
+    assert count(engine, messages, messages.c.direction == "in") == 1
+    assert count(engine, outbox) == 1
+    assert len(mailbox.Maildir(str(maildir), create=False)) == 1  # one receipt, not two
+
+
+def test_sigterm_finishes_and_flushes(daemon_config):
+    config, path, port, maildir = daemon_config
+    proc = _start(path)
+    _wait_listening(port, proc)
+    for i in range(5):
+        assert send(port, mail(message_id=f"<term{i}@acme.lv>"))[0] == 250
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(20) == 0
+    out = proc.log.read_text()
+    assert "stopping" in out and "stopped" in out
+    engine = db.make_engine(config.database)
+    assert count(engine, tickets) == 5
+    assert count(engine, outbox, outbox.c.status == "sent") == 5
+    assert len(mailbox.Maildir(str(maildir), create=False)) == 5
+    # Logs carry Message-IDs, never bodies.
+    assert "rēķins neatveras" not in out.lower()
+
+
+def test_sender_crash_before_marking_sent_resends_the_same_mail(config, engine, sink, make_config):
+    """By omission: a sender claims a row and dies before marking it; after the lease, another sends it,
+    and the resend carries the same Message-ID."""
+    import asyncio
+    from mailbot.app import Runtime
+    from mailbot.outbound.outbox import claim
+    from mailbot.outbound.sender import Sender
+    from mailbot.pipeline.context import Envelope
+    from mailbot.pipeline.runner import accept
+    config, _ = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port}})
+    accept(mail(message_id="<omit@acme.lv>"), Envelope("help@support.test", "smtp", "janis@acme.lv"), config, engine)
+    with engine.begin() as conn:
+        [row] = claim(conn, "dead-daemon", 10, lease_seconds=0.3)
+    time.sleep(0.4)
+
+    async def one_pass():
+        runtime = Runtime(config, engine)
+        sent = await Sender(runtime).pass_once()
+        runtime.executor.shutdown()
+        return sent
+    assert asyncio.run(one_pass()) == 1
+    [got] = sink.wait(1)
+    assert f"<{row.message_id}>".encode() in got.original_content
+    assert count(engine, outbox, outbox.c.status == "sent") == 1
