@@ -44,10 +44,11 @@ class Handler:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
+        mail_from = "" if envelope.mail_from in ("<>", None) else envelope.mail_from.lower()  # '' = null path
         replies = []
         for rcpt in envelope.rcpt_tos:
             try:
-                outcome = await self.runtime.accept(raw, Envelope(rcpt.lower(), self.source, envelope.mail_from))
+                outcome = await self.runtime.accept(raw, Envelope(rcpt.lower(), self.source, mail_from))
                 replies.append(reply_for(outcome))
             except TempFail:
                 replies.append(REPLY_TEMPFAIL)

@@ -231,9 +231,8 @@ def _content_id(part: Message) -> str | None:
 def _message_bytes(part: Message) -> bytes:
     payload = part.get_payload()
     try:
-        if isinstance(payload, list):
-            inner = payload[0] if payload else None
-            return inner.as_bytes() if inner is not None else b""
+        if isinstance(payload, list):  # one message for rfc822; one block per recipient for delivery-status
+            return b"\n".join(inner.as_bytes() for inner in payload)
         return _payload(part)
     except Exception:
         return _payload(part) if not isinstance(payload, list) else b""
