@@ -1,0 +1,50 @@
+"""The inspection CLI: `tickets list|show` in text and in the documented JSON shape."""
+import json
+
+from conftest import mail, run_cli
+from mailbot.pipeline.context import Envelope
+from mailbot.pipeline.runner import accept
+from mailbot.store import db
+
+ATTACHED = (b"From: =?utf-8?q?J=C4=81nis?= <janis@acme.lv>\r\nTo: help@support.test\r\nSubject: Pielikums\r\n"
+            b"Message-ID: <att@acme.lv>\r\nMIME-Version: 1.0\r\n"
+            b'Content-Type: multipart/mixed; boundary="X"\r\n\r\n--X\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+            b"Skat. pielikumu.\r\n--X\r\nContent-Type: application/pdf; name=\"r\xc4\x93\xc4\xb7ins.pdf\"\r\n"
+            b"Content-Disposition: attachment; filename*=utf-8''r%C4%93%C4%B7ins.pdf\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--X--\r\n")
+
+
+def test_tickets_list_and_show_json(make_config):
+    config, path = make_config()
+    engine = db.make_engine(config.database)
+    db.ensure_schema(engine)
+    env = Envelope("help@support.test", "smtp", "janis@acme.lv")
+    accept(ATTACHED, env, config, engine)
+    accept(mail(subject="Re: [#1] Pielikums", body="Vēl viens jautājums", message_id="<r2@acme.lv>"), env, config,
+           engine)
+    listed = json.loads(run_cli("tickets", "list", "--json", config_path=path).stdout)
+    assert [t["ref"] for t in listed] == ["#1"]
+    t = listed[0]
+    assert t["status"] == "new" and t["client"] == {"id": "acme", "name": "SIA Acme"}
+    assert t["contact"] == "janis@acme.lv" and t["subject"] == "Pielikums"
+    shown = json.loads(run_cli("tickets", "show", "#1", "--json", config_path=path).stdout)
+    directions = [(m["direction"], m["kind"]) for m in shown["messages"]]
+    assert directions == [("in", "ticket"), ("out", "receipt"), ("in", "reply")]
+    first = shown["messages"][0]
+    assert first["text"].strip() == "Skat. pielikumu."
+    assert first["attachments"] == [{"filename": "rēķins.pdf", "content_type": "application/pdf", "size": 9}]
+    assert shown["messages"][2]["text"].strip() == "Vēl viens jautājums"
+    assert shown["created_at"].endswith("+00:00")
+    text = run_cli("tickets", "show", "1", config_path=path).stdout.decode()
+    assert "rēķins.pdf" in text and "Vēl viens jautājums" in text
+    r = run_cli("tickets", "show", "#99", config_path=path)
+    assert r.returncode == 1 and b"no ticket #99" in r.stderr
+
+
+def test_db_upgrade_command_creates_and_reports(make_config):
+    config, path = make_config()
+    r = run_cli("db", "upgrade", config_path=path)
+    assert r.returncode == 0 and b"(was empty)" in r.stdout
+    r = run_cli("db", "upgrade", config_path=path)
+    assert b"no change" in r.stdout
+    assert run_cli("db", "current", config_path=path).stdout.strip() == db.SCHEMA_HEAD.encode()
