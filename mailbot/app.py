@@ -62,7 +62,7 @@ async def retry_parked(runtime: Runtime, stop: asyncio.Event) -> None:
         except Exception as exc:
             log.warning("parked retry pass failed: %s", type(exc).__name__)
         try:
-            await asyncio.wait_for(stop.wait(), PARKED_SCAN_SECONDS)
+            await asyncio.wait_for(stop.wait(), min(PARKED_SCAN_SECONDS, runtime.config.parking.retry_seconds))
         except asyncio.TimeoutError:
             pass
 

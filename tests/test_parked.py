@@ -66,3 +66,30 @@ def test_retries_give_up_after_max_attempts(failing_stage, make_config):
         row = conn.execute(parked.select()).first()
     assert row.status == "failed" and row.attempts == 3 and row.next_retry_at is None
     assert count(engine, messages) == 0
+
+
+def test_daemon_retries_parked_messages_by_itself(monkeypatch, make_config, daemon_factory):
+    """A transient bug (here: the first attempt fails) heals without an operator."""
+    from mailbot.store import db
+    attempts = []
+
+    def flaky(ctx):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("first attempt fails")
+    stages = list(runner._STAGES)
+    stages.insert(3, flaky)
+    monkeypatch.setattr(runner, "_STAGES", tuple(stages))
+    config, _ = make_config(parking={"retry_seconds": 0.2})
+    engine = db.make_engine(config.database)
+    db.ensure_schema(engine)
+    d = daemon_factory(config, engine)
+    assert send(d.port, mail(message_id="<flaky@acme.lv>"))[0] == 250
+    import time
+    deadline = time.monotonic() + 10
+    while count(engine, tickets) == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert count(engine, tickets) == 1
+    with engine.connect() as conn:
+        assert [r.status for r in conn.execute(parked.select())] == ["done"]
+    d.stop()

@@ -58,3 +58,11 @@ def test_handoff_to_running_daemon(make_config, daemon_factory):
     r = run_cli("deliver", "--recipient", "nobody@support.test", config_path=path, input=mail(), env=env)
     assert r.returncode == 65
     d.stop()
+
+
+def test_without_a_daemon_deliver_runs_the_pipeline_itself(make_config):
+    from conftest import free_port
+    config, path = make_config(listen={"smtp": {"port": free_port()}})  # nothing listens there
+    r = run_cli("deliver", "--recipient", "help@support.test", config_path=path, input=mail())
+    assert r.returncode == 0, r.stderr
+    assert count(_engine(config), messages, messages.c.source == "pipe") == 1
