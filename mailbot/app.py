@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select
 
 from mailbot.ingress import smtp
+from mailbot.ingress.imap import MailboxReader
 from mailbot.outbound.sender import Sender
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import TempFail, accept
@@ -28,6 +29,7 @@ class Runtime:
         workers = 1 if engine.dialect.name == "sqlite" else config.database.pool_size
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mailbot-db")
         self.sender: Sender | None = None
+        self.readers: list = []
         self.inflight = 0
         self.drained = asyncio.Event()
         self.drained.set()
@@ -87,6 +89,9 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None) -
         if listener.enabled:
             servers.append(await smtp.start(runtime, listener, source))
     tasks = [asyncio.create_task(retry_parked(runtime, stop))]
+    readers = [MailboxReader(runtime, m) for m in config.mailboxes if m.imap is not None]
+    runtime.readers = readers
+    tasks += [asyncio.create_task(r.run(stop)) for r in readers]
     if config.outbound.enabled:
         runtime.sender = Sender(runtime)
         tasks.append(asyncio.create_task(runtime.sender.run(stop)))

@@ -30,6 +30,7 @@ def _engine(config, upgrade=True):
 def _logging(level="INFO"):
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every address it sees
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _print(data, as_json):
@@ -175,18 +176,55 @@ def cmd_config(args):
     return 0
 
 
+def cmd_imap(args):
+    import asyncio
+    from mailbot.ingress.imap import check
+    config = _config(args)
+    boxes = [m for m in config.mailboxes if m.imap is not None]
+    if not boxes:
+        print("no mailbox has an imap block")
+        return 0
+    results = asyncio.run(_check_all(check, boxes))
+    for m, (ok, found) in zip(boxes, results):
+        print(f"{'ok  ' if ok else 'FAIL'} {m.name} <{m.address}> {m.imap.username}@{m.imap.host}: {found}")
+    return 0 if all(ok for ok, _ in results) else 1
+
+
+async def _check_all(check, boxes):
+    import asyncio
+    return await asyncio.gather(*(check(m) for m in boxes))
+
+
 def cmd_health(args):
+    """Exit 0 when the listener answers and no IMAP mailbox is failing (as the daemons record it)."""
     import smtplib
     config = _config(args)
+    problems = []
     listener = config.listen.smtp if config.listen.smtp.enabled else config.listen.lmtp
-    try:
-        with smtplib.SMTP(listener.host, listener.port, timeout=5) as s:
-            code = s.noop()[0]
-    except OSError as exc:
-        print(f"unhealthy: {listener.host}:{listener.port}: {exc}", file=sys.stderr)
-        return 1
-    print("healthy" if code == 250 else f"unhealthy: NOOP answered {code}")
-    return 0 if code == 250 else 1
+    if listener.enabled:
+        cls = smtplib.SMTP if listener is config.listen.smtp else smtplib.LMTP
+        try:
+            with cls(listener.host, listener.port, timeout=5) as s:
+                code = s.noop()[0]
+            if code != 250:
+                problems.append(f"{listener.host}:{listener.port} answered NOOP with {code}")
+        except OSError as exc:
+            problems.append(f"{listener.host}:{listener.port}: {exc}")
+    if any(m.imap for m in config.mailboxes):
+        from sqlalchemy import select
+        from mailbot.store.models import imap_status
+        with _engine(config, upgrade=False).connect() as conn:
+            status = {r.mailbox: r for r in conn.execute(select(imap_status))}
+        for m in config.mailboxes:
+            row = status.get(m.address) if m.imap else None
+            if m.imap and (row is None or row.state != "ok"):
+                problems.append(f"IMAP {m.name} <{m.address}>: " + (
+                    f"{row.state} since {row.since:%Y-%m-%d %H:%M:%S}Z: {row.detail}" if row else "not read yet"))
+    for p in problems:
+        print(f"unhealthy: {p}", file=sys.stderr)
+    if not problems:
+        print("healthy")
+    return 1 if problems else 0
 
 
 def build_parser():
@@ -228,7 +266,10 @@ def build_parser():
     c = sub.add_parser("config", help="validate the configuration")
     c.add_argument("action", choices=["check"])
     c.set_defaults(fn=cmd_config)
-    h = sub.add_parser("health", help="is the listener answering? (container health check)")
+    im = sub.add_parser("imap", help="IMAP mailboxes")
+    im.add_argument("action", choices=["check"])
+    im.set_defaults(fn=cmd_imap)
+    h = sub.add_parser("health", help="is the listener answering, is every IMAP mailbox read? (health check)")
     h.set_defaults(fn=cmd_health)
     return p
 

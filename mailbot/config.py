@@ -79,11 +79,35 @@ class Outbound(Strict):
         return None if v is None else _email(v)
 
 
+class Imap(Strict):
+    """An existing mailbox mailbot reads (IDLE, with polling as the fallback)."""
+    host: str
+    port: int | None = Field(None, ge=1, le=65535)  # default: 993 with tls: ssl, else 143
+    tls: Literal["ssl", "starttls", "none"] = "ssl"
+    verify: bool = True  # check the server's certificate
+    ca_file: str | None = None  # a private CA or self-signed certificate to trust
+    username: str
+    password: str | None = None  # environment only: MAILBOT_MAILBOXES__<n>__IMAP__PASSWORD
+    folder: str = "INBOX"
+    after: Literal["move", "flag", "delete"] = "move"  # once a message is committed
+    move_to: str = "Processed"  # created if missing
+    idle: bool = True
+    idle_seconds: float = Field(300.0, ge=5, le=1740)  # IDLE is re-issued well before the 29-minute limit
+    poll_seconds: float = Field(30.0, gt=0)  # without IDLE
+    batch: int = Field(50, ge=1, le=1000)  # messages per FETCH when catching up on a backlog
+    timeout: float = Field(30.0, gt=0)
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (993 if self.tls == "ssl" else 143)
+
+
 class Mailbox(Strict):
     name: str
     address: str
     role: Literal["support", "objections"] = "support"
     display_name: str | None = None
+    imap: Imap | None = None
 
     @field_validator("address")
     @classmethod

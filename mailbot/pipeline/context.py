@@ -9,10 +9,20 @@ SOURCES = ("smtp", "lmtp", "pipe", "imap")
 
 
 @dataclass(frozen=True)
+class ImapRef:
+    """Where an IMAP message lives, and what to do with it there once it is committed."""
+    folder: str
+    uidvalidity: int
+    uid: int
+    action: str  # move | flag | delete (the mailbox's configured default)
+
+
+@dataclass(frozen=True)
 class Envelope:
     recipient: str  # the mailbox address the transport delivered to
     source: str  # smtp | lmtp | pipe | imap
     mail_from: str | None = None  # '' is the null return path; None: the transport did not say
+    imap: ImapRef | None = None
 
 
 @dataclass
@@ -43,6 +53,7 @@ class Ctx:
     refs: list[str] = field(default_factory=list)  # Message-IDs it refers to (bounces: also inside the report)
     bounced_outbox: int | None = None  # the outbox row a delivery report is about
     keep_raw: bool = True  # the personal-data guard may decide not to
+    after: str | None = None  # IMAP: override the mailbox's action (the guard chooses "expunge")
     status: str | None = None  # the ticket's new status
     disposition: str = "ticket"  # how the message is recorded: ticket | reply | dsn | auto-reply
     events: list[tuple[str, str]] = field(default_factory=list)
@@ -81,6 +92,7 @@ class Outcome:
     ticket_id: int | None = None
     reason: str = ""
     message_row: int | None = None
+    after: str | None = None  # IMAP: what the adapter must now do with the server's copy
 
     @property
     def accepted(self) -> bool:

@@ -22,7 +22,7 @@ def _language(ctx) -> str:
 def message_values(ctx, ticket_id, disposition, reason="") -> dict:
     msg = ctx.msg
     return dict(
-        ticket_id=ticket_id, idem_key=ctx.idem_key, direction="in", source=ctx.envelope.source,
+        ticket_id=ticket_id, idem_key=ctx.idem_key or None, direction="in", source=ctx.envelope.source,
         mailbox=ctx.envelope.recipient, message_id=msg.message_id if msg else None,
         sender=ctx.sender[:320], sender_name=msg.sender_name if msg else "",
         recipients=", ".join((msg.to + msg.cc) if msg else [])[:10000], subject=msg.subject if msg else "",

@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import traceback
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import insert, select, update
@@ -21,7 +22,8 @@ from mailbot.pipeline import STAGES
 from mailbot.pipeline.context import Ctx, Discard, Duplicate, Envelope, Outcome, Park, Reject
 from mailbot.pipeline.dedupe import idem_key
 from mailbot.pipeline.persist import store_message
-from mailbot.store.models import messages, parked, utcnow
+from mailbot.store.models import imap_seen, messages, parked, utcnow
+from mailbot.store.queries import insert_ignore
 
 log = logging.getLogger("mailbot.vette")
 _STAGES = tuple(importlib.import_module(f"mailbot.pipeline.{name}").run for name in STAGES)
@@ -53,8 +55,16 @@ def accept(raw: bytes, envelope: Envelope, config, engine, *, retry_of: int | No
             except Discard as d:
                 row = store_message(ctx, None, d.kind, d.reason)
                 outcome = Outcome("discarded", reason=f"{d.kind}: {d.reason}", message_row=row)
+            except Reject as r:
+                if envelope.imap is None:
+                    raise
+                # Nobody to refuse it to: record the refusal and take it off the server like any other.
+                row = store_message(ctx, None, "rejected", r.reason)
+                outcome = Outcome("discarded", reason=f"rejected: {r.reason}", message_row=row)
             if retry_of is not None:
                 conn.execute(update(parked).where(parked.c.id == retry_of).values(status="done", updated_at=now))
+            if envelope.imap is not None:
+                outcome = replace(outcome, after=record_imap(conn, envelope, ctx.after, now))
         _failpoint("after_commit")
     except Reject as r:
         log.info("refused message %s to %s: %s", _mid(ctx), envelope.recipient, r.reason)
@@ -100,6 +110,8 @@ def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
                         seconds=config.parking.retry_seconds * 2 ** (attempts - 1))))
                 park_id = retry_of
             else:
+                if envelope.imap is not None:
+                    record_imap(conn, envelope, None, now)
                 park_id = conn.execute(insert(parked).values(
                     source=envelope.source, mailbox=envelope.recipient, mail_from=envelope.mail_from or "",
                     raw=raw, idem_key=key, error=detail, attempts=1, status="parked", created_at=now,
@@ -110,4 +122,13 @@ def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
     except Exception as exc2:
         raise TempFail(f"could not park: {type(exc2).__name__}") from exc2
     log.error("message %s to %s parked as #%s: %s", _mid(ctx), envelope.recipient, park_id, error.splitlines()[0])
-    return Outcome("parked", reason=error, message_row=None)
+    return Outcome("parked", reason=error, after=envelope.imap.action if envelope.imap else None)
+
+
+def record_imap(conn, envelope, override: str | None, now) -> str:
+    """Note (mailbox, folder, UIDVALIDITY, UID) with the message's effects, and what to do on the server;
+    a crash before that is done makes the next pass do only that."""
+    ref = envelope.imap
+    key = dict(mailbox=envelope.recipient, folder=ref.folder, uidvalidity=ref.uidvalidity, uid=ref.uid)
+    insert_ignore(conn, imap_seen, **key, action=override or ref.action, done=False, created_at=now)
+    return conn.execute(select(imap_seen.c.action).filter_by(**key)).scalar()  # an earlier decision stands

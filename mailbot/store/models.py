@@ -1,7 +1,7 @@
 """The tables. Every change here needs an Alembic migration (tests compare the two)."""
 from datetime import datetime, timezone
 
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
                         Table, Text, TypeDecorator)
 
 metadata = MetaData(naming_convention={
@@ -139,4 +139,26 @@ parked = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("next_retry_at", UTCDateTime, nullable=True),
+)
+
+imap_seen = Table(
+    "imap_seen", metadata,  # written in the same transaction as the message's effects (exactly once)
+    Column("mailbox", String(320), primary_key=True),
+    Column("folder", String(500), primary_key=True),
+    Column("uidvalidity", BigInteger, primary_key=True, autoincrement=False),
+    Column("uid", BigInteger, primary_key=True, autoincrement=False),
+    Column("action", String(10), nullable=False),  # move | flag | delete | expunge: what to do on the server
+    Column("done", Boolean, nullable=False, default=False),  # the action was carried out
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+imap_status = Table(
+    "imap_status", metadata,  # one row per IMAP mailbox: who reads it (a lease) and how it is going
+    Column("mailbox", String(320), primary_key=True),
+    Column("owner", String(100), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("state", String(10), nullable=False, default="starting"),  # ok | failing | starting
+    Column("detail", Text, nullable=False, default=""),
+    Column("since", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )

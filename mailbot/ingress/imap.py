@@ -1,0 +1,396 @@
+"""IMAP ingress: read existing mailboxes (IDLE, polling as the fallback) exactly once.
+
+Per message: fetch with BODY.PEEK[] (nothing is marked seen before commit), accept() it — which records
+(mailbox, folder, UIDVALIDITY, UID) and the action to take in the same transaction as the ticket — and only
+then move, flag or expunge it on the server. A crash in between makes the next pass find the UID recorded
+and do nothing but the action. After a UIDVALIDITY change the folder is read again; the messages' own
+idempotency keys make that a series of no-ops. One daemon reads a mailbox at a time (a lease in imap_status).
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import os
+import random
+import re
+import socket
+import ssl
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import and_, select, update
+
+from mailbot.pipeline.context import Envelope, ImapRef
+from mailbot.pipeline.runner import TempFail
+from mailbot.store.models import imap_seen, imap_status, utcnow
+from mailbot.store.queries import insert_ignore
+
+log = logging.getLogger("mailbot.ingress")
+
+LEASE_SECONDS = 90
+BACKOFF_MAX = 300
+_UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
+_FETCH_START = re.compile(rb"^\d+ FETCH \(")
+_UID = re.compile(rb"UID (\d+)")
+_RETURN_PATH = re.compile(rb"^Return-Path:[ \t]*<([^>\r\n]*)>", re.I | re.M)
+
+
+class ImapError(Exception):
+    """The server said no (login, SELECT, a command); the message says what was asked."""
+
+
+def imap_utf7(name: str) -> str:
+    """Folder names on the wire are modified UTF-7 (RFC 3501 §5.1.3): 'Apstrādāti' -> 'Apstr&AOE-d&AOE-ti'."""
+    out, run = [], []
+
+    def flush():
+        if run:
+            b64 = base64.b64encode("".join(run).encode("utf-16-be")).decode().rstrip("=").replace("/", ",")
+            out.append(f"&{b64}-")
+            run.clear()
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7E:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            run.append(ch)
+    flush()
+    return "".join(out)
+
+
+def _q(name: str) -> str:
+    return '"' + imap_utf7(name).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def parse_fetch(lines) -> dict[int, bytes]:
+    """UID -> message bytes from a FETCH response (the UID may come before or after the literal)."""
+    found: dict[int, bytes] = {}
+    uid = body = None
+    for line in lines:
+        if isinstance(line, (bytearray, memoryview)):
+            body = bytes(line)
+            continue
+        if _FETCH_START.match(line):
+            if uid is not None and body is not None:
+                found[uid] = body
+            uid = body = None
+        m = _UID.search(line)
+        if m and uid is None:
+            uid = int(m.group(1))
+    if uid is not None and body is not None:
+        found[uid] = body
+    return found
+
+
+def _search_uids(response) -> list[int]:
+    uids = []
+    for line in response.lines:
+        if isinstance(line, bytes) and (line[:1].isdigit() or line.startswith(b"SEARCH")):
+            uids += [int(t) for t in line.split() if t.isdigit()]
+    return sorted(set(uids))
+
+
+def _ok(response, what: str):
+    if response.result != "OK":
+        detail = b" ".join(line for line in response.lines if isinstance(line, bytes)).decode("utf-8", "replace")
+        raise ImapError(f"{what}: {response.result} {detail[:200]}")
+    return response
+
+
+def _ssl_context(cfg) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(cafile=cfg.ca_file)
+    if not cfg.verify:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+async def connect(cfg, lost: asyncio.Event | None = None):
+    """A logged-in aioimaplib client (TLS per the mailbox's `tls`)."""
+    import aioimaplib
+    ctx = _ssl_context(cfg) if cfg.tls != "none" else None
+    if cfg.tls == "ssl":
+        client = aioimaplib.IMAP4_SSL(cfg.host, cfg.effective_port, timeout=cfg.timeout, ssl_context=ctx)
+    else:
+        client = aioimaplib.IMAP4(cfg.host, cfg.effective_port, timeout=cfg.timeout)
+    if lost is not None:
+        client.protocol.conn_lost_cb = lambda exc: lost.set()
+    await client.wait_hello_from_server()
+    if cfg.tls == "starttls":
+        await _starttls(client, ctx, cfg)
+    password = cfg.password or ""
+    _ok(await client.login(cfg.username, password), f"login as {cfg.username}")
+    if not client.protocol.capabilities or "IMAP4REV1" not in {c.upper() for c in client.protocol.capabilities}:
+        await asyncio.wait_for(client.protocol.capability(), cfg.timeout)
+    return client
+
+
+async def _starttls(client, ctx, cfg) -> None:
+    """aioimaplib has no STARTTLS of its own: send it, then upgrade the transport in place."""
+    from aioimaplib import Command
+    proto = client.protocol
+    if "STARTTLS" not in proto.capabilities:
+        raise ImapError("the server does not offer STARTTLS")
+    _ok(await asyncio.wait_for(proto.execute(Command("STARTTLS", proto.new_tag(), loop=proto.loop)), cfg.timeout),
+        "STARTTLS")
+    loop = asyncio.get_running_loop()
+    proto.transport = await loop.start_tls(proto.transport, proto, ctx, server_hostname=cfg.host)
+    await asyncio.wait_for(proto.capability(), cfg.timeout)  # capabilities before TLS are not to be trusted
+
+
+async def select(client, folder: str, timeout: float) -> tuple[int, int]:
+    """SELECT the folder; returns (UIDVALIDITY, EXISTS)."""
+    r = _ok(await client.select(_q(folder)), f"SELECT {folder}")
+    text = b"\n".join(line for line in r.lines if isinstance(line, bytes))
+    m = _UIDVALIDITY.search(text)
+    exists = re.search(rb"(\d+) EXISTS", text)
+    if not m:
+        raise ImapError(f"SELECT {folder}: the server gave no UIDVALIDITY")
+    return int(m.group(1)), int(exists.group(1)) if exists else 0
+
+
+async def ensure_folder(client, folder: str) -> None:
+    r = await client.create(_q(folder))
+    if r.result != "OK" and b"ALREADYEXISTS" not in b" ".join(x for x in r.lines if isinstance(x, bytes)).upper():
+        # Some servers say NO without the response code when it exists; a LIST tells for sure.
+        listing = await client.list('""', _q(folder))
+        if not any(isinstance(x, bytes) and imap_utf7(folder).encode() in x for x in listing.lines):
+            _ok(r, f"CREATE {folder}")
+
+
+class MailboxReader:
+    """Reads one configured mailbox for the life of the daemon; never dies, never spins."""
+
+    def __init__(self, runtime, mailbox):
+        self.runtime, self.mailbox, self.cfg = runtime, mailbox, mailbox.imap
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lost = asyncio.Event()
+        self.folder_ready = False
+
+    @property
+    def name(self) -> str:
+        return self.mailbox.address
+
+    async def run(self, stop: asyncio.Event) -> None:
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                if not await self.runtime.db(self._lease):
+                    await _sleep(stop, LEASE_SECONDS / 3)  # another daemon reads this mailbox
+                    continue
+                await self.session(stop)
+                backoff = 1.0
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                detail = f"{type(exc).__name__}: {exc}"[:500]
+                log.warning("IMAP %s (%s:%s): %s; reconnecting in %.0f s", self.name, self.cfg.host,
+                            self.cfg.effective_port, detail, backoff)
+                await self._status("failing", detail)
+                await _sleep(stop, backoff * random.uniform(0.5, 1.0))
+                backoff = min(backoff * 2, BACKOFF_MAX)
+        await self._release()
+
+    async def session(self, stop: asyncio.Event) -> None:
+        self.lost.clear()
+        client = await connect(self.cfg, self.lost)
+        try:
+            uidvalidity, _ = await select(client, self.cfg.folder, self.cfg.timeout)
+            if self.cfg.after == "move" and not self.folder_ready:
+                await ensure_folder(client, self.cfg.move_to)
+                self.folder_ready = True
+            await self._status("ok", f"{self.cfg.folder} UIDVALIDITY {uidvalidity}")
+            log.info("IMAP %s: reading %s (UIDVALIDITY %s%s)", self.name, self.cfg.folder, uidvalidity,
+                     ", IDLE" if self._idle(client) else f", polling every {self.cfg.poll_seconds:g} s")
+            last = 0
+            while not stop.is_set():
+                last = await self.catch_up(client, uidvalidity, last)
+                if not await self.runtime.db(self._lease):
+                    return  # the lease was lost (a long stall); let the loop re-claim it
+                await self.wait_for_news(client, stop)
+                if self.lost.is_set():
+                    raise ConnectionError("connection lost")
+        finally:
+            await _quietly(client.logout(), 5)
+
+    def _idle(self, client) -> bool:
+        return self.cfg.idle and client.has_capability("IDLE")
+
+    async def catch_up(self, client, uidvalidity: int, last: int) -> int:
+        """Take every message above `last` (the whole folder on a new session); returns the new `last`."""
+        criteria = "ALL" if last == 0 else f"UID {last + 1}:*"
+        r = _ok(await client.uid_search(criteria, charset=None), "UID SEARCH")
+        uids = [u for u in _search_uids(r) if u > last]
+        if not uids:
+            return last
+        seen = await self.runtime.db(self._seen, uidvalidity, uids)
+        pending = {}  # action -> [uid] still to carry out on the server
+        for uid, (action, done) in seen.items():
+            if not done:
+                pending.setdefault(action, []).append(uid)
+        if pending:
+            await self.apply(client, uidvalidity, pending)
+        todo = [u for u in uids if u not in seen]
+        for i in range(0, len(todo), self.cfg.batch):
+            chunk = todo[i:i + self.cfg.batch]
+            r = _ok(await client.uid("fetch", ",".join(map(str, chunk)), "(UID BODY.PEEK[])"), "UID FETCH")
+            bodies = parse_fetch(r.lines)
+            actions: dict[str, list[int]] = {}
+            for uid in chunk:
+                raw = bodies.get(uid)
+                if raw is None:
+                    continue  # expunged meanwhile by someone else
+                ref = ImapRef(self.cfg.folder, uidvalidity, uid, self.cfg.after)
+                try:
+                    outcome = await self.runtime.accept(raw, Envelope(self.name, "imap", _return_path(raw), ref))
+                except TempFail as exc:  # the database is away: leave the rest on the server, retry later
+                    if actions:
+                        await self.apply(client, uidvalidity, actions)
+                    raise ConnectionError(f"could not commit: {exc}") from exc
+                actions.setdefault(outcome.after or self.cfg.after, []).append(uid)
+            await self.apply(client, uidvalidity, actions)
+        return uids[-1]
+
+    async def apply(self, client, uidvalidity: int, actions: dict[str, list[int]]) -> None:
+        """Carry out the recorded actions, then mark them done (a crash before that repeats only this)."""
+        for action, uids in actions.items():
+            if not uids:
+                continue
+            uid_set = ",".join(map(str, sorted(uids)))
+            if action == "flag":
+                _ok(await client.uid("store", uid_set, "+FLAGS.SILENT (\\Seen)"), "UID STORE \\Seen")
+            elif action == "move" and client.has_capability("MOVE"):
+                _ok(await client.uid("move", uid_set, _q(self.cfg.move_to)), f"UID MOVE {self.cfg.move_to}")
+            else:
+                if action == "move":  # no MOVE: COPY, then delete the original
+                    _ok(await client.uid("copy", uid_set, _q(self.cfg.move_to)), f"UID COPY {self.cfg.move_to}")
+                _ok(await client.uid("store", uid_set, "+FLAGS.SILENT (\\Deleted)"), "UID STORE \\Deleted")
+                if client.has_capability("UIDPLUS"):
+                    _ok(await client.uid("expunge", uid_set), "UID EXPUNGE")
+                else:
+                    _ok(await client.expunge(), "EXPUNGE")
+            await self.runtime.db(self._done, uidvalidity, uids)
+
+    async def wait_for_news(self, client, stop: asyncio.Event) -> None:
+        if not self._idle(client):
+            await _sleep(stop, self.cfg.poll_seconds, self.lost)
+            return
+        # Re-issued at least every idle_seconds (and often enough to renew the lease), well inside the
+        # 29-minute limit of RFC 2177.
+        window = min(self.cfg.idle_seconds, LEASE_SECONDS / 3)
+        idle = await client.idle_start(timeout=window + 30)
+        waiters = [asyncio.ensure_future(client.wait_server_push(timeout=window)),
+                   asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.lost.wait())]
+        try:
+            while True:
+                done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                if waiters[0] not in done:
+                    break  # stopping, or the connection went away
+                try:
+                    push = waiters[0].result()
+                except asyncio.TimeoutError:
+                    break
+                if any(isinstance(x, bytes) and (b"EXISTS" in x or b"RECENT" in x) for x in
+                       (push if isinstance(push, list) else [push])):
+                    break
+                waiters[0] = asyncio.ensure_future(client.wait_server_push(timeout=window))
+        finally:
+            for w in waiters:
+                w.cancel()
+            if not self.lost.is_set():
+                client.idle_done()
+                await _quietly(asyncio.wait_for(idle, self.cfg.timeout), self.cfg.timeout)
+
+    # --- database side (run in the runtime's worker threads) ---
+
+    def _seen(self, engine, uidvalidity, uids):
+        out = {}
+        with engine.connect() as conn:
+            for i in range(0, len(uids), 500):
+                q = select(imap_seen.c.uid, imap_seen.c.action, imap_seen.c.done).where(
+                    imap_seen.c.mailbox == self.name, imap_seen.c.folder == self.cfg.folder,
+                    imap_seen.c.uidvalidity == uidvalidity, imap_seen.c.uid.in_(uids[i:i + 500]))
+                out.update({r.uid: (r.action, r.done) for r in conn.execute(q)})
+        return out
+
+    def _done(self, engine, uidvalidity, uids):
+        with engine.begin() as conn:
+            conn.execute(update(imap_seen).where(
+                imap_seen.c.mailbox == self.name, imap_seen.c.folder == self.cfg.folder,
+                imap_seen.c.uidvalidity == uidvalidity, imap_seen.c.uid.in_(uids)).values(done=True))
+
+    def _lease(self, engine) -> bool:
+        now = utcnow()
+        with engine.begin() as conn:
+            insert_ignore(conn, imap_status, mailbox=self.name, owner=None, lease_until=None, state="starting",
+                          detail="", since=now, updated_at=now)
+            taken = conn.execute(update(imap_status).where(
+                imap_status.c.mailbox == self.name,
+                (imap_status.c.owner == self.owner) | imap_status.c.owner.is_(None)
+                | (imap_status.c.lease_until < now)).values(
+                owner=self.owner, lease_until=now + timedelta(seconds=LEASE_SECONDS), updated_at=now)).rowcount
+        return taken == 1
+
+    async def _status(self, state: str, detail: str) -> None:
+        def write(engine):
+            now = utcnow()
+            with engine.begin() as conn:
+                row = conn.execute(select(imap_status.c.state).where(imap_status.c.mailbox == self.name)).first()
+                values = dict(state=state, detail=detail, updated_at=now)
+                if row is None or row.state != state:
+                    values["since"] = now
+                conn.execute(update(imap_status).where(imap_status.c.mailbox == self.name).values(**values))
+        await _quietly(self.runtime.db(write), 10)
+
+    async def _release(self) -> None:
+        def release(engine):
+            with engine.begin() as conn:
+                conn.execute(update(imap_status).where(and_(
+                    imap_status.c.mailbox == self.name, imap_status.c.owner == self.owner)).values(
+                    owner=None, lease_until=None, state="stopped", detail="daemon stopped", updated_at=utcnow()))
+        await _quietly(self.runtime.db(release), 10)
+
+
+def _return_path(raw: bytes) -> str | None:
+    head = raw[: raw.find(b"\r\n\r\n") if b"\r\n\r\n" in raw else 65536]
+    m = _RETURN_PATH.search(head)
+    return m.group(1).decode("ascii", "replace").strip().lower() if m else None
+
+
+async def _sleep(stop: asyncio.Event, seconds: float, also: asyncio.Event | None = None) -> None:
+    events = [asyncio.ensure_future(stop.wait())] + ([asyncio.ensure_future(also.wait())] if also else [])
+    try:
+        await asyncio.wait(events, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for e in events:
+            e.cancel()
+
+
+async def _quietly(aw, timeout: float) -> None:
+    try:
+        await asyncio.wait_for(aw, timeout)
+    except Exception:
+        pass
+
+
+async def check(mailbox) -> tuple[bool, str]:
+    """For `mailbot imap check`: connect, log in, look at the folder; (ok, what was found)."""
+    cfg = mailbox.imap
+    try:
+        client = await connect(cfg)
+    except Exception as exc:
+        return False, f"cannot connect/log in to {cfg.host}:{cfg.effective_port} ({cfg.tls}): {type(exc).__name__}: {exc}"
+    try:
+        uidvalidity, exists = await select(client, cfg.folder, cfg.timeout)
+        caps = sorted(c for c in ("IDLE", "MOVE", "UIDPLUS") if client.has_capability(c))
+        found = f"{cfg.folder}: {exists} messages, UIDVALIDITY {uidvalidity}; server has {', '.join(caps) or 'none of IDLE/MOVE/UIDPLUS'}"
+        if cfg.after == "move":
+            listing = await client.list('""', _q(cfg.move_to))
+            has = any(isinstance(x, bytes) and imap_utf7(cfg.move_to).encode() in x for x in listing.lines[:-1])
+            found += f"; {cfg.move_to} {'exists' if has else 'will be created'}"
+        return True, found
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+    finally:
+        await _quietly(client.logout(), 5)
