@@ -63,13 +63,14 @@ def merge(base: dict, over: dict) -> dict:
 
 @pytest.fixture
 def make_config(tmp_path):
-    """make_config(outbound={...}) -> (Config, path of the YAML file)."""
-    def make(**over):
+    """make_config(outbound={...}, env={...}) -> (Config, path of the YAML file); `env` holds the
+    MAILBOT_* variables (secrets) the configuration is loaded with."""
+    def make(env=None, **over):
         data = merge(BASE, over)
         text = yaml.safe_dump(data, allow_unicode=True).replace("{tmp}", str(tmp_path))
         path = tmp_path / f"config-{uuid.uuid4().hex[:6]}.yaml"
         path.write_text(text, encoding="utf-8")
-        return load(path, environ={}), path
+        return load(path, environ=env or {}), path
     return make
 
 
