@@ -95,6 +95,7 @@ class Imap(Strict):
     idle_seconds: float = Field(300.0, ge=5, le=1740)  # IDLE is re-issued well before the 29-minute limit
     poll_seconds: float = Field(30.0, gt=0)  # without IDLE
     batch: int = Field(50, ge=1, le=1000)  # messages per FETCH when catching up on a backlog
+    lease_seconds: float = Field(90.0, ge=3)  # how long another daemon waits before taking over a silent reader
     timeout: float = Field(30.0, gt=0)
 
     @property

@@ -160,7 +160,7 @@ class Daemon:
         def ready(runtime, servers):
             self.runtime = runtime
             self.ports = [s.sockets[0].getsockname()[1] for s in servers]
-            self.port = self.ports[0]
+            self.port = self.ports[0] if self.ports else None
             self.ready.set()
         try:
             self.loop.run_until_complete(serve(self.config, self.engine, ready=ready, stop=self.stop_event))

@@ -28,7 +28,6 @@ from mailbot.store.queries import insert_ignore
 
 log = logging.getLogger("mailbot.ingress")
 
-LEASE_SECONDS = 90
 BACKOFF_MAX = 300
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 _FETCH_START = re.compile(rb"^\d+ FETCH \(")
@@ -116,14 +115,27 @@ async def connect(cfg, lost: asyncio.Event | None = None):
         client = aioimaplib.IMAP4(cfg.host, cfg.effective_port, timeout=cfg.timeout)
     if lost is not None:
         client.protocol.conn_lost_cb = lambda exc: lost.set()
-    await client.wait_hello_from_server()
-    if cfg.tls == "starttls":
-        await _starttls(client, ctx, cfg)
-    password = cfg.password or ""
-    _ok(await client.login(cfg.username, password), f"login as {cfg.username}")
-    if not client.protocol.capabilities or "IMAP4REV1" not in {c.upper() for c in client.protocol.capabilities}:
-        await asyncio.wait_for(client.protocol.capability(), cfg.timeout)
+    try:
+        await client.wait_hello_from_server()
+        if cfg.tls == "starttls":
+            await _starttls(client, ctx, cfg)
+        _ok(await client.login(cfg.username, cfg.password or ""), f"login as {cfg.username}")
+        if "IMAP4REV1" not in {c.upper() for c in client.protocol.capabilities}:
+            await asyncio.wait_for(client.protocol.capability(), cfg.timeout)
+    except BaseException:
+        close(client)
+        raise
     return client
+
+
+def close(client) -> None:
+    """aioimaplib leaves the socket open after LOGOUT or a failed start; close it ourselves."""
+    transport = getattr(client.protocol, "transport", None)
+    if transport is not None:
+        transport.close()
+    task = getattr(client, "_client_task", None)
+    if task is not None and not task.done():
+        task.cancel()
 
 
 async def _starttls(client, ctx, cfg) -> None:
@@ -139,7 +151,7 @@ async def _starttls(client, ctx, cfg) -> None:
     await asyncio.wait_for(proto.capability(), cfg.timeout)  # capabilities before TLS are not to be trusted
 
 
-async def select(client, folder: str, timeout: float) -> tuple[int, int]:
+async def select_folder(client, folder: str, timeout: float) -> tuple[int, int]:
     """SELECT the folder; returns (UIDVALIDITY, EXISTS)."""
     r = _ok(await client.select(_q(folder)), f"SELECT {folder}")
     text = b"\n".join(line for line in r.lines if isinstance(line, bytes))
@@ -177,7 +189,7 @@ class MailboxReader:
         while not stop.is_set():
             try:
                 if not await self.runtime.db(self._lease):
-                    await _sleep(stop, LEASE_SECONDS / 3)  # another daemon reads this mailbox
+                    await _sleep(stop, self.cfg.lease_seconds / 3)  # another daemon reads this mailbox
                     continue
                 await self.session(stop)
                 backoff = 1.0
@@ -196,7 +208,7 @@ class MailboxReader:
         self.lost.clear()
         client = await connect(self.cfg, self.lost)
         try:
-            uidvalidity, _ = await select(client, self.cfg.folder, self.cfg.timeout)
+            uidvalidity, _ = await select_folder(client, self.cfg.folder, self.cfg.timeout)
             if self.cfg.after == "move" and not self.folder_ready:
                 await ensure_folder(client, self.cfg.move_to)
                 self.folder_ready = True
@@ -213,6 +225,7 @@ class MailboxReader:
                     raise ConnectionError("connection lost")
         finally:
             await _quietly(client.logout(), 5)
+            close(client)
 
     def _idle(self, client) -> bool:
         return self.cfg.idle and client.has_capability("IDLE")
@@ -278,7 +291,7 @@ class MailboxReader:
             return
         # Re-issued at least every idle_seconds (and often enough to renew the lease), well inside the
         # 29-minute limit of RFC 2177.
-        window = min(self.cfg.idle_seconds, LEASE_SECONDS / 3)
+        window = min(self.cfg.idle_seconds, self.cfg.lease_seconds / 3)
         idle = await client.idle_start(timeout=window + 30)
         waiters = [asyncio.ensure_future(client.wait_server_push(timeout=window)),
                    asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.lost.wait())]
@@ -329,7 +342,7 @@ class MailboxReader:
                 imap_status.c.mailbox == self.name,
                 (imap_status.c.owner == self.owner) | imap_status.c.owner.is_(None)
                 | (imap_status.c.lease_until < now)).values(
-                owner=self.owner, lease_until=now + timedelta(seconds=LEASE_SECONDS), updated_at=now)).rowcount
+                owner=self.owner, lease_until=now + timedelta(seconds=self.cfg.lease_seconds), updated_at=now)).rowcount
         return taken == 1
 
     async def _status(self, state: str, detail: str) -> None:
@@ -368,10 +381,11 @@ async def _sleep(stop: asyncio.Event, seconds: float, also: asyncio.Event | None
 
 
 async def _quietly(aw, timeout: float) -> None:
+    """For clean-up and bookkeeping that must not end a session (logout, status rows)."""
     try:
         await asyncio.wait_for(aw, timeout)
-    except Exception:
-        pass
+    except Exception as exc:
+        log.debug("ignored during IMAP clean-up: %s: %s", type(exc).__name__, exc)
 
 
 async def check(mailbox) -> tuple[bool, str]:
@@ -382,7 +396,7 @@ async def check(mailbox) -> tuple[bool, str]:
     except Exception as exc:
         return False, f"cannot connect/log in to {cfg.host}:{cfg.effective_port} ({cfg.tls}): {type(exc).__name__}: {exc}"
     try:
-        uidvalidity, exists = await select(client, cfg.folder, cfg.timeout)
+        uidvalidity, exists = await select_folder(client, cfg.folder, cfg.timeout)
         caps = sorted(c for c in ("IDLE", "MOVE", "UIDPLUS") if client.has_capability(c))
         found = f"{cfg.folder}: {exists} messages, UIDVALIDITY {uidvalidity}; server has {', '.join(caps) or 'none of IDLE/MOVE/UIDPLUS'}"
         if cfg.after == "move":
@@ -394,3 +408,4 @@ async def check(mailbox) -> tuple[bool, str]:
         return False, f"{type(exc).__name__}: {exc}"
     finally:
         await _quietly(client.logout(), 5)
+        close(client)
