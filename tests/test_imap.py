@@ -206,3 +206,30 @@ def _state(engine, mailbox):
     with engine.connect() as conn:
         row = conn.execute(select(imap_status.c.state).where(imap_status.c.mailbox == mailbox)).first()
     return row.state if row else None
+
+
+def test_guard_can_choose_to_expunge_and_failures_are_parked_not_retried(make_config, dovecot, daemon_factory,
+                                                                        monkeypatch):
+    """The after-commit action is the pipeline's choice: a stage (the personal-data guard) may ask for the
+    server's copy to be expunged instead of moved; a message that fails is parked and moved like the rest."""
+    from mailbot.pipeline import runner
+
+    def guard_like(ctx):
+        if "personas kods" in ctx.msg.text:
+            ctx.after = "expunge"
+        if "BOOM" in ctx.msg.subject:
+            raise RuntimeError("stage failed")
+    stages = list(runner._STAGES)
+    stages.insert(3, guard_like)
+    monkeypatch.setattr(runner, "_STAGES", tuple(stages))
+    config, _, _ = imap_config(make_config, dovecot)
+    engine, d = start(config, daemon_factory)
+    dovecot.append("help", mail(subject="Darbinieki", body="Jānis, personas kods 010190-12345",
+                                message_id="<pd@acme.lv>"))
+    dovecot.append("help", mail(subject="BOOM", message_id="<boom@acme.lv>"))
+    dovecot.append("help", mail(subject="Parasts", message_id="<ok@acme.lv>"))
+    assert wait_for(lambda: dovecot.uids("help") == [], 20)
+    assert len(dovecot.uids("help", "Processed")) == 2  # the ordinary one and the parked one; not the expunged
+    from mailbot.store.models import parked
+    assert count(engine, parked) == 1 and count(engine, tickets) == 2
+    d.stop()

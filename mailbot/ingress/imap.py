@@ -231,12 +231,18 @@ class MailboxReader:
         return self.cfg.idle and client.has_capability("IDLE")
 
     async def catch_up(self, client, uidvalidity: int, last: int) -> int:
-        """Take every message above `last` (the whole folder on a new session); returns the new `last`."""
-        criteria = "ALL" if last == 0 else f"UID {last + 1}:*"
-        r = _ok(await client.uid_search(criteria, charset=None), "UID SEARCH")
-        uids = [u for u in _search_uids(r) if u > last]
-        if not uids:
-            return last
+        """Take every message above `last` (the whole folder on a new session) until a search finds nothing
+        new: mail that arrives while we work is announced in the answers to our own commands, not in IDLE."""
+        while True:
+            criteria = "ALL" if last == 0 else f"UID {last + 1}:*"
+            r = _ok(await client.uid_search(criteria, charset=None), "UID SEARCH")
+            uids = [u for u in _search_uids(r) if u > last]
+            if not uids:
+                return last
+            await self._take(client, uidvalidity, uids)
+            last = uids[-1]
+
+    async def _take(self, client, uidvalidity: int, uids: list[int]) -> None:
         seen = await self.runtime.db(self._seen, uidvalidity, uids)
         pending = {}  # action -> [uid] still to carry out on the server
         for uid, (action, done) in seen.items():
@@ -263,7 +269,6 @@ class MailboxReader:
                     raise ConnectionError(f"could not commit: {exc}") from exc
                 actions.setdefault(outcome.after or self.cfg.after, []).append(uid)
             await self.apply(client, uidvalidity, actions)
-        return uids[-1]
 
     async def apply(self, client, uidvalidity: int, actions: dict[str, list[int]]) -> None:
         """Carry out the recorded actions, then mark them done (a crash before that repeats only this)."""
