@@ -10,6 +10,8 @@ from mailbot.outbound.render import compose, new_message_id, render
 from mailbot.store.models import messages, outbox, utcnow
 from mailbot.store.queries import add_event, remember_message_id
 
+INSERT_OUTBOX, INSERT_MESSAGE = insert(outbox), insert(messages)
+
 
 
 def enqueue(conn, *, kind: str, ticket: dict, to: str, mailbox, values: dict, now, in_reply_to=None,
@@ -23,15 +25,15 @@ def enqueue(conn, *, kind: str, ticket: dict, to: str, mailbox, values: dict, no
                   in_reply_to=in_reply_to, references=references, auto_submitted=auto_submitted,
                   ticket_id=ticket["id"])
     bare_id = message_id.strip("<>")
-    row = conn.execute(insert(outbox).values(
+    row = conn.execute(INSERT_OUTBOX, dict(
         ticket_id=ticket["id"], kind=kind, auto=auto, message_id=bare_id, mail_from=mailbox.address,
         rcpt=to.lower(), recipients=to.lower(), raw=raw, status="pending", attempts=0, next_attempt_at=now,
-        created_at=now)).inserted_primary_key[0]
-    conn.execute(insert(messages).values(
+        created_at=now, lease_until=None, lease_owner=None, last_error=None, sent_at=None)).inserted_primary_key[0]
+    conn.execute(INSERT_MESSAGE, dict(
         ticket_id=ticket["id"], direction="out", source="mailbot", mailbox=mailbox.address, message_id=bare_id,
         sender=mailbox.address, sender_name=mailbox.display_name or mailbox.name, recipients=to.lower(),
         subject=subject, body_text=text, disposition=kind, reason="", size=len(raw), defects="",
-        created_at=now))
+        created_at=now, idem_key=None))
     remember_message_id(conn, bare_id, ticket["id"])
     return row
 

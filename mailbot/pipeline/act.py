@@ -5,20 +5,19 @@ joins a ticket gets none. The per-sender daily limit stops two autoresponders fr
 """
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from mailbot.pipeline.context import Mail
 from mailbot.store.models import outbox
 
 REOPENS = ("waiting", "resolved")
+AUTO_SENT = select(func.count()).select_from(outbox).where(
+    outbox.c.rcpt == bindparam("rcpt"), outbox.c.auto.is_(True), outbox.c.created_at > bindparam("since"))
 
 
 def _over_limit(ctx, rcpt: str) -> bool:
-    limit = ctx.config.outbound.auto_reply_limit_per_day
-    sent = ctx.conn.execute(select(func.count()).select_from(outbox).where(
-        outbox.c.rcpt == rcpt, outbox.c.auto.is_(True),
-        outbox.c.created_at > ctx.now - timedelta(days=1))).scalar()
-    return sent >= limit
+    sent = ctx.conn.execute(AUTO_SENT, {"rcpt": rcpt, "since": ctx.now - timedelta(days=1)}).scalar()
+    return sent >= ctx.config.outbound.auto_reply_limit_per_day
 
 
 def run(ctx) -> None:

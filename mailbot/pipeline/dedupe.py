@@ -5,10 +5,14 @@ headers, so a redelivery rarely has the same bytes, but it keeps its Message-ID.
 """
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from mailbot.pipeline.context import Duplicate
 from mailbot.store.models import messages, parked
+
+
+STORED = select(messages.c.id).where(messages.c.idem_key == bindparam("key"))
+PARKED = select(parked.c.id).where(parked.c.idem_key == bindparam("key"), parked.c.status != "done")
 
 
 def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
@@ -19,8 +23,7 @@ def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
 
 def run(ctx) -> None:
     ctx.idem_key = idem_key(ctx.raw, ctx.envelope.recipient, ctx.msg.message_id)
-    if ctx.conn.execute(select(messages.c.id).where(messages.c.idem_key == ctx.idem_key)).first():
+    if ctx.conn.execute(STORED, {"key": ctx.idem_key}).first():
         raise Duplicate("duplicate", "already stored")
-    if ctx.retry_of is None and ctx.conn.execute(
-            select(parked.c.id).where(parked.c.idem_key == ctx.idem_key, parked.c.status != "done")).first():
+    if ctx.retry_of is None and ctx.conn.execute(PARKED, {"key": ctx.idem_key}).first():
         raise Duplicate("duplicate", "already parked")

@@ -13,6 +13,8 @@ from mailbot.store.models import attachments, messages, outbox, raw_messages, ti
 from mailbot.store.queries import add_event, remember_message_id
 
 _ACTION = re.compile(rb"^action:\s*(\w+)", re.I | re.M)
+INSERT_TICKET, INSERT_MESSAGE = insert(tickets), insert(messages)
+INSERT_RAW, INSERT_ATTACHMENT = insert(raw_messages), insert(attachments)
 
 
 def _language(ctx) -> str:
@@ -32,12 +34,12 @@ def message_values(ctx, ticket_id, disposition, reason="") -> dict:
 
 def store_message(ctx, ticket_id, disposition, reason="") -> int:
     conn = ctx.conn
-    row = conn.execute(insert(messages).values(**message_values(ctx, ticket_id, disposition, reason)))
+    row = conn.execute(INSERT_MESSAGE, message_values(ctx, ticket_id, disposition, reason))
     message_row = row.inserted_primary_key[0]
     if ctx.keep_raw:
-        conn.execute(insert(raw_messages).values(message_id=message_row, raw=ctx.raw))
+        conn.execute(INSERT_RAW, dict(message_id=message_row, raw=ctx.raw))
     if ctx.msg and ctx.msg.attachments:
-        conn.execute(insert(attachments), [dict(
+        conn.execute(INSERT_ATTACHMENT, [dict(
             message_id=message_row, filename=a.filename[:500], content_type=a.content_type, size=a.size,
             sha256=a.sha256, content_id=a.content_id, data=a.data) for a in ctx.msg.attachments])
     return message_row
@@ -46,7 +48,7 @@ def store_message(ctx, ticket_id, disposition, reason="") -> int:
 def run(ctx) -> None:
     conn, msg, now = ctx.conn, ctx.msg, ctx.now
     if ctx.ticket is None:
-        ticket_id = conn.execute(insert(tickets).values(
+        ticket_id = conn.execute(INSERT_TICKET, dict(
             mailbox=ctx.mailbox.address, client_id=ctx.client.id if ctx.client else None,
             contact=ctx.sender[:320], contact_name=msg.sender_name, subject=msg.subject,
             base_subject=base_subject(msg.subject), status=ctx.status or "new", language=_language(ctx),

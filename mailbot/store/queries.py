@@ -1,16 +1,23 @@
-"""Small statements several modules share."""
+"""Small statements several modules share, built once: constructing a statement costs more than running it."""
 from sqlalchemy import insert
 
 from mailbot.store.models import events, thread_ids
 
+INSERT_EVENT = insert(events)
+_IGNORING: dict = {}
+
 
 def insert_ignore(conn, table, **values) -> None:
     """INSERT that quietly does nothing when the row's key already exists (both engines)."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    conn.execute(dialect_insert(table).values(**values).on_conflict_do_nothing())
+    key = (conn.dialect.name, table.name)
+    stmt = _IGNORING.get(key)
+    if stmt is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        stmt = _IGNORING[key] = dialect_insert(table).on_conflict_do_nothing()
+    conn.execute(stmt, values)
 
 
 def remember_message_id(conn, message_id: str | None, ticket_id: int | None) -> None:
@@ -19,4 +26,4 @@ def remember_message_id(conn, message_id: str | None, ticket_id: int | None) -> 
 
 
 def add_event(conn, ticket_id, kind: str, detail: str, at) -> None:
-    conn.execute(insert(events).values(ticket_id=ticket_id, kind=kind, detail=detail, at=at))
+    conn.execute(INSERT_EVENT, dict(ticket_id=ticket_id, kind=kind, detail=detail, at=at))
