@@ -1,63 +1,120 @@
-"""HTML-only mail turned into readable plain text: block elements break lines, lists get bullets,
-links keep their target, scripts, styles and the head are dropped."""
+"""HTML-only mail turned into readable plain text: block elements break lines, paragraphs are separated by
+a blank line, list items get bullets (numbers in ordered lists), links keep their target, table cells are
+separated, images leave their alt text; scripts, styles, comments and the head are dropped."""
 from __future__ import annotations
 
 import re
 from html import unescape
 from html.parser import HTMLParser
 
-_BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote",
-          "pre", "hr", "section", "article", "header", "footer", "dl", "dt", "dd", "address", "center", "form"}
-_SKIP = {"script", "style", "head", "title", "template", "noscript"}
+_BLOCK = {"div", "br", "tr", "li", "table", "ul", "ol", "pre", "hr", "section", "article", "header", "footer",
+          "dl", "dt", "dd", "address", "center", "form", "nav", "aside", "main", "figure", "figcaption",
+          "fieldset", "details", "summary", "caption", "thead", "tbody", "tfoot"}
+_PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}  # a blank line before and after
+_SKIP = {"script", "style", "head", "title", "template", "noscript", "xml", "svg", "object", "iframe"}
+_IN_HEAD = {"meta", "link", "title", "style", "script", "base", "noscript", "template", "head", "html"}
+_VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
 
 class _Text(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
-        self.skip = 0
+        self.skip: list[str] = []  # open elements whose content is dropped
         self.pre = 0
         self.href: list[str | None] = []
+        self.lists: list[list] = []  # [tag, next number]
+
+    def _break(self, n: int) -> None:
+        """End the current line, leaving at least n line breaks (at most: blocks never pile up blank lines)."""
+        have = 0
+        for i in range(len(self.out) - 1, max(-1, len(self.out) - 65), -1):
+            stripped = self.out[i].rstrip(" \t")
+            if not stripped:
+                continue
+            have += len(stripped) - len(stripped.rstrip("\n"))
+            if have >= n or stripped.strip("\n"):
+                break
+        if self.out and have < n:
+            self.out.append("\n" * (n - have))
+
+    def _leave_head(self) -> None:
+        """A head that was never closed ends at the body, or the whole mail would be lost (HTML5 does so)."""
+        self.skip = [t for t in self.skip if t not in ("head", "title")]
 
     def handle_starttag(self, tag, attrs):
+        if tag == "body" or (tag not in _IN_HEAD and self.skip == ["head"]):
+            self._leave_head()
         if tag in _SKIP:
-            self.skip += 1
-        elif tag == "pre":
+            if tag not in _VOID:
+                self.skip.append(tag)
+            return
+        if self.skip:
+            return
+        attrs = dict(attrs)
+        if tag == "pre":
             self.pre += 1
-        if tag in _BLOCK:
+        if tag == "br":
             self.out.append("\n")
-        if tag == "li":
-            self.out.append("- ")
+        elif tag in _PARAGRAPH:
+            self._break(2)
+        elif tag in _BLOCK:
+            self._break(1)
+        if tag in ("ul", "ol"):
+            self.lists.append([tag, 1])
+        elif tag == "li":
+            if self.lists and self.lists[-1][0] == "ol":
+                self.out.append(f"{self.lists[-1][1]}. ")
+                self.lists[-1][1] += 1
+            else:
+                self.out.append("- ")
         elif tag in ("td", "th"):
             self.out.append("\t")
         elif tag == "a":
-            self.href.append(dict(attrs).get("href"))
+            self.href.append(attrs.get("href"))
         elif tag == "img":
-            alt = dict(attrs).get("alt")
+            alt = (attrs.get("alt") or "").strip()
             if alt:
                 self.out.append(f"[{alt}]")
+        elif tag == "hr":
+            self.out.append("-" * 20 + "\n")
 
     def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
         if tag in _SKIP:
-            self.skip -= 1
+            return
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
         if tag in _SKIP:
-            self.skip = max(0, self.skip - 1)
-        elif tag == "pre":
-            self.pre = max(0, self.pre - 1)
-        elif tag == "a" and self.href:
-            href = self.href.pop()
-            if href and href.startswith(("http:", "https:")) and not self.out[-1].strip().endswith(href):
-                self.out.append(f" <{href}>")
-        if tag in _BLOCK and tag != "br":
-            self.out.append("\n")
-
-    def handle_data(self, data):
+            if tag in self.skip:
+                del self.skip[len(self.skip) - 1 - self.skip[::-1].index(tag):]
+            return
         if self.skip:
             return
-        self.out.append(data if self.pre else re.sub(r"\s+", " ", data))
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+        elif tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+        elif tag == "a" and self.href:
+            href = (self.href.pop() or "").strip()
+            before = "".join(self.out[-3:]).strip()
+            if href.lower().startswith(("http:", "https:")) and not before.endswith(href) and before:
+                self.out.append(f" <{href}>")
+        if tag in _PARAGRAPH:
+            self._break(2)
+        elif tag in _BLOCK and tag != "br":
+            self._break(1)
+
+    def handle_data(self, data):
+        if self.skip == ["head"] and data.strip():
+            self._leave_head()
+        if self.skip:
+            return
+        self.out.append(data if self.pre else _SPACES.sub(" ", data))
 
 
 def html_to_text(html: str) -> str:
@@ -66,8 +123,8 @@ def html_to_text(html: str) -> str:
         parser.feed(html)
         parser.close()
     except Exception:  # HTMLParser is lenient, but a pathological document must not cost the text
-        return re.sub(r"<[^>]*>", " ", unescape(html))
-    text = "".join(parser.out).replace("\xa0", " ")
-    lines = [line.strip(" ") for line in text.split("\n")]
+        return _SPACES.sub(" ", unescape(re.sub(r"<[^>]*>", " ", html))).strip()
+    text = "".join(parser.out).replace("\xa0", " ").replace("\u200b", "")
+    lines = [line.strip(" \t") for line in text.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -10,8 +10,8 @@ What we do on top of the stdlib, each for mail seen in the wild (shared/corpus):
   unindented continuation) is joined to the header before it instead of ending the headers early;
 * RFC 2047 words are decoded leniently (bad padding, unknown charsets, words split inside a multi-byte
   character) and otherwise the header text is kept exactly: no whitespace is collapsed;
-* raw 8-bit header bytes are read as UTF-8, else in the charset the message declares for its text, else in
-  the charset that reads most plausibly;
+* raw 8-bit header bytes are read as UTF-8, else in the charset that reads all of them most plausibly
+  (the charset the message declares for its text wins a close call);
 * a text part whose declared charset cannot decode it (or that declares none) is read as UTF-8 if it is
   valid UTF-8, else in the most plausible of the charsets our clients use (see `detect_charset`);
 * parameters (file names) are parsed from the raw header, with RFC 2231 continuations and charsets,
@@ -19,17 +19,19 @@ What we do on top of the stdlib, each for mail seen in the wild (shared/corpus):
 * a multipart part whose boundary is missing or wrong is re-split on the boundary lines it really has;
 * base64 is decoded leniently; a transport line break in a 7bit/8bit/quoted-printable part is a line break
   of the content, so it is stored as LF whatever the message's line endings were (CRLF, CR, LF);
-* an attached message is stored as it arrived (headers not refolded), named after its subject.
+* an attached message is stored as it arrived (headers not refolded, LF line ends), named after its subject;
+* From without an address (MAILER-DAEMON <>, Big Bug bb@bug.com, "Name" <>) still gives what it can.
+
+No input raises: MIME nested deeper than the stdlib parser's recursion allows keeps its body unsplit.
 """
 from __future__ import annotations
 
 import binascii
 import codecs
 import email
-import email.errors
+import email.parser
 import hashlib
 import io
-import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -39,8 +41,6 @@ from email.policy import Compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
 from mailbot.pipeline.htmltext import html_to_text
-
-log = logging.getLogger(__name__)
 
 # Charset labels seen in real mail that Python does not know, or knows under another name.
 CHARSET_ALIASES = {
@@ -55,19 +55,21 @@ CHARSET_ALIASES = {
 _NOT_CHARSETS = {"unicode_escape", "raw_unicode_escape", "punycode", "idna", "undefined", "mbcs", "oem",
                  "utf_8_sig", "palmos", "unicode_internal"}
 # Single-byte labels that misconfigured software puts on everything: valid UTF-8 under them is UTF-8.
-_DEFAULT_LABELS = {"ascii", "latin_1", "iso8859_1", "cp1252", "iso8859_15"}
+_DEFAULT_LABELS = {"ascii", "iso8859-1", "cp1252", "iso8859-15"}  # codecs.lookup() names
 _CHARSET_TOKEN = re.compile(r"[A-Za-z0-9_.:+-]+")
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 _KNOWN_HEADER = re.compile(
     rb"^(from|to|cc|subject|date|message-id|mime-version|content-type|content-transfer-encoding|received|"
     rb"return-path|reply-to|in-reply-to|references|sender|delivered-to|x-mailer|user-agent):", re.I)
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_EOL = re.compile(rb"\r\n|\r|\n")
 _FOLD = re.compile(r"(?:\r\n|\r|\n)(?=[ \t])")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 _ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?]*?)\?=")
 _QP_BYTE = re.compile(rb"=([0-9A-Fa-f]{2})")
 _B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
 _MSGID = re.compile(r"<([^<>\s]+)>")
+_LOOSE_ADDRESS = re.compile(r"[A-Za-z0-9._%+=-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _BARE_LOCAL = re.compile(r"^[A-Za-z0-9._%+=-]{1,64}$")
 _CID_NAME = re.compile(r"^([^@\s/\\]{1,120}\.[A-Za-z][A-Za-z0-9]{1,4})(?:@|$)")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
@@ -122,7 +124,7 @@ class Parsed:
     html: str | None
     attachments: list[Attachment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
-    charset_hint: str | None = None  # the charset the message declares for its text (for raw 8-bit headers)
+    charset_hint: str | None = None  # the charset of raw 8-bit bytes in the headers (see _header_charset)
 
     def header(self, name: str) -> str:
         """A header's decoded value ('' when absent); names are case-insensitive."""
@@ -161,12 +163,16 @@ def _strict(data: bytes, codec: str | None) -> str | None:
         return None
 
 
+_CENTRAL = set("áäčďéěíĺľňóôöőŕřšťúůüűýžąćęłńśźżăâîşţÁÄČĎÉĚÍĹĽŇÓÔÖŐŔŘŠŤÚŮÜŰÝŽĄĆĘŁŃŚŹŻĂÂÎŞŢ")
 _LETTERS = {
     # charsets our clients (lv, lt, ro, sk, ru, en) and the mail around them use, each with the non-ASCII
     # characters a real text in it is made of; the first one that decodes most plausibly wins.
     "cp1251": None, "koi8-r": None,  # Cyrillic: judged by letter case, see _plausibility
     "cp1257": set("āčēģīķļņšūžąęėįųõäöüĀČĒĢĪĶĻŅŠŪŽĄĘĖĮŲÕÄÖÜ„“”–—…€"),
-    "cp1250": set("áäčďéěíĺľňóôöőŕřšťúůüűýžąćęłńśźżăâîşţÁÄČĎÉĚÍĹĽŇÓÔÖŐŔŘŠŤÚŮÜŰÝŽĄĆĘŁŃŚŹŻĂÂÎŞŢ„“”‚‘’–—…€"),
+    # ISO-8859-2 before windows-1250: they differ in a few letters (š ž ť ľ), and where the ISO text has
+    # them windows-1250 still reads letters (ą ľ ...), while windows-1250 text read as ISO gives controls.
+    "iso8859-2": _CENTRAL,
+    "cp1250": _CENTRAL | set("„“”‚‘’–—…€"),
     "gb18030": None,  # judged by the share of common (GB2312 level 1) characters
     "cp1252": set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßœšžÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝŒŠŽ“”‘’–—…€"),
 }
@@ -252,7 +258,9 @@ def _nearly(data: bytes, codec: str | None) -> str | None:
     except (LookupError, ValueError):
         return None
     high = sum(1 for b in data[:_DETECT_SAMPLE] if b > 127)
-    if text.count("\ufffd") - data.count(b"\xef\xbf\xbd") > max(1, high // 100):
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = sum(1 for ch in text[:_DETECT_SAMPLE] if ch > "\x7f" and ch != "\ufffd")
+    if bad > max(1, high // 100) or good < 2 * bad:  # a stray byte in a text the charset does read
         return None
     return data.decode(codec, errors="mailbot-stray")
 
@@ -274,7 +282,9 @@ def decode_bytes(data: bytes, label: str | None = None, hint: str | None = None)
     text = _strict(data, "utf-8") or _nearly(data, codec) or _nearly(data, "utf-8")
     if text is not None:
         return text
-    return data.decode(detect_charset(data, (charset_name(hint), codec)), errors="mailbot-stray")
+    # under a Western 'default' label that is wrong, windows-1252 wins a close call
+    hints = (charset_name(hint), "cp1252" if codec in _DEFAULT_LABELS else codec)
+    return data.decode(detect_charset(data, hints), errors="mailbot-stray")
 
 
 def _unescape(value: str, hint: str | None = None) -> str:
@@ -459,7 +469,8 @@ def _addresses(msg: Message, name: str, hint: str | None = None) -> list[tuple[s
 
 def _sender(msg: Message, hint: str | None) -> tuple[str, str]:
     """(display name, address) of the author. Without a usable From address: a bare local part such as
-    MAILER-DAEMON, else the Sender or Reply-To address; the From display name is kept either way."""
+    MAILER-DAEMON, an address written among the name's words, else the Sender or Reply-To address; the From
+    display name is kept either way."""
     froms = _addresses(msg, "From", hint)
     if froms:
         return froms[0]
@@ -473,6 +484,11 @@ def _sender(msg: Message, hint: str | None) -> tuple[str, str]:
         addr = addr.strip().strip("<>")
         if _BARE_LOCAL.match(addr) and any(addr.lower() in v.lower() for v in values):
             return name, addr.lower()
+    for value in values:  # Big Bug bb@bug.com: an address written without its angle brackets
+        m = _LOOSE_ADDRESS.search(value) if "<" not in value and ">" not in value else None
+        if m:
+            rest = (value[:m.start()] + value[m.end():]).strip(" \t\"'()")
+            return name or decode_text_header(rest, hint), m.group(0).lower()
     for other in ("Sender", "Reply-To"):
         found = _addresses(msg, other, hint)
         if found:
@@ -507,24 +523,26 @@ def _date(msg: Message) -> datetime | None:
 # --- parts ----------------------------------------------------------------------------------------------
 
 class _Verbatim(Compat32):
-    """Serialises a message with its header lines as they arrived (compat32 would refold them)."""
+    """Serialises a message with its header lines as they arrived (compat32 would refold them). Like every
+    part sent as 7bit/8bit, an attached message is stored with LF line ends."""
 
     def _fold(self, name, value, sanitize):
         value = _NEWLINES.sub(self.linesep, value if isinstance(value, str) else str(value))
         return f"{name}: {value}{self.linesep}" if value else f"{name}:{self.linesep}"
 
 
-_VERBATIM = {"\n": _Verbatim(linesep="\n", max_line_length=0), "\r\n": _Verbatim(linesep="\r\n", max_line_length=0)}
+_VERBATIM = _Verbatim(linesep="\n", max_line_length=0)
 
 
-def _serialise(msg: Message, nl: str = "\n") -> bytes:
-    """A (sub-)message as bytes, with the line ending the whole message uses (CRLF or LF)."""
+def _serialise(msg: Message) -> bytes:
+    """A (sub-)message as bytes, LF line ends."""
     if not msg.keys() and not _raw_payload(msg):
         return b""
     try:
         fp = io.BytesIO()
-        BytesGenerator(fp, mangle_from_=False, policy=_VERBATIM[nl]).flatten(msg)
-        return fp.getvalue()
+        BytesGenerator(fp, mangle_from_=False, policy=_VERBATIM).flatten(msg)
+        # the generator writes an unsplit multipart body (no boundary found) as it was: unify its EOLs too
+        return _EOL.sub(b"\n", fp.getvalue())
     except Exception:  # RecursionError on absurd nesting, or a header the generator chokes on
         try:
             return msg.as_bytes()
@@ -642,7 +660,7 @@ def _recover_multipart(part: Message) -> list[Message] | None:
     payload = _raw_payload(part)
     if not isinstance(payload, str):
         return None
-    m = _BOUNDARY_LINE.search(payload[:65536])
+    m = _BOUNDARY_LINE.search(_NEWLINES.sub("\n", payload[:65536]))
     if not m:
         return None
     boundary = m.group(1).replace('"', "")
@@ -659,6 +677,9 @@ def _walk(msg: Message, texts: list, htmls: list, attachments: list, state: dict
           body_hint: str | None) -> None:
     """Sorts the leaves into body text, HTML and attachments. `hint` is the charset for raw 8-bit header
     bytes (file names), `body_hint` the one the message declares for its text."""
+    if state["flat"]:  # nesting too deep to split: the body as text, the raw copy keeps the rest
+        texts.append(decode_bytes(_payload(msg), None, body_hint))
+        return
     stack = [msg]
     used: set[str] = set()
     while stack:
@@ -682,8 +703,8 @@ def _walk(msg: Message, texts: list, htmls: list, attachments: list, state: dict
         disposition = (raw_header(part, "Content-Disposition") or "").split(";")[0].strip().lower()
         if ctype.startswith("message/") or ctype == "text/rfc822-headers":
             payload = part.get_payload()
-            if ctype == "message/rfc822" and isinstance(payload, list):  # kept as it arrived
-                data = _serialise(payload[0], state["nl"]) if payload else b""
+            if ctype == "message/rfc822" and isinstance(payload, list):  # as it arrived, with LF line ends
+                data = _serialise(payload[0]) if payload else b""
             elif isinstance(payload, list):  # delivery-status: blocks of fields, normalised to LF like text
                 data = _serialise(part).split(b"\n\n", 1)[-1] if part.keys() else _serialise(part)
             else:
@@ -761,19 +782,24 @@ def _header_charset(msg: Message, hint: str | None) -> str | None:
     return detect_charset(raw, (hint,))
 
 
-def _structure(raw: bytes) -> tuple[Message, list[str]]:
-    msg = email.message_from_bytes(raw)
-    defects = sorted({type(d).__name__ for i, p in enumerate(msg.walk()) if i < MAX_PARTS for d in p.defects})
-    return msg, defects
+def _structure(raw: bytes) -> tuple[Message, list[str], bool]:
+    """The stdlib's parse and its defects; for MIME nested deeper than its recursion allows (a bomb, not
+    mail), the headers only, with the body left unsplit (False)."""
+    try:
+        msg = email.message_from_bytes(raw)
+        defects = sorted({type(d).__name__ for i, p in enumerate(msg.walk()) if i < MAX_PARTS for d in p.defects})
+        return msg, defects, True
+    except RecursionError:
+        msg = email.parser.BytesHeaderParser().parsebytes(raw)
+        return msg, ["MIME nesting too deep: the body is kept unsplit"], False
 
 
 def parse(raw: bytes) -> Parsed:
-    msg, defects = _structure(_repair_headers(_clean_start(raw)))
-    body_hint = _charset_hint(msg)
+    msg, defects, structured = _structure(_repair_headers(_clean_start(raw)))
+    body_hint = _charset_hint(msg) if structured else None
     hint = _header_charset(msg, body_hint)
     texts, htmls, attachments = [], [], []
-    state = {"parts": 0, "truncated": False, "recovered": False,
-             "nl": "\r\n" if b"\r\n" in raw[:65536] else "\n"}
+    state = {"parts": 0, "truncated": False, "recovered": False, "flat": not structured}
     _walk(msg, texts, htmls, attachments, state, hint, body_hint)
     if state["truncated"]:
         defects.append(f"more than {MAX_PARTS} parts: the rest is kept only in the raw message")
