@@ -15,7 +15,7 @@ from mailbot.ingress import smtp
 from mailbot.ingress.imap import MailboxReader
 from mailbot.outbound.sender import Sender
 from mailbot.pipeline.context import Envelope
-from mailbot.pipeline.runner import TempFail, accept
+from mailbot.pipeline.runner import Job, TempFail, accept_batch
 from mailbot.store.models import parked, utcnow
 
 log = logging.getLogger("mailbot")
@@ -28,6 +28,7 @@ class Runtime:
         self.config, self.engine = config, engine
         workers = 1 if engine.dialect.name == "sqlite" else config.database.pool_size
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mailbot-db")
+        self.committer = Committer(self, workers)
         self.sender: Sender | None = None
         self.readers: list = []
         self.inflight = 0
@@ -41,8 +42,7 @@ class Runtime:
         self.inflight += 1
         self.drained.clear()
         try:
-            outcome = await asyncio.get_running_loop().run_in_executor(
-                self.executor, lambda: accept(raw, envelope, self.config, self.engine, retry_of=retry_of))
+            outcome = await self.committer.submit(Job(raw, envelope, retry_of))
         finally:
             self.inflight -= 1
             if not self.inflight:
@@ -50,6 +50,54 @@ class Runtime:
         if self.sender is not None and outcome.status == "stored":
             self.sender.wake.set()
         return outcome
+
+    def close(self) -> None:
+        self.committer.stop()
+        self.executor.shutdown(wait=True)
+
+
+class Committer:
+    """Group commit: messages that arrive while the database is busy wait together and are committed in one
+    transaction (each in its own savepoint), so the cost of a durable commit is shared. An idle daemon
+    commits a lone message at once."""
+
+    MAX_BATCH = 32
+
+    def __init__(self, runtime: Runtime, workers: int):
+        self.runtime, self.workers = runtime, workers
+        self.queue: asyncio.Queue | None = None
+        self.tasks: list[asyncio.Task] = []
+
+    async def submit(self, job: Job):
+        if self.queue is None:  # created lazily: it belongs to the running loop
+            self.queue = asyncio.Queue()
+            self.tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
+        future = asyncio.get_running_loop().create_future()
+        self.queue.put_nowait((job, future))
+        result = await future
+        if isinstance(result, TempFail):
+            raise result
+        return result
+
+    async def _work(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = [await self.queue.get()]
+            while len(batch) < self.MAX_BATCH and not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            jobs = [job for job, _ in batch]
+            try:
+                results = await loop.run_in_executor(self.runtime.executor, accept_batch, jobs,
+                                                     self.runtime.config, self.runtime.engine)
+            except Exception as exc:  # accept_batch answers for every job; this is a last resort
+                results = [TempFail(f"{type(exc).__name__}: {exc}")] * len(batch)
+            for (_, future), result in zip(batch, results):
+                if not future.done():
+                    future.set_result(result)
+
+    def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
 
 
 async def retry_parked(runtime: Runtime, stop: asyncio.Event) -> None:
@@ -112,6 +160,6 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None) -
             await asyncio.wait_for(runtime.sender.pass_once(), 10)
         except Exception:
             pass
-    runtime.executor.shutdown(wait=True)
+    runtime.close()
     engine.dispose()
     log.info("stopped")

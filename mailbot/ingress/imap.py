@@ -22,7 +22,6 @@ from datetime import timedelta
 from sqlalchemy import and_, select, update
 
 from mailbot.pipeline.context import Envelope, ImapRef
-from mailbot.pipeline.runner import TempFail
 from mailbot.store.models import imap_seen, imap_status, utcnow
 from mailbot.store.queries import insert_ignore
 
@@ -255,20 +254,22 @@ class MailboxReader:
             chunk = todo[i:i + self.cfg.batch]
             r = _ok(await client.uid("fetch", ",".join(map(str, chunk)), "(UID BODY.PEEK[])"), "UID FETCH")
             bodies = parse_fetch(r.lines)
+            taken = [(uid, bodies[uid]) for uid in chunk if uid in bodies]  # others: expunged meanwhile
+            # Submitted together, they are committed together (group commit), in order.
+            outcomes = await asyncio.gather(*(self.runtime.accept(
+                raw, Envelope(self.name, "imap", _return_path(raw), ImapRef(self.cfg.folder, uidvalidity, uid,
+                                                                             self.cfg.after)))
+                for uid, raw in taken), return_exceptions=True)
             actions: dict[str, list[int]] = {}
-            for uid in chunk:
-                raw = bodies.get(uid)
-                if raw is None:
-                    continue  # expunged meanwhile by someone else
-                ref = ImapRef(self.cfg.folder, uidvalidity, uid, self.cfg.after)
-                try:
-                    outcome = await self.runtime.accept(raw, Envelope(self.name, "imap", _return_path(raw), ref))
-                except TempFail as exc:  # the database is away: leave the rest on the server, retry later
-                    if actions:
-                        await self.apply(client, uidvalidity, actions)
-                    raise ConnectionError(f"could not commit: {exc}") from exc
-                actions.setdefault(outcome.after or self.cfg.after, []).append(uid)
+            failed = None
+            for (uid, _), outcome in zip(taken, outcomes):
+                if isinstance(outcome, BaseException):
+                    failed = failed or outcome  # the database is away: leave it on the server for later
+                else:
+                    actions.setdefault(outcome.after or self.cfg.after, []).append(uid)
             await self.apply(client, uidvalidity, actions)
+            if failed is not None:
+                raise ConnectionError(f"could not commit: {failed}") from failed
 
     async def apply(self, client, uidvalidity: int, actions: dict[str, list[int]]) -> None:
         """Carry out the recorded actions, then mark them done (a crash before that repeats only this)."""

@@ -11,7 +11,7 @@ import logging
 import os
 import signal
 import traceback
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import insert, select, update
@@ -40,47 +40,97 @@ def _failpoint(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+@dataclass(frozen=True)
+class Job:
+    raw: bytes
+    envelope: Envelope
+    retry_of: int | None = None  # a parked row being replayed
+
+
 def accept(raw: bytes, envelope: Envelope, config, engine, *, retry_of: int | None = None) -> Outcome:
+    """Take one message; raises TempFail when it could not be committed now."""
+    [result] = accept_batch([Job(raw, envelope, retry_of)], config, engine)
+    if isinstance(result, TempFail):
+        raise result
+    return result
+
+
+def accept_batch(jobs: list[Job], config, engine) -> list[Outcome | TempFail]:
+    """Take several messages in one transaction — one commit, one fsync — each inside its own savepoint, so a
+    message that fails undoes only its own writes and is then parked on its own."""
     now = utcnow()
-    ctx = None
+    ctxs: list[Ctx | None] = [None] * len(jobs)
+    results: list = [None] * len(jobs)
+    failures: dict[int, Exception] = {}
     try:
         with engine.begin() as conn:
-            ctx = Ctx(raw=raw, envelope=envelope, config=config, conn=conn, now=now, retry_of=retry_of)
-            try:
-                for stage in _STAGES:
-                    stage(ctx)
-                outcome = Outcome("stored", ctx.ticket_id, ctx.disposition, ctx.message_row)
-            except Duplicate as d:
-                outcome = Outcome("duplicate", reason=d.reason)
-            except Discard as d:
-                row = store_message(ctx, None, d.kind, d.reason)
-                outcome = Outcome("discarded", reason=f"{d.kind}: {d.reason}", message_row=row)
-            except Reject as r:
-                if envelope.imap is None:
+            for i, job in enumerate(jobs):
+                ctxs[i] = Ctx(raw=job.raw, envelope=job.envelope, config=config, conn=conn, now=now,
+                              retry_of=job.retry_of)
+                savepoint = conn.begin_nested() if len(jobs) > 1 else None
+                try:
+                    results[i] = _take(ctxs[i])
+                except TRANSIENT:
                     raise
-                # Nobody to refuse it to: record the refusal and take it off the server like any other.
-                row = store_message(ctx, None, "rejected", r.reason)
-                outcome = Outcome("discarded", reason=f"rejected: {r.reason}", message_row=row)
-            if retry_of is not None:
-                conn.execute(update(parked).where(parked.c.id == retry_of).values(status="done", updated_at=now))
-            if envelope.imap is not None:
-                outcome = replace(outcome, after=record_imap(conn, envelope, ctx.after, now))
+                except Exception as exc:
+                    if savepoint is None:
+                        raise
+                    savepoint.rollback()
+                    failures[i] = exc
+                    continue
+                if savepoint is not None:
+                    savepoint.commit()
         _failpoint("after_commit")
-    except Reject as r:
-        log.info("refused message %s to %s: %s", _mid(ctx), envelope.recipient, r.reason)
-        return Outcome("rejected", reason=r.reason)
-    except IntegrityError as exc:
-        if ctx is not None and ctx.idem_key and _stored(engine, ctx.idem_key):
-            return Outcome("duplicate", reason="stored concurrently by another worker")
-        return _park(raw, envelope, engine, ctx, exc, retry_of, config)
     except TRANSIENT as exc:
-        log.warning("database unavailable for message %s: %s", _mid(ctx), type(exc).__name__)
-        raise TempFail(str(exc.orig if hasattr(exc, "orig") else exc)) from exc
-    except Exception as exc:  # Park, or a bug in a stage: keep the message, report, carry on
-        return _park(raw, envelope, engine, ctx, exc, retry_of, config)
-    log.info("message %s to %s from %s: %s%s (row %s)", _mid(ctx), envelope.recipient, envelope.source,
-             outcome.status, f" ticket #{outcome.ticket_id}" if outcome.ticket_id else "", outcome.message_row)
+        log.warning("database unavailable for %s message(s): %s", len(jobs), type(exc).__name__)
+        return [TempFail(str(getattr(exc, "orig", exc)))] * len(jobs)
+    except Exception as exc:  # one message alone: its transaction is already rolled back
+        failures[0] = exc
+    for i, exc in failures.items():
+        results[i] = _after_failure(jobs[i], ctxs[i], exc, config, engine)
+    for job, ctx, outcome in zip(jobs, ctxs, results):
+        if isinstance(outcome, Outcome):
+            log.info("message %s to %s from %s: %s%s (row %s)", _mid(ctx), job.envelope.recipient,
+                     job.envelope.source, outcome.status,
+                     f" ticket #{outcome.ticket_id}" if outcome.ticket_id else "", outcome.message_row)
+    return results
+
+
+def _take(ctx: Ctx) -> Outcome:
+    """Run the stages and map their disposition; every write goes through ctx.conn."""
+    envelope, conn = ctx.envelope, ctx.conn
+    try:
+        for stage in _STAGES:
+            stage(ctx)
+        outcome = Outcome("stored", ctx.ticket_id, ctx.disposition, ctx.message_row)
+    except Duplicate as d:
+        outcome = Outcome("duplicate", reason=d.reason)
+    except Discard as d:
+        row = store_message(ctx, None, d.kind, d.reason)
+        outcome = Outcome("discarded", reason=f"{d.kind}: {d.reason}", message_row=row)
+    except Reject as r:
+        if envelope.imap is None:
+            raise
+        # Nobody to refuse it to: record the refusal and take it off the server like any other.
+        row = store_message(ctx, None, "rejected", r.reason)
+        outcome = Outcome("discarded", reason=f"rejected: {r.reason}", message_row=row)
+    if ctx.retry_of is not None:
+        conn.execute(update(parked).where(parked.c.id == ctx.retry_of).values(status="done", updated_at=ctx.now))
+    if envelope.imap is not None:
+        outcome = replace(outcome, after=record_imap(conn, envelope, ctx.after, ctx.now))
     return outcome
+
+
+def _after_failure(job: Job, ctx, exc: Exception, config, engine) -> Outcome | TempFail:
+    if isinstance(exc, Reject):
+        log.info("refused message %s to %s: %s", _mid(ctx), job.envelope.recipient, exc.reason)
+        return Outcome("rejected", reason=exc.reason)
+    if isinstance(exc, IntegrityError) and ctx is not None and ctx.idem_key and _stored(engine, ctx.idem_key):
+        return Outcome("duplicate", reason="stored concurrently by another worker")
+    try:  # Park, or a bug in a stage: keep the message, report, carry on
+        return _park(job.raw, job.envelope, engine, ctx, exc, job.retry_of, config)
+    except TempFail as tf:
+        return tf
 
 
 def _mid(ctx) -> str:
@@ -95,7 +145,7 @@ def _stored(engine, key: str) -> bool:
 def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
     error = exc.reason if isinstance(exc, Park) else "".join(
         traceback.format_exception_only(type(exc), exc)).strip()
-    detail = error if isinstance(exc, Park) else traceback.format_exc(limit=8)
+    detail = error if isinstance(exc, Park) else "".join(traceback.format_exception(exc, limit=8))
     now = utcnow()
     key = (ctx.idem_key if ctx is not None and ctx.idem_key else None) or idem_key(raw, envelope.recipient, None)
     try:
