@@ -93,3 +93,15 @@ def test_daemon_retries_parked_messages_by_itself(monkeypatch, make_config, daem
     with engine.connect() as conn:
         assert [r.status for r in conn.execute(parked.select())] == ["done"]
     d.stop()
+
+
+def test_group_commit_one_bad_message_does_not_spoil_the_batch(failing_stage, engine, config):
+    """Messages committed together each sit in their own savepoint: the failing one is parked alone."""
+    env = Envelope("help@support.test", "smtp", "janis@acme.lv")
+    jobs = [runner.Job(mail(subject=s, message_id=f"<g{i}@acme.lv>"), env)
+            for i, s in enumerate(["one", "BOOM", "three", "one again"])]
+    jobs.append(runner.Job(jobs[0].raw, env))  # the same message twice in one batch: one effect
+    results = runner.accept_batch(jobs, config, engine)
+    assert [r.status for r in results] == ["stored", "parked", "stored", "stored", "duplicate"]
+    assert count(engine, tickets) == 3 and count(engine, parked) == 1
+    assert count(engine, messages, messages.c.direction == "in") == 3
