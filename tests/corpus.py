@@ -130,7 +130,7 @@ def body_agrees(expected: dict, parsed) -> bool:
     HTML part rendered to text, or in our HTML part with its tags stripped (Zammad drops link targets our
     rendering keeps). Zammad writes 'no visible content' for a message without any text: that agrees only
     with an empty text of ours, as does an empty expected body."""
-    from mailbot.pipeline.htmltext import html_to_text
+    from mailbot.mime.html import html_to_text
 
     want = flatten(expected.get("body") or "", is_html=expected.get("content_type") == "text/html")
     ours = [flatten(parsed.text or "")]

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from mailbot.config import Config
 from mailbot.pipeline.context import Envelope
-from mailbot.pipeline.htmltext import html_to_text
+from mailbot.mime.html import html_to_text
 from mailbot.pipeline.parse import parse
 from mailbot.pipeline.runner import accept
 from mailbot.store import db
@@ -558,3 +558,11 @@ def test_language_text_round_trips_through_the_email_package(sample, charset, ct
     parsed = parse(raw)
     assert (parsed.subject, parsed.sender_name, parsed.sender) == (sent, name, "client@customer.example")
     assert parsed.text == body
+
+
+def test_attachment_names_cannot_disguise_their_extension():
+    raw = ("From: a@acme.lv\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+           "--B\r\nContent-Type: text/plain\r\n\r\nsee\r\n--B\r\nContent-Type: application/octet-stream\r\n"
+           "Content-Disposition: attachment; filename*=utf-8''invoice%E2%80%AEfdp.exe\r\n\r\nMZ\r\n--B--\r\n").encode()
+    [a] = parse(raw).attachments
+    assert "\u202e" not in a.filename and a.filename.endswith("fdp.exe")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, case, insert, or_, select, update
 
 from mailbot.outbound.render import compose, new_message_id, render
 from mailbot.store.models import messages, outbox, utcnow
@@ -59,8 +59,10 @@ def claim(conn, owner: str, limit: int, lease_seconds: float) -> list:
 
 def mark_sent(conn, row_id: int, owner: str) -> None:
     now = utcnow()
+    # A delivery report may have marked it "bounced" while it was on its way: that verdict stands.
     conn.execute(update(outbox).where(and_(outbox.c.id == row_id, outbox.c.lease_owner == owner)).values(
-        status="sent", sent_at=now, lease_until=None, attempts=outbox.c.attempts + 1, last_error=None))
+        status=case((outbox.c.status == "pending", "sent"), else_=outbox.c.status), sent_at=now,
+        lease_until=None, attempts=outbox.c.attempts + 1, last_error=None))
 
 
 def mark_failed(conn, row, owner: str, error: str, *, permanent: bool, max_attempts: int, base: float,
