@@ -120,6 +120,7 @@ class Agent(Strict):
     email: str
     name: str
     role: Literal["agent", "dispatcher", "head"] = "agent"
+    language: Language = "en"  # of the notifications and answers mailbot sends them
 
     @field_validator("email")
     @classmethod
@@ -130,6 +131,15 @@ class Agent(Strict):
 class Plan(Strict):
     name: str
     reaction_time: str = Field(..., description="e.g. 30m, 4h, 2d, 15wd (working days)")
+    categories: tuple[str, ...] = ("free", "paid")  # what agents may tag time with
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, v):
+        v = tuple(c.strip().lower() for c in v)
+        if "free" not in v or "paid" not in v:
+            raise ValueError("a plan's categories include at least free and paid")
+        return v
 
     @field_validator("reaction_time")
     @classmethod
@@ -151,6 +161,7 @@ class Client(Strict):
     domains: tuple[str, ...] = ()
     contacts: tuple[str, ...] = ()
     plan: str | None = None
+    consultant: str | None = None  # an agent's address: new tickets go to them (seed 000: individual consultant)
 
     @field_validator("domains")
     @classmethod
@@ -168,6 +179,29 @@ class UnknownSenders(Strict):
     language: Language = "en"
 
 
+class Commands(Strict):
+    """How agents' command mails are authenticated and answered (invariant 6)."""
+    auth: Literal["token", "authres", "token_or_authres", "token_and_authres"] = "token"
+    trusted_authserv_ids: tuple[str, ...] = ()  # Authentication-Results from these servers are believed
+    secret: str | None = None  # environment only: MAILBOT_COMMANDS__SECRET (else generated, kept in the database)
+    confirm: Literal["all", "errors"] = "all"  # answer every command, or only the refused ones
+
+
+class Tickets(Strict):
+    reopen_days: int = Field(14, ge=0)  # a client's reply to a resolved ticket reopens it within this period
+    timezone: str = "Europe/Riga"  # work dates of time entries are days in this zone
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v):
+        from zoneinfo import ZoneInfo
+        try:
+            ZoneInfo(v)
+        except Exception:
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Europe/Vilnius)") from None
+        return v
+
+
 class Parking(Strict):
     max_attempts: int = Field(5, ge=1)
     retry_seconds: float = Field(300.0, gt=0)
@@ -182,6 +216,8 @@ class Config(Strict):
     plans: tuple[Plan, ...] = ()
     clients: tuple[Client, ...] = ()
     unknown_senders: UnknownSenders = UnknownSenders()
+    commands: Commands = Commands()
+    tickets: Tickets = Tickets()
     parking: Parking = Parking()
     source: str | None = Field(None, exclude=True)  # the file it came from, for messages
     _cache: dict = PrivateAttr(default_factory=dict)
@@ -189,9 +225,14 @@ class Config(Strict):
     @model_validator(mode="after")
     def _references(self):
         plans = {p.name for p in self.plans}
+        agents = {a.email for a in self.agents}
         for i, c in enumerate(self.clients):
             if c.plan is not None and c.plan not in plans:
                 raise ValueError(f"clients.{i}.plan: unknown plan {c.plan!r} (plans: {sorted(plans)})")
+            if c.consultant is not None and c.consultant.lower() not in agents:
+                raise ValueError(f"clients.{i}.consultant: {c.consultant!r} is not one of the agents")
+        if "authres" in self.commands.auth and not self.commands.trusted_authserv_ids:
+            raise ValueError(f"commands.trusted_authserv_ids: needed with commands.auth: {self.commands.auth}")
         for key, items, attr in (("mailboxes", self.mailboxes, "address"), ("agents", self.agents, "email"),
                                  ("clients", self.clients, "id")):
             seen = set()
@@ -204,7 +245,14 @@ class Config(Strict):
 
     # Lookups used on every message; built once.
     def mailbox_for(self, address: str) -> Mailbox | None:
-        return self._index("_mailboxes", lambda: {m.address: m for m in self.mailboxes}).get(address.lower())
+        """Plus-addresses (help+mb12.x@...) belong to their mailbox (help@...)."""
+        local, _, domain = address.lower().partition("@")
+        return self._index("_mailboxes", lambda: {m.address: m for m in self.mailboxes}).get(
+            f"{local.split('+', 1)[0]}@{domain}")
+
+    def plan_categories(self, client: "Client | None") -> tuple[str, ...]:
+        plan = self.plan_for(client)
+        return plan.categories if plan else ("free", "paid")
 
     def agent_for(self, address: str) -> Agent | None:
         return self._index("_agents", lambda: {a.email: a for a in self.agents}).get(address.lower())

@@ -1,7 +1,7 @@
 """The tables. Every change here needs an Alembic migration (tests compare the two)."""
 from datetime import datetime, timezone
 
-from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
                         Table, Text, TypeDecorator)
 
 metadata = MetaData(naming_convention={
@@ -45,7 +45,16 @@ tickets = Table(
     Column("language", String(5), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("assignee", String(320), nullable=True),  # an agent's address
+    Column("category", String(50), nullable=True),  # free | paid | a plan's own category
+    Column("priority", String(2), nullable=True),  # P1..P4, from impact and urgency or set directly
+    Column("impact", String(10), nullable=True),
+    Column("urgency", String(10), nullable=True),
+    Column("started_at", UTCDateTime, nullable=True),  # first taken by an agent (the client was told)
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("follows", Integer, nullable=True),  # the resolved ticket a late reply came back to
     Index("ix_tickets_client_subject", "client_id", "base_subject"),
+    Index("ix_tickets_status_assignee", "status", "assignee"),
 )
 
 messages = Table(
@@ -123,6 +132,28 @@ events = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("kind", String(40), nullable=False),
     Column("detail", Text, nullable=False, default=""),
+    Column("actor", String(320), nullable=True),  # who: an agent, a client's address, or none for mailbot
+    Column("message_row", Integer, nullable=True),  # from which message
+)
+
+time_entries = Table(
+    "time_entries", metadata,  # the consultation journal (seed 002 §6): what was entered, exactly
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("agent", String(320), nullable=False),
+    Column("contact", String(320), nullable=False),  # the client's contact who asked
+    Column("work_date", Date, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("category", String(50), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("message_row", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+settings = Table(
+    "settings", metadata,  # installation-wide values every daemon must share (the reply-token secret)
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 parked = Table(

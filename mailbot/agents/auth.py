@@ -1,0 +1,106 @@
+"""Who may command a ticket (invariant 6): a configured agent who proves it.
+
+Proof is a signed reply address and/or a trusted Authentication-Results header:
+
+* **token** — every notification an agent gets has a reply address ``help+mb<ticket>.<mac>@vendor.lv`` whose
+  MAC (HMAC-SHA256 under a secret, truncated to 80 bits) binds the ticket to that agent's address. A reply to it
+  proves the sender received our notification; it proves nothing for another ticket or another agent.
+* **authres** — the receiving server's verdict (RFC 8601) from a configured authserv-id: ``dmarc=pass``, or
+  ``dkim=pass`` with a signing domain aligned with the From domain. Only the topmost trusted header counts, so a
+  sender cannot bring their own.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets as _secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from mailbot.store.models import settings
+from mailbot.store.queries import insert_ignore
+
+TOKEN = re.compile(r"^(?P<local>[^+@\s]+)\+mb(?P<ticket>\d{1,12})\.(?P<mac>[a-z2-7]{16})@(?P<domain>[^@\s]+)$", re.I)
+_RESULT = re.compile(r"\b(dkim|dmarc|spf)\s*=\s*(\w+)((?:\s+[\w.-]+\.[\w.-]+\s*=\s*[^\s;]+)*)", re.I)
+_PROP = re.compile(r"([\w.-]+)\s*=\s*([^\s;]+)")
+SECRET_SETTING = "reply_token_secret"
+
+
+def reply_secret(conn, configured: str | None) -> bytes:
+    """The secret from the environment, or else one generated once per installation and kept in the database
+    (so every daemon on a shared database signs alike, and the quick start needs no setup)."""
+    if configured:
+        return configured.encode()
+    insert_ignore(conn, settings, name=SECRET_SETTING, value=_secrets.token_hex(32))
+    return conn.execute(select(settings.c.value).where(settings.c.name == SECRET_SETTING)).scalar().encode()
+
+
+def _mac(secret: bytes, ticket_id: int, agent: str) -> str:
+    digest = hmac.new(secret, f"{ticket_id}:{agent.lower()}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:10]).decode().lower()
+
+
+def reply_address(mailbox_address: str, ticket_id: int, agent: str, secret: bytes) -> str:
+    local, _, domain = mailbox_address.partition("@")
+    return f"{local}+mb{ticket_id}.{_mac(secret, ticket_id, agent)}@{domain}"
+
+
+@dataclass(frozen=True)
+class Token:
+    ticket_id: int
+    address: str  # the tokened address it was found in
+
+
+def find_token(addresses, mailbox_address: str) -> Token | None:
+    """The first of our tokened addresses among the envelope recipient and the To/Cc/Delivered-To headers."""
+    local, _, domain = mailbox_address.lower().partition("@")
+    for address in addresses:
+        m = TOKEN.match((address or "").strip().lower())
+        if m and m["local"] == local and m["domain"] == domain:
+            return Token(int(m["ticket"]), m.group(0))
+    return None
+
+
+def token_valid(token: Token, agent: str, secret: bytes) -> bool:
+    mac = TOKEN.match(token.address)["mac"]
+    return hmac.compare_digest(mac, _mac(secret, token.ticket_id, agent))
+
+
+def authres_pass(headers: list[str], trusted: tuple[str, ...], from_domain: str) -> tuple[bool, str]:
+    """(passed, why) from the topmost Authentication-Results header of a trusted server."""
+    trusted = tuple(t.lower() for t in trusted)
+    for value in headers:
+        authserv = value.split(";", 1)[0].strip().split()[0].lower() if value.strip() else ""
+        if authserv not in trusted:
+            continue
+        results = {}
+        for method, result, props in _RESULT.findall(value):
+            results.setdefault(method.lower(), (result.lower(), dict(
+                (k.lower(), v.strip('"').lower()) for k, v in _PROP.findall(props))))
+        dmarc = results.get("dmarc")
+        if dmarc and dmarc[0] == "pass":
+            return True, f"{authserv}: dmarc=pass"
+        dkim = results.get("dkim")
+        if dkim and dkim[0] == "pass":
+            d = dkim[1].get("header.d") or dkim[1].get("header.i", "").rpartition("@")[2]
+            if d and (from_domain == d or from_domain.endswith("." + d)):
+                return True, f"{authserv}: dkim=pass aligned ({d})"
+            return False, f"{authserv}: dkim=pass for {d or '?'}, not aligned with {from_domain}"
+        return False, f"{authserv}: no dmarc or dkim pass"
+    return False, "no Authentication-Results from a trusted server"
+
+
+def authenticate(mode: str, *, token_ok: bool | None, authres: tuple[bool, str]) -> tuple[bool, str]:
+    """Combine the two proofs as the configured mode asks; (ok, why)."""
+    tok = "reply token valid" if token_ok else ("no reply token" if token_ok is None else "reply token invalid")
+    ar_ok, ar_why = authres
+    if mode == "token":
+        return bool(token_ok), tok
+    if mode == "authres":
+        return ar_ok, ar_why
+    if mode == "token_or_authres":
+        return bool(token_ok) or ar_ok, f"{tok}; {ar_why}"
+    return bool(token_ok) and ar_ok, f"{tok}; {ar_why}"  # token_and_authres
