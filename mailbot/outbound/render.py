@@ -9,6 +9,8 @@ import re
 import uuid
 from email import charset
 from email.header import Header
+from email import encoders
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
@@ -60,12 +62,25 @@ def new_message_id(domain: str) -> str:
 
 def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, html: str, message_id: str,
             date, lang: str, in_reply_to: str | None = None, references: list[str] = (),
-            auto_submitted: str = "auto-replied", ticket_id: int | None = None) -> bytes:
-    """A multipart/alternative mail (text + HTML), CRLF line ends. Built with the compat32 MIME classes:
-    the same bytes as the modern API at an eighth of its cost, which matters on the ingest path."""
-    msg = MIMEMultipart("alternative")
+            auto_submitted: str | None = "auto-replied", ticket_id: int | None = None, reply_to: str | None = None,
+            attachments=()) -> bytes:
+    """A multipart/alternative mail (text + HTML), inside multipart/mixed when files go along; CRLF line ends.
+    Built with the compat32 MIME classes: the same bytes as the modern API at an eighth of its cost, which
+    matters on the ingest path."""
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(text, "plain", _UTF8_QP))
+    body.attach(MIMEText(html, "html", _UTF8_QP))
+    if attachments:
+        msg = MIMEMultipart("mixed")
+        msg.attach(body)
+        for a in attachments:
+            msg.attach(_attachment(a))
+    else:
+        msg = body
     msg["From"] = formataddr((one_line(sender_name), sender), charset="utf-8")
     msg["To"] = to
+    if reply_to:
+        msg["Reply-To"] = reply_to
     msg["Subject"] = Header(one_line(subject, 900), "utf-8")
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = message_id
@@ -74,11 +89,19 @@ def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, 
     refs = [f"<{r}>" for r in list(references)[-10:]]
     if refs:
         msg["References"] = " ".join(refs)
-    msg["Auto-Submitted"] = auto_submitted  # RFC 3834: tells other robots not to answer us
-    msg["X-Auto-Response-Suppress"] = "All"  # the same, in Exchange's dialect
+    if auto_submitted:
+        msg["Auto-Submitted"] = auto_submitted  # RFC 3834: tells other robots not to answer us
+        msg["X-Auto-Response-Suppress"] = "All"  # the same, in Exchange's dialect
     msg["Content-Language"] = lang
     if ticket_id is not None:
         msg["X-Mailbot-Ticket"] = str(ticket_id)
-    msg.attach(MIMEText(text, "plain", _UTF8_QP))
-    msg.attach(MIMEText(html, "html", _UTF8_QP))
     return msg.as_bytes(policy=_CRLF)
+
+
+def _attachment(a) -> MIMEBase:
+    main, _, sub = (a.content_type if "/" in a.content_type else "application/octet-stream").partition("/")
+    part = MIMEBase(main, sub)
+    part.set_payload(a.data)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", a.filename))
+    return part

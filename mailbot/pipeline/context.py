@@ -27,10 +27,15 @@ class Envelope:
 
 @dataclass
 class Mail:
-    """An automatic mail a stage decided to send; rendered and queued by persist."""
-    kind: str  # template name: receipt, ...
-    to: str
-    auto: bool = True  # counts against the per-sender daily limit
+    """A mail a stage decided to send; rendered (templates/<lang>/<kind>.*) and queued by persist."""
+    kind: str  # template set: receipt, notification, relay, started, resolved, command-result, security-alert
+    to: str | tuple[str, ...]
+    values: dict = field(default_factory=dict)
+    lang: str | None = None  # default: the ticket's language
+    counted: bool = True  # counts against the per-address daily limit on automatic answers
+    auto_submitted: str | None = "auto-replied"  # RFC 3834 header; None for a person's words relayed
+    reply_to: str | None = None
+    attachments: tuple = ()  # parse.Attachment objects to send along
 
 
 @dataclass
@@ -58,6 +63,11 @@ class Ctx:
     disposition: str = "ticket"  # how the message is recorded: ticket | reply | dsn | auto-reply
     events: list[tuple[str, str]] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
+    token: Any = None  # agents.auth.Token: a signed reply address found among the recipients
+    changes: dict = field(default_factory=dict)  # ticket columns to update
+    time_entry: dict | None = None
+    follows: int | None = None  # a new ticket opened by a late reply to this resolved one
+    actor: str | None = None  # who the events are by
     ticket_id: int | None = None
     message_row: int | None = None
 

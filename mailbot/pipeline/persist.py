@@ -9,12 +9,13 @@ from sqlalchemy import insert, update
 
 from mailbot.outbound.outbox import enqueue
 from mailbot.pipeline.thread import base_subject
-from mailbot.store.models import attachments, messages, outbox, raw_messages, tickets
+from mailbot.store.models import attachments, messages, outbox, raw_messages, tickets, time_entries
 from mailbot.store.queries import add_event, remember_message_id
 
 _ACTION = re.compile(rb"^action:\s*(\w+)", re.I | re.M)
 INSERT_TICKET, INSERT_MESSAGE = insert(tickets), insert(messages)
 INSERT_RAW, INSERT_ATTACHMENT = insert(raw_messages), insert(attachments)
+INSERT_TIME = insert(time_entries)
 
 
 def _language(ctx) -> str:
@@ -48,19 +49,20 @@ def store_message(ctx, ticket_id, disposition, reason="") -> int:
 def run(ctx) -> None:
     conn, msg, now = ctx.conn, ctx.msg, ctx.now
     if ctx.ticket is None:
-        ticket_id = conn.execute(INSERT_TICKET, dict(
+        values = dict(
             mailbox=ctx.mailbox.address, client_id=ctx.client.id if ctx.client else None,
             contact=ctx.sender[:320], contact_name=msg.sender_name, subject=msg.subject,
             base_subject=base_subject(msg.subject), status=ctx.status or "new", language=_language(ctx),
-            created_at=now, updated_at=now)).inserted_primary_key[0]
-        ticket = dict(id=ticket_id, mailbox=ctx.mailbox.address, client_id=ctx.client.id if ctx.client else None,
-                      contact=ctx.sender, subject=msg.subject, status=ctx.status or "new", language=_language(ctx),
-                      created_at=now)
-        add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}", now)
+            created_at=now, updated_at=now, follows=ctx.follows) | ctx.changes
+        ticket_id = conn.execute(INSERT_TICKET, values).inserted_primary_key[0]
+        ticket = dict(values, id=ticket_id)
+        add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}" + (
+            f", following #{ctx.follows}" if ctx.follows else ""), now)
     else:
-        ticket, ticket_id = ctx.ticket, ctx.ticket["id"]
-        changes = {"updated_at": now} | ({"status": ctx.status} if ctx.status else {})
+        ticket_id = ctx.ticket["id"]
+        changes = {"updated_at": now} | ({"status": ctx.status} if ctx.status else {}) | ctx.changes
         conn.execute(update(tickets).where(tickets.c.id == ticket_id).values(**changes))
+        ticket = ctx.ticket | changes
     ctx.ticket_id = ticket_id
     ctx.message_row = store_message(ctx, ticket_id, ctx.disposition)
     remember_message_id(conn, msg.message_id, ticket_id)
@@ -70,13 +72,17 @@ def run(ctx) -> None:
         if action == "failed":
             conn.execute(update(outbox).where(outbox.c.id == ctx.bounced_outbox).values(status="bounced"))
         ctx.events.append(("delivery-report", f"outbox #{ctx.bounced_outbox}: {action}"))
+    if ctx.time_entry is not None:
+        conn.execute(INSERT_TIME, dict(ctx.time_entry, ticket_id=ticket_id, message_row=ctx.message_row,
+                                       created_at=now))
     for kind, detail in ctx.events:
-        add_event(conn, ticket_id, kind, detail, now)
-    plan = ctx.config.plan_for(ctx.client)
+        add_event(conn, ticket_id, kind, detail, now, actor=ctx.actor, message_row=ctx.message_row)
+    plan = ctx.config.plan_for(ctx.config.client_by_id(ticket.get("client_id")))
+    common = dict(original_subject=msg.subject, client=ctx.config.client_by_id(ticket.get("client_id")), plan=plan,
+                  reaction=plan.reaction if plan else None, sender_name=msg.sender_name,
+                  signature=ctx.mailbox.display_name or ctx.mailbox.name)
+    references = msg.references + ([msg.message_id] if msg.message_id else [])
     for mail in ctx.mails:
-        enqueue(conn, kind=mail.kind, ticket=ticket, to=mail.to, mailbox=ctx.mailbox, now=now,
-                in_reply_to=msg.message_id, references=msg.references + ([msg.message_id] if msg.message_id else []),
-                auto=mail.auto, values=dict(
-                    original_subject=msg.subject, client=ctx.client, plan=plan,
-                    reaction=plan.reaction if plan else None, sender_name=msg.sender_name,
-                    signature=ctx.mailbox.display_name or ctx.mailbox.name))
+        mail.values = common | mail.values
+        enqueue(conn, mail, ticket=ticket, mailbox=ctx.mailbox, now=now, in_reply_to=msg.message_id,
+                references=references)

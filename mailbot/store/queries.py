@@ -25,5 +25,6 @@ def remember_message_id(conn, message_id: str | None, ticket_id: int | None) -> 
         insert_ignore(conn, thread_ids, message_id=message_id[:990], ticket_id=ticket_id)
 
 
-def add_event(conn, ticket_id, kind: str, detail: str, at) -> None:
-    conn.execute(INSERT_EVENT, dict(ticket_id=ticket_id, kind=kind, detail=detail, at=at))
+def add_event(conn, ticket_id, kind: str, detail: str, at, actor: str | None = None, message_row=None) -> None:
+    conn.execute(INSERT_EVENT, dict(ticket_id=ticket_id, kind=kind, detail=detail, at=at, actor=actor,
+                                    message_row=message_row))
