@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import and_, case, insert, or_, select, update
 
+from mailbot.agents.auth import reply_address
 from mailbot.outbound.render import compose, new_message_id, render
 from mailbot.store.models import messages, outbox, utcnow
 from mailbot.store.queries import add_event, remember_message_id
@@ -14,9 +15,11 @@ INSERT_OUTBOX, INSERT_MESSAGE = insert(outbox), insert(messages)
 
 
 
-def enqueue(conn, mail, *, ticket: dict, mailbox, now, in_reply_to=None, references=()) -> int:
+def enqueue(conn, mail, *, ticket: dict, mailbox, now, in_reply_to=None, references=(), secret=None) -> int:
     """Render `mail` (a pipeline Mail) for `ticket` and queue it, with its Message-ID fixed now."""
     lang = mail.lang or ticket["language"]
+    if mail.sign_for:
+        mail.reply_to = reply_address(mailbox.address, ticket["id"], mail.sign_for, secret)
     subject, text, html = render(mail.kind, lang, ticket=ticket, **mail.values)
     message_id = new_message_id(mailbox.address.rpartition("@")[2])
     recipients = [mail.to] if isinstance(mail.to, str) else list(mail.to)

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, func, select
 
+from mailbot.agents.commands import notify_agents
 from mailbot.pipeline.context import Mail
 from mailbot.store.models import outbox
 
-REOPENS = ("waiting", "resolved")
+REOPENS = ("waiting", "resolved", "closed")
 AUTO_SENT = select(func.count()).select_from(outbox).where(
     outbox.c.rcpt == bindparam("rcpt"), outbox.c.auto.is_(True), outbox.c.created_at > bindparam("since"))
 
@@ -21,14 +22,17 @@ def _over_limit(ctx, rcpt: str) -> bool:
 
 
 def run(ctx) -> None:
+    if ctx.agent is not None:
+        return  # the command stage decided what an agent's mail does
     if ctx.ticket is not None:
-        if ctx.disposition == "reply" and ctx.agent is None and ctx.ticket["status"] in REOPENS:
-            ctx.status = "open"
-            ctx.events.append(("status", f"{ctx.ticket['status']} -> open: the client answered"))
+        if ctx.disposition == "reply":
+            if ctx.ticket["status"] in REOPENS:
+                ctx.status = "open"  # seed 001: the requester's corrections reopen it
+                ctx.events.append(("status", f"{ctx.ticket['status']} -> open: the client answered"))
+            notify_agents(ctx)
         return
     ctx.status = "new"
-    if ctx.agent is not None:
-        return  # agents' own mail is their business (commands come with the agents' tag grammar)
+    notify_agents(ctx)
     rcpt = ctx.msg.reply_to or ctx.sender
     if ctx.no_auto:
         ctx.events.append(("receipt-suppressed", ctx.no_auto))
@@ -37,4 +41,4 @@ def run(ctx) -> None:
     elif _over_limit(ctx, rcpt):
         ctx.events.append(("receipt-suppressed", "daily limit of automatic mail to this sender reached"))
     else:
-        ctx.mails.append(Mail("receipt", rcpt))
+        ctx.mails.append(Mail("receipt", rcpt, values={"follows": ctx.follows}))

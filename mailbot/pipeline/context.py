@@ -35,6 +35,7 @@ class Mail:
     counted: bool = True  # counts against the per-address daily limit on automatic answers
     auto_submitted: str | None = "auto-replied"  # RFC 3834 header; None for a person's words relayed
     reply_to: str | None = None
+    sign_for: str | None = None  # an agent: Reply-To becomes their signed reply address for this ticket
     attachments: tuple = ()  # parse.Attachment objects to send along
 
 

@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import insert, update
 
+from mailbot.agents.auth import reply_secret
 from mailbot.outbound.outbox import enqueue
 from mailbot.pipeline.thread import base_subject
 from mailbot.store.models import attachments, messages, outbox, raw_messages, tickets, time_entries
@@ -82,7 +83,8 @@ def run(ctx) -> None:
                   reaction=plan.reaction if plan else None, sender_name=msg.sender_name,
                   signature=ctx.mailbox.display_name or ctx.mailbox.name)
     references = msg.references + ([msg.message_id] if msg.message_id else [])
+    secret = reply_secret(conn, ctx.config.commands.secret) if any(m.sign_for for m in ctx.mails) else None
     for mail in ctx.mails:
         mail.values = common | mail.values
         enqueue(conn, mail, ticket=ticket, mailbox=ctx.mailbox, now=now, in_reply_to=msg.message_id,
-                references=references)
+                references=references, secret=secret)

@@ -76,6 +76,10 @@ def run(ctx) -> None:
                 ctx.bounced_outbox = row.id
                 return
         raise Discard("bounce", "delivery report not about mail we sent")
+    if ctx.agent is not None and ctx.token is not None:  # the signed reply address names the ticket
+        ticket = _by_id(conn, ctx.token.ticket_id)
+        if ticket is not None:
+            return _join(ctx, ticket)
     refused = None
     if ctx.refs:
         ids = [r.ticket_id for r in conn.execute(select(thread_ids.c.ticket_id).where(
@@ -105,5 +109,18 @@ def run(ctx) -> None:
 
 
 def _join(ctx, ticket) -> None:
+    if ctx.agent is None and ctx.kind == "message" and _too_late(ctx, ticket):
+        # A client's reply long after the ticket was resolved is a new request that remembers the old one.
+        ctx.follows = ticket["id"]
+        ctx.events.append(("follows", f"reply to #{ticket['id']}, resolved more than "
+                                      f"{ctx.config.tickets.reopen_days} days ago"))
+        return
     ctx.ticket = ticket
     ctx.disposition = "auto-reply" if ctx.kind == "auto-reply" else "reply"
+
+
+def _too_late(ctx, ticket) -> bool:
+    if ticket["status"] not in ("resolved", "closed"):
+        return False
+    since = ticket.get("resolved_at") or ticket["updated_at"]
+    return (ctx.now - since).days >= ctx.config.tickets.reopen_days

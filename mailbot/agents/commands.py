@@ -1,0 +1,282 @@
+"""What an agent's mail does: authenticate it, read its tags, check them all, then apply all or nothing.
+
+Applied: a time entry in the journal (seed 002), the ticket's category, status, assignee and priority, the
+agent's new text relayed to the client (unless it is a [note]), "work has started" the first time the ticket
+is taken (seed 001), the whole dialogue when it is resolved. Refused: nothing changes, nothing reaches the
+client, and the agent hears exactly why. Every change is an audit event with the agent and the message.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from mailbot.agents.auth import authenticate, authres_pass, find_token, reply_secret, token_valid
+from mailbot.agents.quotes import reply_text
+from mailbot.agents.tags import TagError, parse_tags
+from mailbot.mime.headers import raw_headers
+from mailbot.pipeline.context import Mail
+from mailbot.store.models import messages, tickets
+
+# Which status may follow which (the ticket's life, seeds 000 and 001).
+TRANSITIONS = {
+    "waiting": {"new", "open"},
+    "resolved": {"new", "open", "waiting"},
+    "closed": {"new", "open", "waiting", "resolved"},
+    "reopen": {"resolved", "closed", "waiting"},
+}
+PRIORITY = {("high", "high"): "P1", ("high", "medium"): "P2", ("medium", "high"): "P2", ("high", "low"): "P3",
+            ("low", "high"): "P3", ("medium", "medium"): "P3", ("medium", "low"): "P4", ("low", "medium"): "P4",
+            ("low", "low"): "P4"}
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    why: str
+
+
+def verify(ctx) -> Verdict:
+    """Invariant 6: the sender is a configured agent, and proves it as commands.auth requires."""
+    cfg = ctx.config.commands
+    secret = reply_secret(ctx.conn, cfg.secret)
+    token_ok = None
+    if ctx.token is not None:
+        token_ok = token_valid(ctx.token, ctx.agent.email, secret)
+        if ctx.ticket is not None and ctx.token.ticket_id != ctx.ticket["id"]:
+            token_ok = False
+    ar = authres_pass([str(v) for v in raw_headers(ctx.msg.msg, "Authentication-Results")],
+                      cfg.trusted_authserv_ids, ctx.sender.rpartition("@")[2])
+    ok, why = authenticate(cfg.auth, token_ok=token_ok, authres=ar)
+    return Verdict(ok, why)
+
+
+def _agent_by_name(config, name: str):
+    name = name.lower()
+    for a in config.agents:
+        if name in (a.email, a.email.partition("@")[0], a.name.lower(), a.name.split()[0].lower()):
+            return a
+    return None
+
+
+def _local_today(config):
+    return datetime.now(ZoneInfo(config.tickets.timezone)).date()
+
+
+def _contacts_on_ticket(ctx) -> tuple[str, ...]:
+    """The ticket's requester and every contact of its client who wrote on it (seed 001: the agreed contacts)."""
+    rows = ctx.conn.execute(select(messages.c.sender).where(
+        messages.c.ticket_id == ctx.ticket["id"], messages.c.direction == "in").distinct())
+    client = ctx.config.client_by_id(ctx.ticket["client_id"])
+    found = [ctx.ticket["contact"]]
+    for r in rows:
+        if r.sender and r.sender not in found and client is not None and ctx.config.client_for(r.sender) is client:
+            found.append(r.sender)
+    return tuple(a for a in found if "@" in a)
+
+
+def _queue_position(conn, ticket_id) -> int:
+    return conn.execute(select(func.count()).select_from(tickets).where(
+        tickets.c.status.in_(("new", "open")), tickets.c.id <= ticket_id)).scalar()
+
+
+def run(ctx) -> None:
+    """The `command` stage: only agents' mail is its business."""
+    if ctx.agent is None:
+        return
+    ctx.actor = ctx.agent.email
+    verdict = verify(ctx)
+    if not verdict.ok:
+        return refuse_forgery(ctx, verdict.why)
+    client = ctx.config.client_by_id(ctx.ticket["client_id"]) if ctx.ticket else None
+    errors, cmds = [], None
+    try:
+        cmds = parse_tags(ctx.msg.subject, categories=ctx.config.plan_categories(client),
+                          today=_local_today(ctx.config))
+    except TagError as exc:
+        errors += list(exc.errors)
+    if cmds is not None:
+        errors += _check(ctx, cmds)
+    if errors:
+        ctx.disposition = "command-refused"
+        if ctx.ticket is None:
+            ctx.status = "closed"  # kept as the record of what was refused, out of the queue
+        ctx.events.append(("command-refused", "; ".join(errors)))
+        ctx.mails.append(_to_agent(ctx, "command-result", applied=[], errors=errors))
+        return
+    _apply(ctx, cmds)
+
+
+def _check(ctx, cmds) -> list[str]:
+    errors = []
+    role = ctx.agent.role
+    if ctx.ticket is None:
+        if cmds.client is None:
+            errors.append("no ticket: reply to a notification, keep [#N] in the subject, or open one with [client ID]")
+        elif ctx.config.client_by_id(cmds.client) is None:
+            errors.append(f"unknown client [client {cmds.client}]")
+        elif cmds.notify and not ctx.config.client_by_id(cmds.client).contacts:
+            errors.append(f"[notify]: client {cmds.client} has no registered contact address")
+    elif cmds.client is not None:
+        errors.append("[client] opens a new ticket; this mail belongs to ticket "
+                      f"#{ctx.ticket['id']}")
+    if cmds.status is not None and ctx.ticket is not None:
+        current = ctx.ticket["status"]
+        if current not in TRANSITIONS[cmds.status]:
+            errors.append(f"[{cmds.status}] is not possible: ticket #{ctx.ticket['id']} is {current}")
+    if cmds.assign is not None:
+        if role not in ("dispatcher", "head"):
+            errors.append("only a dispatcher or the head of service may [assign]")
+        elif _agent_by_name(ctx.config, cmds.assign) is None:
+            errors.append(f"no agent called {cmds.assign!r}")
+    if cmds.pd_allow is not None and role != "head":
+        errors.append("only the head of service may grant [pd-allow]")
+    if cmds.take and cmds.assign is not None:
+        errors.append("[take] and [assign] together: choose one")
+    return errors
+
+
+def _apply(ctx, cmds) -> None:
+    agent, ticket, changes, events = ctx.agent, ctx.ticket, ctx.changes, ctx.events
+    text = reply_text(ctx.msg.text or "")
+    if ticket is None:  # a phone call or a visit, logged on the client's behalf
+        client = ctx.config.client_by_id(cmds.client)
+        ctx.client = client
+        ctx.disposition = "agent-opened"
+        changes.update(client_id=client.id, language=client.language,
+                       contact=client.contacts[0] if client.contacts else "", subject=ctx_subject(cmds, ctx))
+        ctx.status = "open"
+        events.append(("opened-by-agent", f"for client {client.id}"))
+    else:
+        ctx.disposition = "note" if cmds.note else "agent-reply"
+    if cmds.category:
+        changes["category"] = cmds.category
+        events.append(("category", cmds.category))
+    if cmds.minutes:
+        category = cmds.category or (ticket or {}).get("category") or "free"
+        contact = ticket["contact"] if ticket else ctx.sender
+        ctx.time_entry = dict(agent=agent.email, contact=contact, work_date=cmds.work_date or _local_today(ctx.config),
+                              minutes=cmds.minutes, category=category,
+                              description=(text.strip().splitlines() or [ctx.msg.subject])[0][:500])
+        events.append(("time", f"{cmds.minutes} min {category} on {ctx.time_entry['work_date']}"))
+    assignee = None
+    if cmds.take:
+        assignee = agent
+    elif cmds.assign is not None:
+        assignee = _agent_by_name(ctx.config, cmds.assign)
+    if assignee is not None:
+        changes["assignee"] = assignee.email
+        events.append(("assigned", assignee.email))
+        if ticket is not None and not ticket.get("started_at"):
+            changes["started_at"] = ctx.now
+            ctx.mails.append(_to_client(ctx, "started", values={"agent_name": assignee.name}))
+    if cmds.impact or cmds.urgency or cmds.priority:
+        impact = cmds.impact or (ticket or {}).get("impact") or "medium"
+        urgency = cmds.urgency or (ticket or {}).get("urgency") or "medium"
+        changes.update(impact=impact, urgency=urgency, priority=cmds.priority or PRIORITY[(impact, urgency)])
+        events.append(("priority", changes["priority"]))
+    status = cmds.status
+    if status == "reopen":
+        ctx.status = "open"
+    elif status is not None:
+        ctx.status = status
+        if status == "resolved":
+            changes["resolved_at"] = ctx.now
+    if status:
+        events.append(("status", f"{(ticket or {}).get('status', 'new')} -> {ctx.status}"))
+    if ticket is not None and not cmds.note and not status == "closed":
+        if status == "resolved":
+            ctx.mails.append(_to_client(ctx, "resolved", values={"text": text, "dialogue": _dialogue(ctx),
+                                                                  "reopen_days": ctx.config.tickets.reopen_days}))
+        elif text.strip() or ctx.msg.attachments:
+            to = _contacts_on_ticket(ctx) if status == "waiting" else (ticket["contact"],)
+            ctx.mails.append(_to_client(ctx, "relay", to=to, values={"text": text, "waiting": status == "waiting"},
+                                        attachments=tuple(ctx.msg.attachments)))
+    elif ticket is None and cmds.notify and text.strip():
+        ctx.mails.append(_to_client(ctx, "relay", to=(changes["contact"],), values={"text": text, "waiting": False}))
+    if ctx.config.commands.confirm == "all":
+        ctx.mails.append(_to_agent(ctx, "command-result", applied=[f"{k}: {v}" for k, v in events], errors=[]))
+
+
+def ctx_subject(cmds, ctx) -> str:
+    """The subject of a ticket an agent opens: theirs without the tags."""
+    return cmds.clean_subject or ctx.msg.subject
+
+
+def _to_client(ctx, kind, *, to=None, values=None, attachments=()) -> Mail:
+    """A person's words (or news of their work) for the client: not an automatic answer."""
+    to = to or (ctx.ticket["contact"] if ctx.ticket else ctx.sender,)
+    return Mail(kind, tuple(to), values={"agent_name": ctx.agent.name, **(values or {})}, counted=False,
+                auto_submitted=None if kind == "relay" else "auto-generated", attachments=attachments)
+
+
+def _to_agent(ctx, kind, **values) -> Mail:
+    return Mail(kind, ctx.agent.email, values={"agent_name": ctx.agent.name, "agent_subject": ctx.msg.subject,
+                                               **values}, lang=ctx.agent.language, counted=False,
+                auto_submitted="auto-replied")
+
+
+def _dialogue(ctx) -> list[dict]:
+    """The whole written exchange the client saw, oldest first (seed 001: the solution with the dialogue)."""
+    rows = ctx.conn.execute(select(messages.c.direction, messages.c.sender_name, messages.c.sender,
+                                   messages.c.created_at, messages.c.body_text, messages.c.disposition).where(
+        messages.c.ticket_id == ctx.ticket["id"],
+        messages.c.disposition.in_(("ticket", "reply", "relay", "resolved"))).order_by(messages.c.id))
+    return [{"who": r.sender_name or r.sender, "when": r.created_at.strftime("%Y-%m-%d %H:%M"),
+             "text": (reply_text(r.body_text or "") if r.direction == "in" else _relayed_text(r.body_text)).strip()}
+            for r in rows]
+
+
+def _relayed_text(body: str | None) -> str:
+    """Our own relays carry the agent's text above a footer line of dashes."""
+    return (body or "").split("\n-- \n", 1)[0]
+
+
+def refuse_forgery(ctx, why: str) -> None:
+    """Not applied, recorded as a security event, and the real agent told at their configured address."""
+    ctx.disposition = "forged-command"
+    if ctx.ticket is None:
+        ctx.status = "closed"
+    ctx.events.append(("security", f"command in the name of {ctx.agent.email} refused: {why}"))
+    ctx.mails.append(Mail("security-alert", ctx.agent.email, lang=ctx.agent.language, counted=False,
+                          auto_submitted="auto-generated",
+                          values={"agent_name": ctx.agent.name, "why": why, "agent_subject": ctx.msg.subject,
+                                  "claimed_from": ctx.sender, "envelope_from": ctx.envelope.mail_from or ""}))
+
+
+def notify_agents(ctx) -> None:
+    """A client's new request goes to the client's consultant (assigned at once) or to the dispatchers; a
+    client's reply goes to the assignee (or the dispatchers). Each notification carries the client's message
+    and files, and a reply address that signs the ticket and the agent (see agents.auth)."""
+    cfg = ctx.config
+    dispatchers = [a for a in cfg.agents if a.role == "dispatcher"] or [a for a in cfg.agents if a.role == "head"]
+    if ctx.ticket is not None:
+        assignee = cfg.agent_for(ctx.ticket["assignee"]) if ctx.ticket.get("assignee") else None
+        targets = [assignee] if assignee else dispatchers
+        position = _queue_position(ctx.conn, ctx.ticket["id"])
+    else:
+        consultant = cfg.agent_for(ctx.client.consultant) if ctx.client and ctx.client.consultant else None
+        if consultant is not None:
+            ctx.changes["assignee"] = consultant.email
+            ctx.events.append(("assigned", f"{consultant.email} (the client's consultant)"))
+        targets = [consultant] if consultant else dispatchers
+        position = ctx.conn.execute(select(func.count()).select_from(tickets).where(
+            tickets.c.status.in_(("new", "open")))).scalar() + 1
+    plan = cfg.plan_for(ctx.client)
+    for agent in targets:
+        ctx.mails.append(Mail("notification", agent.email, lang=agent.language, counted=False,
+                              auto_submitted="auto-generated", sign_for=agent.email,
+                              attachments=tuple(ctx.msg.attachments), values={
+                                  "agent_name": agent.name, "text": ctx.msg.text or "", "queue_position": position,
+                                  "from_name": ctx.msg.sender_name, "from_address": ctx.sender, "plan": plan,
+                                  "client": ctx.client, "is_reply": ctx.ticket is not None}))
+
+
+def find_reply_token(ctx):
+    msg = ctx.msg
+    candidates = [ctx.envelope.recipient] + msg.to + msg.cc + [
+        str(v).strip().strip("<>") for name in ("Delivered-To", "X-Original-To", "Envelope-To")
+        for v in raw_headers(msg.msg, name)]
+    return find_token(candidates, ctx.mailbox.address)
