@@ -94,7 +94,7 @@ def run(ctx) -> None:
     errors, cmds = [], None
     try:
         cmds = parse_tags(ctx.msg.subject, categories=ctx.config.plan_categories(client),
-                          today=_local_today(ctx.config))
+                          today=_local_today(ctx.config), original=ctx.ticket["subject"] if ctx.ticket else "")
     except TagError as exc:
         errors += list(exc.errors)
     if cmds is not None:
