@@ -37,7 +37,8 @@ BASE = {
         {"name": "help", "address": "help@support.test", "role": "support", "display_name": "Vendor Support"},
         {"name": "iebildumi", "address": "iebildumi@support.test", "role": "objections"},
     ],
-    "agents": [{"email": "ilze@support.test", "name": "Ilze Bērziņa", "role": "dispatcher"}],
+    # A plain agent and no dispatcher: core tests see only receipts (tests/test_agents.py staffs the desk).
+    "agents": [{"email": "ilze@support.test", "name": "Ilze Bērziņa", "role": "agent"}],
     "plans": [{"name": "basic", "reaction_time": "4h"}, {"name": "tip0", "reaction_time": "15wd"}],
     "clients": [
         {"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"], "plan": "basic"},

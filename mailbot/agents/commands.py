@@ -18,6 +18,7 @@ from mailbot.agents.quotes import reply_text
 from mailbot.agents.tags import TagError, parse_tags
 from mailbot.mime.headers import raw_headers
 from mailbot.pipeline.context import Mail
+from mailbot.pipeline.thread import ticket_ref
 from mailbot.store.models import messages, tickets
 
 # Which status may follow which (the ticket's life, seeds 000 and 001).
@@ -42,15 +43,16 @@ def verify(ctx) -> Verdict:
     """Invariant 6: the sender is a configured agent, and proves it as commands.auth requires."""
     cfg = ctx.config.commands
     secret = reply_secret(ctx.conn, cfg.secret)
-    token_ok = None
+    token_ok, mismatch = None, ""
     if ctx.token is not None:
         token_ok = token_valid(ctx.token, ctx.agent.email, secret)
-        if ctx.ticket is not None and ctx.token.ticket_id != ctx.ticket["id"]:
-            token_ok = False
+        named = ticket_ref(ctx.msg.subject)
+        if named is not None and named != ctx.token.ticket_id:  # a signed address lifted from another ticket
+            token_ok, mismatch = False, f"the reply address is for ticket #{ctx.token.ticket_id}, the subject names #{named}; "
     ar = authres_pass([str(v) for v in raw_headers(ctx.msg.msg, "Authentication-Results")],
                       cfg.trusted_authserv_ids, ctx.sender.rpartition("@")[2])
     ok, why = authenticate(cfg.auth, token_ok=token_ok, authres=ar)
-    return Verdict(ok, why)
+    return Verdict(ok, mismatch + why)
 
 
 def _agent_by_name(config, name: str):
@@ -133,8 +135,6 @@ def _check(ctx, cmds) -> list[str]:
             errors.append(f"no agent called {cmds.assign!r}")
     if cmds.pd_allow is not None and role != "head":
         errors.append("only the head of service may grant [pd-allow]")
-    if cmds.take and cmds.assign is not None:
-        errors.append("[take] and [assign] together: choose one")
     return errors
 
 
@@ -209,7 +209,22 @@ def _to_client(ctx, kind, *, to=None, values=None, attachments=()) -> Mail:
     """A person's words (or news of their work) for the client: not an automatic answer."""
     to = to or (ctx.ticket["contact"] if ctx.ticket else ctx.sender,)
     return Mail(kind, tuple(to), values={"agent_name": ctx.agent.name, **(values or {})}, counted=False,
-                auto_submitted=None if kind == "relay" else "auto-generated", attachments=attachments)
+                auto_submitted=None if kind == "relay" else "auto-generated", attachments=attachments,
+                thread=_client_thread(ctx))
+
+
+def _client_thread(ctx) -> tuple | None:
+    """The client's mail client threads our answer under their own messages, not under the agent's."""
+    if ctx.ticket is None:
+        return None
+    ids = [r.message_id for r in ctx.conn.execute(select(messages.c.message_id).where(
+        messages.c.ticket_id == ctx.ticket["id"], messages.c.message_id.is_not(None),
+        messages.c.disposition.in_(("ticket", "reply", "receipt", "relay", "started"))).order_by(messages.c.id))]
+    client_ids = [r.message_id for r in ctx.conn.execute(select(messages.c.message_id).where(
+        messages.c.ticket_id == ctx.ticket["id"], messages.c.direction == "in",
+        messages.c.disposition.in_(("ticket", "reply")), messages.c.message_id.is_not(None)).order_by(
+        messages.c.id.desc()).limit(1))]
+    return (client_ids[0] if client_ids else None), ids
 
 
 def _to_agent(ctx, kind, **values) -> Mail:

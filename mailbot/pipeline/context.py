@@ -36,6 +36,7 @@ class Mail:
     auto_submitted: str | None = "auto-replied"  # RFC 3834 header; None for a person's words relayed
     reply_to: str | None = None
     sign_for: str | None = None  # an agent: Reply-To becomes their signed reply address for this ticket
+    thread: tuple | None = None  # (In-Reply-To, References) when not the message being processed
     attachments: tuple = ()  # parse.Attachment objects to send along
 
 

@@ -56,7 +56,7 @@ def run(ctx) -> None:
             base_subject=base_subject(msg.subject), status=ctx.status or "new", language=_language(ctx),
             created_at=now, updated_at=now, follows=ctx.follows) | ctx.changes
         ticket_id = conn.execute(INSERT_TICKET, values).inserted_primary_key[0]
-        ticket = dict(values, id=ticket_id)
+        ticket = dict.fromkeys(tickets.c.keys()) | values | {"id": ticket_id}
         add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}" + (
             f", following #{ctx.follows}" if ctx.follows else ""), now)
     else:
@@ -86,5 +86,6 @@ def run(ctx) -> None:
     secret = reply_secret(conn, ctx.config.commands.secret) if any(m.sign_for for m in ctx.mails) else None
     for mail in ctx.mails:
         mail.values = common | mail.values
-        enqueue(conn, mail, ticket=ticket, mailbox=ctx.mailbox, now=now, in_reply_to=msg.message_id,
-                references=references, secret=secret)
+        in_reply_to, refs = mail.thread or (msg.message_id, references)
+        enqueue(conn, mail, ticket=ticket, mailbox=ctx.mailbox, now=now, in_reply_to=in_reply_to,
+                references=refs, secret=secret)

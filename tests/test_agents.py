@@ -1,0 +1,297 @@
+"""Agents work from their own mail client: full round trips over real SMTP on loopback — client mail,
+notification, the agent's tagged reply, what the client receives, and what the database holds."""
+import email
+import time
+from datetime import timedelta
+from email import policy
+from email.message import EmailMessage
+
+import pytest
+from sqlalchemy import update
+
+from conftest import count, mail, messages, outbox, rows, send, tickets
+from mailbot.store import db
+from mailbot.store.models import events, time_entries
+
+CLIENT_KINDS = ("relay", "started", "resolved")
+AGENTS = [
+    {"email": "ilze@support.test", "name": "Ilze Bērziņa", "role": "dispatcher", "language": "lv"},
+    {"email": "andrius@support.test", "name": "Andrius Kazlauskas", "role": "agent", "language": "lt"},
+    {"email": "vadim@support.test", "name": "Vadim Petrov", "role": "head", "language": "ru"},
+]
+
+
+@pytest.fixture
+def desk(make_config, daemon_factory, sink):
+    """A running daemon whose outgoing mail goes to the relay sink."""
+    def start(**over):
+        over.setdefault("agents", AGENTS)
+        config, path = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port},
+                                             "poll_seconds": 0.1}, **over)
+        engine = db.make_engine(config.database)
+        db.ensure_schema(engine)
+        d = daemon_factory(config, engine)
+        d.engine, d.sink, d.path = engine, sink, path
+        return d
+    return start
+
+
+def mails_to(sink, address, n=1, timeout=10.0):
+    """The mails the relay got for `address`, parsed; waits until there are `n`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = [email.message_from_bytes(e.original_content, policy=policy.default)
+               for e in list(sink.received) if address in e.rcpt_tos]
+        if len(got) >= n or time.monotonic() > deadline:
+            return got
+        time.sleep(0.05)
+
+
+def mail_with(sink, address, needle, timeout=10.0):
+    """The first mail to `address` whose text contains `needle` (waits for it), or None."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for m in mails_to(sink, address, 0, 0):
+            if needle in text_of(m):
+                return m
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.05)
+
+
+def wait_sent(engine, outbox_id, timeout=10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if rows(engine, outbox, outbox.c.id == outbox_id)[0]["status"] == "sent":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def text_of(m) -> str:
+    return m.get_body(("plain",)).get_content()
+
+
+def agent_reply(notification, subject_tags: str, body: str, sender="Ilze Bērziņa <ilze@support.test>",
+                to=None, headers=(), attachment=None) -> bytes:
+    """What an agent's mail client sends when they answer a notification: our text quoted below theirs."""
+    m = EmailMessage()
+    m["From"] = sender
+    m["To"] = to or notification["Reply-To"]
+    m["Subject"] = f"Re: {notification['Subject']} {subject_tags}".strip()
+    m["In-Reply-To"] = notification["Message-ID"]
+    for k, v in headers:
+        m[k] = v
+    quoted = "\n".join("> " + line for line in text_of(notification).splitlines())
+    m.set_content(f"{body}\n\nOn Mon, 23 Nov 2026 at 10:00, Vendor Support <help@support.test> wrote:\n{quoted}\n")
+    if attachment:
+        m.add_attachment(attachment[1], maintype="application", subtype="pdf", filename=attachment[0])
+    return m.as_bytes()
+
+
+def open_ticket(d, subject="Rēķins neatveras", sender="Jānis Bērziņš <janis@acme.lv>", **kw):
+    """A client's new request; returns the dispatcher's notification of it."""
+    assert send(d.port, mail(subject=subject, sender=sender, **kw))[0] == 250
+    ref = f"[#{rows(d.engine, tickets)[-1]['id']}]"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = [m for m in mails_to(d.sink, "ilze@support.test", 0, 0) if m["Subject"].startswith(ref)]
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no notification for {ref}")
+
+
+def test_round_trip_notification_reply_relay_and_journal(desk):
+    d = desk()
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "Jānis Bērziņš <janis@acme.lv>", "help@support.test", "Rēķins neatveras"
+    m["Message-ID"] = "<c1@acme.lv>"
+    m.set_content("Labdien! Oktobra rēķins neatveras.")
+    m.add_attachment(b"%PDF-1.4 screenshot", maintype="application", subtype="pdf", filename="ekrāns.pdf")
+    assert send(d.port, m.as_bytes())[0] == 250
+
+    [note] = mails_to(d.sink, "ilze@support.test")
+    assert note["Subject"].startswith("[#1] ") and "Rēķins neatveras" in note["Subject"]
+    assert note["Reply-To"].startswith("help+mb1.") and note["Reply-To"].endswith("@support.test")
+    body = text_of(note)
+    assert "Oktobra rēķins neatveras" in body and "SIA Acme" in body and "basic" in body
+    assert "1" in body  # queue position
+    assert [p.get_filename() for p in note.iter_attachments()] == ["ekrāns.pdf"]
+
+    reply = agent_reply(note, "[25m] [paid] [take]", "Labdien! Lūdzu, atjauniniet programmu uz 5.2.")
+    assert send(d.port, reply, mail_from="ilze@support.test")[0] == 250
+
+    client_mail = mails_to(d.sink, "janis@acme.lv", 3)  # receipt, work started, the answer
+    kinds = [c["Subject"] for c in client_mail]
+    relay = [c for c in client_mail if "Lūdzu, atjauniniet" in text_of(c)]
+    assert len(relay) == 1, kinds
+    relay = relay[0]
+    assert relay["Subject"] == "[#1] Rēķins neatveras"  # no tags, no duplicated reference
+    assert relay["Auto-Submitted"] is None  # a person's words
+    assert "wrote:" not in text_of(relay) and "> " not in text_of(relay)  # our notification stripped
+    assert relay["In-Reply-To"] is not None
+    assert any("[#1]" in s and s != relay["Subject"] for s in kinds)  # the "work has started" mail
+
+    [entry] = rows(d.engine, time_entries)
+    assert (entry["minutes"], entry["category"], entry["agent"], entry["contact"]) == (
+        25, "paid", "ilze@support.test", "janis@acme.lv")
+    assert entry["description"] == "Labdien! Lūdzu, atjauniniet programmu uz 5.2."
+    [t] = rows(d.engine, tickets)
+    assert t["assignee"] == "ilze@support.test" and t["category"] == "paid" and t["started_at"] is not None
+    confirmations = mails_to(d.sink, "ilze@support.test", 2)
+    assert len(confirmations) == 2 and "25" in text_of(confirmations[1])
+    audit = [(e["kind"], e["actor"]) for e in rows(d.engine, events) if e["actor"]]
+    assert ("time", "ilze@support.test") in audit and ("assigned", "ilze@support.test") in audit
+    d.stop()
+
+
+def test_waiting_goes_to_all_contacts_and_client_answer_reopens(desk):
+    d = desk()
+    note = open_ticket(d)
+    send(d.port, mail(subject="Re: [#1] Rēķins neatveras", sender="anna@acme.lv", body="Arī man."))
+    send(d.port, agent_reply(note, "[waiting]", "Kurā datorā tas notiek?"), mail_from="ilze@support.test")
+    for who in ("janis@acme.lv", "anna@acme.lv"):
+        assert mail_with(d.sink, who, "Kurā datorā"), who
+    assert rows(d.engine, tickets)[0]["status"] == "waiting"
+    send(d.port, mail(subject="Re: [#1] Rēķins neatveras", body="Grāmatvedības datorā."))
+    assert rows(d.engine, tickets)[0]["status"] == "open"
+    d.stop()
+
+
+def test_resolved_sends_dialogue_and_late_reply_opens_following_ticket(desk):
+    d = desk()
+    note = open_ticket(d, body="Atskaite rāda nepareizu summu.")
+    send(d.port, agent_reply(note, "[resolved] [10m] [free]", "Izlabots versijā 5.2.1."),
+         mail_from="ilze@support.test")
+    resolved = mail_with(d.sink, "janis@acme.lv", "Izlabots")
+    assert resolved is not None
+    text = text_of(resolved)
+    assert "Atskaite rāda nepareizu summu." in text and "Izlabots versijā 5.2.1." in text  # the whole dialogue
+    assert rows(d.engine, tickets)[0]["status"] == "resolved"
+    # A reply within the period reopens it ...
+    send(d.port, mail(subject="Re: [#1] Rēķins neatveras", body="Joprojām nav pareizi."))
+    assert rows(d.engine, tickets)[0]["status"] == "open"
+    # ... a reply long after resolution opens a new ticket that remembers the old one.
+    send(d.port, agent_reply(note, "[resolved]", "Tagad tiešām izlabots."), mail_from="ilze@support.test")
+    [t] = rows(d.engine, tickets)
+    with d.engine.begin() as conn:
+        conn.execute(update(tickets).values(resolved_at=t["resolved_at"] - timedelta(days=30)))
+    send(d.port, mail(subject="Re: [#1] Rēķins neatveras", body="Pēc mēneša atkal."))
+    assert count(d.engine, tickets) == 2
+    assert rows(d.engine, tickets)[1]["follows"] == 1 and rows(d.engine, tickets)[0]["status"] == "resolved"
+    d.stop()
+
+
+@pytest.mark.parametrize("case", ["no-token", "bad-mac", "other-ticket", "other-agent"])
+def test_forged_commands_are_refused_recorded_and_reported(desk, case):
+    d = desk()
+    note1 = open_ticket(d, subject="Pirmais")
+    note2 = open_ticket(d, subject="Otrais")
+    to = {"no-token": "help@support.test",
+          "bad-mac": note1["Reply-To"][:-len("@support.test") - 1] + ("a" if note1["Reply-To"][-14] != "a" else "b")
+          + "@support.test",
+          "other-ticket": note2["Reply-To"], "other-agent": note1["Reply-To"]}[case]
+    sender = "Andrius <andrius@support.test>" if case == "other-agent" else "Ilze <ilze@support.test>"
+    forged = agent_reply(note1, "[closed]", "Slēdzam.", sender=sender, to=to,
+                         headers=[("Reply-To", "attacker@evil.test")])
+    assert send(d.port, forged, mail_from="attacker@evil.test")[0] == 250
+    victim = "andrius@support.test" if case == "other-agent" else "ilze@support.test"
+    [alert] = rows(d.engine, outbox, outbox.c.kind == "security-alert")
+    assert alert["rcpt"] == victim  # the configured address, never the forged Reply-To
+    assert wait_sent(d.engine, alert["id"])
+    assert not mails_to(d.sink, "attacker@evil.test", 1, timeout=0.3)
+    assert all(t["status"] == "new" for t in rows(d.engine, tickets))
+    assert count(d.engine, outbox, outbox.c.kind.in_(CLIENT_KINDS)) == 0  # nothing for the client
+    assert any(e["kind"] == "security" for e in rows(d.engine, events))
+    d.stop()
+
+
+def test_authentication_results_modes(desk):
+    d = desk(commands={"auth": "token_or_authres", "trusted_authserv_ids": ["mx.support.test"]})
+    note = open_ticket(d)
+    ok = agent_reply(note, "[15m]", "Pārbaudīju.", to="help@support.test", headers=[
+        ("Authentication-Results", "mx.support.test; dkim=pass header.d=support.test; dmarc=pass")])
+    assert send(d.port, ok, mail_from="ilze@support.test")[0] == 250
+    assert count(d.engine, time_entries) == 1
+    for header in ("mx.support.test; dkim=pass header.d=evil.test; dmarc=fail",
+                   "evil.test; dmarc=pass header.from=support.test"):
+        bad = agent_reply(note, "[15m]", "Vēlreiz.", to="help@support.test",
+                          headers=[("Authentication-Results", header)])
+        send(d.port, bad, mail_from="ilze@support.test")
+    assert count(d.engine, time_entries) == 1
+    assert count(d.engine, events, events.c.kind == "security") == 2
+    d.stop()
+
+
+@pytest.mark.parametrize("tags, why", [
+    ("[frobnicate]", "unknown tag"),
+    ("[1h99x]", "[1h99x]"),
+    ("[reopen]", "not possible"),
+    ("[15m] [programming]", "[programming]"),
+    ("[assign andrius] [take]", "together"),
+])
+def test_bad_commands_apply_nothing_and_say_why(desk, tags, why):
+    d = desk()
+    note = open_ticket(d)
+    send(d.port, agent_reply(note, tags, "Teksts klientam."), mail_from="ilze@support.test")
+    answers = mails_to(d.sink, "ilze@support.test", 2)
+    assert len(answers) == 2 and why in text_of(answers[1]), text_of(answers[-1])
+    assert count(d.engine, time_entries) == 0
+    assert rows(d.engine, tickets)[0]["assignee"] is None
+    assert count(d.engine, outbox, outbox.c.kind.in_(CLIENT_KINDS)) == 0
+    d.stop()
+
+
+def test_note_stays_internal_and_agent_roles_are_enforced(desk):
+    d = desk()
+    note = open_ticket(d)
+    send(d.port, agent_reply(note, "[note] [5m]", "Klients zvanīja, gaida."), mail_from="ilze@support.test")
+    assert count(d.engine, time_entries) == 1
+    assert rows(d.engine, messages, messages.c.disposition == "note")
+    # An agent (not a dispatcher) may not assign; a dispatcher may.
+    note_a = agent_reply(note, "[assign vadim]", "", sender="Andrius <andrius@support.test>")
+    send(d.port, note_a.replace(note["Reply-To"].encode(), b"help@support.test"), mail_from="andrius@support.test")
+    assert rows(d.engine, tickets)[0]["assignee"] is None
+    send(d.port, agent_reply(note, "[assign andrius]", ""), mail_from="ilze@support.test")
+    assert rows(d.engine, tickets)[0]["assignee"] == "andrius@support.test"
+    kinds = [r["kind"] for r in rows(d.engine, outbox) if r["rcpt"] == "janis@acme.lv"]
+    assert kinds == ["receipt", "started"]  # the note never left; the assignment told the client work started
+    d.stop()
+
+
+def test_agent_opens_ticket_for_a_phone_call(desk):
+    d = desk(clients=[{"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"],
+                       "contacts": ["gramatvede@acme.lv"], "plan": "basic"}])
+    m = EmailMessage()
+    m["From"], m["To"] = "Ilze <ilze@support.test>", "help@support.test"
+    m["Subject"] = "Zvans par algu aprēķinu [client acme] [20m] [paid]"
+    m["Authentication-Results"] = "mx.support.test; dmarc=pass"
+    m.set_content("Konsultēju par algu aprēķinu.")
+    send(d.port, m.as_bytes(), mail_from="ilze@support.test")
+    # token mode: no signed address on a fresh mail, so it is refused ...
+    assert count(d.engine, time_entries) == 0
+    d.stop()
+    d = desk(clients=[{"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"],
+                       "contacts": ["gramatvede@acme.lv"], "plan": "basic"}],
+             commands={"auth": "token_or_authres", "trusted_authserv_ids": ["mx.support.test"]})
+    m["Message-ID"] = "<call-again@support.test>"  # a new mail, not a redelivery of the refused one
+    send(d.port, m.as_bytes(), mail_from="ilze@support.test")
+    [t] = [t for t in rows(d.engine, tickets) if t["client_id"] == "acme"]
+    assert t["subject"] == "Zvans par algu aprēķinu" and t["contact"] == "gramatvede@acme.lv"
+    [entry] = rows(d.engine, time_entries)
+    assert (entry["minutes"], entry["category"]) == (20, "paid")
+    time.sleep(0.3)
+    assert not mails_to(d.sink, "gramatvede@acme.lv", 1, timeout=0.2)  # no [notify]: nothing to the client
+    d.stop()
+
+
+def test_consultant_gets_the_ticket(desk):
+    d = desk(clients=[{"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"], "plan": "basic",
+                       "consultant": "andrius@support.test"}])
+    send(d.port, mail())
+    [note] = mails_to(d.sink, "andrius@support.test")
+    assert rows(d.engine, tickets)[0]["assignee"] == "andrius@support.test"
+    assert not mails_to(d.sink, "ilze@support.test", 1, timeout=0.3)
+    assert note["Content-Language"] == "lt"
+    d.stop()
