@@ -90,12 +90,13 @@ def cmd_tickets(args):
     engine = _engine(config)
     with engine.connect() as conn:
         if args.action == "list":
-            rows = views.list_tickets(conn, config, status=args.status, limit=args.limit)
+            rows = views.list_tickets(conn, config, status=args.status, limit=args.limit, client=args.client,
+                                      assignee=args.agent, unassigned=args.unassigned)
             if not _print(rows, args.json):
                 for t in rows:
                     who = t["client"]["id"] if t["client"] else "-"
-                    print(f"{t['ref']:>7}  {t['status']:<9} {t['created_at'][:16]}  {who:<12} {t['contact']:<30} "
-                          f"{t['subject'][:60]}")
+                    print(f"{t['ref']:>7}  {t['status']:<9} {t['created_at'][:16]}  {who:<12} "
+                          f"{(t['assignee'] or '-'):<24} {t['contact']:<30} {t['subject'][:50]}")
             return 0
         try:
             t = views.show_ticket(conn, config, args.ref)
@@ -108,15 +109,21 @@ def cmd_tickets(args):
         if not _print(t, args.json):
             who = t["client"]["name"] if t["client"] else "(no client)"
             print(f"Ticket {t['ref']} [{t['status']}] {t['subject']}\nClient: {who}  Contact: {t['contact']}\n"
-                  f"Created: {t['created_at']}\n")
+                  f"Assignee: {t['assignee'] or '-'}  Category: {t['category'] or '-'}  "
+                  f"Priority: {t['priority'] or '-'}\nCreated: {t['created_at']}\n")
             for m in t["messages"]:
                 arrow = "<-" if m["direction"] == "in" else "->"
                 print(f"{arrow} {m['created_at'][:19]} {m['kind']} {m['sender']}: {m['subject']}")
                 for a in m["attachments"]:
                     print(f"   [{a['filename']}, {a['content_type']}, {a['size']} bytes]")
                 print("   " + (m["text"] or "").strip().replace("\n", "\n   ") + "\n")
+            if t["time_entries"]:
+                print("Time journal:")
+                for te in t["time_entries"]:
+                    print(f"  {te['work_date']} {te['agent']:<24} {te['minutes']:>4} min {te['category']:<10} "
+                          f"{te['description']}")
             for e in t["events"]:
-                print(f"  * {e['at'][:19]} {e['kind']}: {e['detail']}")
+                print(f"  * {e['at'][:19]} {e['kind']}: {e['detail']}" + (f" ({e['actor']})" if e["actor"] else ""))
     return 0
 
 
@@ -248,6 +255,9 @@ def build_parser():
     tl.add_argument("--json", action="store_true")
     tl.add_argument("--status")
     tl.add_argument("--limit", type=int, default=100)
+    tl.add_argument("--client", help="a client id")
+    tl.add_argument("--agent", help="assigned to this agent (address, name or local part)")
+    tl.add_argument("--unassigned", action="store_true")
     ts = tsub.add_parser("show")
     ts.add_argument("ref")
     ts.add_argument("--json", action="store_true")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from mailbot.store.models import attachments, events, messages, parked, tickets
+from mailbot.store.models import attachments, events, messages, parked, tickets, time_entries
 
 
 def _iso(dt):
@@ -16,13 +16,23 @@ def ticket_summary(row, config) -> dict:
             "client": {"id": client.id, "name": client.name} if client else (
                 {"id": row.client_id, "name": None} if row.client_id else None),
             "contact": row.contact, "contact_name": row.contact_name, "subject": row.subject,
-            "language": row.language, "created_at": _iso(row.created_at), "updated_at": _iso(row.updated_at)}
+            "language": row.language, "created_at": _iso(row.created_at), "updated_at": _iso(row.updated_at),
+            "assignee": row.assignee, "category": row.category, "priority": row.priority,
+            "follows": f"#{row.follows}" if row.follows else None}
 
 
-def list_tickets(conn, config, status=None, limit=100) -> list[dict]:
+def list_tickets(conn, config, status=None, limit=100, client=None, assignee=None, unassigned=False) -> list[dict]:
     q = select(tickets).order_by(tickets.c.id.desc()).limit(limit)
     if status:
         q = q.where(tickets.c.status == status)
+    if client:
+        q = q.where(tickets.c.client_id == client)
+    if assignee:
+        agent = config.agent_for(assignee) or next((a for a in config.agents if a.name.lower().startswith(
+            assignee.lower()) or a.email.startswith(assignee.lower() + "@")), None)
+        q = q.where(tickets.c.assignee == (agent.email if agent else assignee.lower()))
+    if unassigned:
+        q = q.where(tickets.c.assignee.is_(None))
     return [ticket_summary(r, config) for r in conn.execute(q)]
 
 
@@ -49,7 +59,12 @@ def show_ticket(conn, config, ref) -> dict | None:
         "sender_name": m.sender_name, "recipients": m.recipients, "subject": m.subject, "message_id": m.message_id,
         "created_at": _iso(m.created_at), "text": m.body_text, "attachments": files.get(m.id, [])}
         for m in conn.execute(select(messages).where(messages.c.ticket_id == row.id).order_by(messages.c.id))]
-    out["events"] = [{"at": _iso(e.at), "kind": e.kind, "detail": e.detail} for e in conn.execute(
+    out["time_entries"] = [{
+        "work_date": t.work_date.isoformat(), "agent": t.agent, "contact": t.contact, "minutes": t.minutes,
+        "category": t.category, "description": t.description} for t in conn.execute(
+        select(time_entries).where(time_entries.c.ticket_id == row.id).order_by(time_entries.c.id))]
+    out["events"] = [{"at": _iso(e.at), "kind": e.kind, "detail": e.detail, "actor": e.actor,
+                      "message": e.message_row} for e in conn.execute(
         select(events).where(events.c.ticket_id == row.id).order_by(events.c.id))]
     return out
 

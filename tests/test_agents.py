@@ -295,3 +295,28 @@ def test_consultant_gets_the_ticket(desk):
     assert not mails_to(d.sink, "ilze@support.test", 1, timeout=0.3)
     assert note["Content-Language"] == "lt"
     d.stop()
+
+
+def test_cli_filters_and_time_journal(desk):
+    import json
+    from conftest import run_cli
+    d = desk()
+    note = open_ticket(d)
+    open_ticket(d, subject="Cits jautājums", sender="ivan@krizhik.ru")
+    send(d.port, agent_reply(note, "[take] [45m 2026-11-20] [paid]", "Sāku darbu."), mail_from="ilze@support.test")
+    assert count(d.engine, time_entries) == 1
+    listed = lambda *a: [t["ref"] for t in json.loads(run_cli("tickets", "list", "--json", *a,
+                                                              config_path=d.path).stdout)]
+    assert listed("--agent", "ilze") == ["#1"]
+    assert listed("--unassigned") == ["#2"]
+    assert listed("--client", "krizhik") == ["#2"]
+    assert listed("--status", "new", "--client", "acme") == ["#1"]
+    shown = json.loads(run_cli("tickets", "show", "1", "--json", config_path=d.path).stdout)
+    assert shown["time_entries"] == [{"work_date": "2026-11-20", "agent": "ilze@support.test",
+                                      "contact": "janis@acme.lv", "minutes": 45, "category": "paid",
+                                      "description": "Sāku darbu."}]
+    assert {"kind": "time", "actor": "ilze@support.test"}.items() <= next(
+        e for e in shown["events"] if e["kind"] == "time").items()
+    text = run_cli("tickets", "show", "1", config_path=d.path).stdout.decode()
+    assert "Time journal:" in text and "45 min paid" in text
+    d.stop()
