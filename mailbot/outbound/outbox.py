@@ -61,10 +61,10 @@ def claim(conn, owner: str, limit: int, lease_seconds: float) -> list:
         outbox.c.id.in_(ids), outbox.c.lease_owner == owner)))
 
 
-def mark_sent(conn, row_id: int, owner: str) -> None:
+def mark_sent(conn, row_ids: list[int], owner: str) -> None:
     now = utcnow()
     # A delivery report may have marked it "bounced" while it was on its way: that verdict stands.
-    conn.execute(update(outbox).where(and_(outbox.c.id == row_id, outbox.c.lease_owner == owner)).values(
+    conn.execute(update(outbox).where(and_(outbox.c.id.in_(row_ids), outbox.c.lease_owner == owner)).values(
         status=case((outbox.c.status == "pending", "sent"), else_=outbox.c.status), sent_at=now,
         lease_until=None, attempts=outbox.c.attempts + 1, last_error=None))
 

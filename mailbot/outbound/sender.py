@@ -86,6 +86,7 @@ class Sender:
 
     async def pass_once(self) -> int:
         rows = await self.runtime.db(self._claim)
+        sent = []
         for row in rows:
             try:
                 await self.transport.send(row)
@@ -95,17 +96,19 @@ class Sender:
                 kind = await self.runtime.db(self._failed, row, error, permanent)
                 log.warning("outbox #%s %s: %s", row.id, kind, type(exc).__name__)
             else:
-                await self.runtime.db(self._sent, row.id)
+                sent.append(row.id)
                 log.info("outbox #%s sent %s", row.id, row.message_id)
+        if sent:  # one commit for the batch; a crash before it resends these, with the same Message-IDs
+            await self.runtime.db(self._sent, sent)
         return len(rows)
 
     def _claim(self, engine):
         with engine.begin() as conn:
             return claim(conn, self.owner, BATCH, LEASE_SECONDS)
 
-    def _sent(self, engine, row_id):
+    def _sent(self, engine, row_ids):
         with engine.begin() as conn:
-            mark_sent(conn, row_id, self.owner)
+            mark_sent(conn, row_ids, self.owner)
 
     def _failed(self, engine, row, error, permanent):
         with engine.begin() as conn:
