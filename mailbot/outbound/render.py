@@ -5,16 +5,11 @@ before they reach a template, so nothing a sender writes can become a header of 
 """
 from __future__ import annotations
 
+import base64
 import re
 import uuid
-from email import charset
 from email.header import Header
-from email import encoders
-from email.mime.base import MIMEBase
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.policy import compat32
-from email.utils import format_datetime, formataddr
+from email.utils import encode_rfc2231, format_datetime, formataddr
 from functools import lru_cache
 
 from babel import Locale
@@ -23,9 +18,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from mailbot import resource
 
 _LINE = re.compile(r"[\s\x00-\x1f\x7f]+")
-_UTF8_QP = charset.Charset("utf-8")
-_UTF8_QP.body_encoding = charset.QP  # readable in any mail client's source view, safe for long lines
-_CRLF = compat32.clone(linesep="\r\n")
 
 
 @lru_cache(maxsize=1)
@@ -60,48 +52,64 @@ def new_message_id(domain: str) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
+def _header(name: str, value: str) -> bytes:
+    """One header line, RFC 2047-encoded when it is not ASCII, folded with CRLF."""
+    charset = "us-ascii" if value.isascii() else "utf-8"
+    folded = Header(value, charset, header_name=name).encode(linesep="\r\n")
+    return f"{name}: {folded}\r\n".encode("ascii")
+
+
+def _base64(data: bytes) -> bytes:
+    return base64.encodebytes(data).replace(b"\n", b"\r\n")
+
+
+def _part(content_type: str, data: bytes, extra: str = "") -> bytes:
+    return (f"Content-Type: {content_type}\r\nContent-Transfer-Encoding: base64\r\n{extra}\r\n").encode() + \
+        _base64(data)
+
+
+def _filename_param(name: str) -> str:
+    if name.isascii() and '"' not in name and "\\" not in name:
+        return f'filename="{name}"'
+    return f"filename*={encode_rfc2231(name, 'utf-8')}"
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:
+    boundary = f"=_mailbot_{uuid.uuid4().hex}"
+    body = b"".join(b"--" + boundary.encode() + b"\r\n" + p + b"\r\n" for p in parts)
+    return f'multipart/{subtype}; boundary="{boundary}"', body + b"--" + boundary.encode() + b"--\r\n"
+
+
 def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, html: str, message_id: str,
             date, lang: str, in_reply_to: str | None = None, references: list[str] = (),
             auto_submitted: str | None = "auto-replied", ticket_id: int | None = None, reply_to: str | None = None,
             attachments=()) -> bytes:
-    """A multipart/alternative mail (text + HTML), inside multipart/mixed when files go along; CRLF line ends.
-    Built with the compat32 MIME classes: the same bytes as the modern API at an eighth of its cost, which
-    matters on the ingest path."""
-    body = MIMEMultipart("alternative")
-    body.attach(MIMEText(text, "plain", _UTF8_QP))
-    body.attach(MIMEText(html, "html", _UTF8_QP))
+    """A multipart/alternative mail (text + HTML, base64 UTF-8), inside multipart/mixed when files go along;
+    CRLF line ends. Assembled directly: the email package's generator costs milliseconds per mail on the
+    ingest path, where every new ticket writes two or three of these."""
+    ctype, body = _multipart("alternative", [_part('text/plain; charset="utf-8"', text.encode()),
+                                             _part('text/html; charset="utf-8"', html.encode())])
     if attachments:
-        msg = MIMEMultipart("mixed")
-        msg.attach(body)
+        parts = [f"Content-Type: {ctype}\r\n\r\n".encode() + body]
         for a in attachments:
-            msg.attach(_attachment(a))
-    else:
-        msg = body
-    msg["From"] = formataddr((one_line(sender_name), sender), charset="utf-8")
-    msg["To"] = to
+            main = a.content_type if "/" in a.content_type else "application/octet-stream"
+            parts.append(_part(main, a.data, f"Content-Disposition: attachment; {_filename_param(a.filename)}\r\n"))
+        ctype, body = _multipart("mixed", parts)
+    head = [_header("From", formataddr((one_line(sender_name), sender), charset="utf-8")), _header("To", to)]
     if reply_to:
-        msg["Reply-To"] = reply_to
-    msg["Subject"] = Header(one_line(subject, 900), "utf-8")
-    msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = message_id
+        head.append(_header("Reply-To", reply_to))
+    head += [_header("Subject", one_line(subject, 900)), _header("Date", format_datetime(date)),
+             _header("Message-ID", message_id)]
     if in_reply_to:
-        msg["In-Reply-To"] = f"<{in_reply_to}>"
+        head.append(_header("In-Reply-To", f"<{in_reply_to}>"))
     refs = [f"<{r}>" for r in list(references)[-10:]]
     if refs:
-        msg["References"] = " ".join(refs)
+        head.append(b"References: " + "\r\n ".join(refs).encode("ascii", "replace") + b"\r\n")
     if auto_submitted:
-        msg["Auto-Submitted"] = auto_submitted  # RFC 3834: tells other robots not to answer us
-        msg["X-Auto-Response-Suppress"] = "All"  # the same, in Exchange's dialect
-    msg["Content-Language"] = lang
+        head.append(_header("Auto-Submitted", auto_submitted))  # RFC 3834: other robots, do not answer
+        head.append(b"X-Auto-Response-Suppress: All\r\n")  # the same, in Exchange's dialect
+    head.append(_header("Content-Language", lang))
     if ticket_id is not None:
-        msg["X-Mailbot-Ticket"] = str(ticket_id)
-    return msg.as_bytes(policy=_CRLF)
-
-
-def _attachment(a) -> MIMEBase:
-    main, _, sub = (a.content_type if "/" in a.content_type else "application/octet-stream").partition("/")
-    part = MIMEBase(main, sub)
-    part.set_payload(a.data)
-    encoders.encode_base64(part)
-    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", a.filename))
-    return part
+        head.append(f"X-Mailbot-Ticket: {ticket_id}\r\n".encode())
+    head.append(f"MIME-Version: 1.0\r\nContent-Type: {ctype}\r\n\r\n".encode())
+    return b"".join(head) + body
