@@ -320,3 +320,19 @@ def test_cli_filters_and_time_journal(desk):
     text = run_cli("tickets", "show", "1", config_path=d.path).stdout.decode()
     assert "Time journal:" in text and "45 min paid" in text
     d.stop()
+
+
+def test_agents_out_of_office_is_not_a_command_and_confirmations_can_be_errors_only(desk):
+    d = desk(commands={"confirm": "errors"})
+    note = open_ticket(d)
+    ooo = agent_reply(note, "", "Esmu atvaļinājumā līdz 30. novembrim.", headers=[("Auto-Submitted", "auto-replied")])
+    ooo = ooo.replace(b"Subject: Re: ", b"Subject: Automatic reply: ")
+    send(d.port, ooo, mail_from="ilze@support.test")
+    send(d.port, agent_reply(note, "[15m]", "Pārbaudīju, viss kārtībā."), mail_from="ilze@support.test")
+    assert mail_with(d.sink, "janis@acme.lv", "viss kārtībā")
+    assert not any("atvaļinājumā" in (m["body_text"] or "") for m in rows(d.engine, messages)
+                   if m["direction"] == "out")
+    assert count(d.engine, outbox, outbox.c.kind == "command-result") == 0  # errors only, and there were none
+    send(d.port, agent_reply(note, "[bogus]", "x"), mail_from="ilze@support.test")
+    assert count(d.engine, outbox, outbox.c.kind == "command-result") == 1
+    d.stop()

@@ -85,8 +85,8 @@ def _queue_position(conn, ticket_id) -> int:
 
 
 def run(ctx) -> None:
-    """The `command` stage: only agents' mail is its business."""
-    if ctx.agent is None:
+    """The `command` stage: only agents' own mail is its business (their out-of-office replies are not)."""
+    if ctx.agent is None or ctx.kind != "message":
         return
     ctx.actor = ctx.agent.email
     verdict = verify(ctx)
