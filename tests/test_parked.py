@@ -105,3 +105,27 @@ def test_group_commit_one_bad_message_does_not_spoil_the_batch(failing_stage, en
     assert [r.status for r in results] == ["stored", "parked", "stored", "stored", "duplicate"]
     assert count(engine, tickets) == 3 and count(engine, parked) == 1
     assert count(engine, messages, messages.c.direction == "in") == 3
+
+
+def test_a_batch_that_fails_as_a_whole_is_retaken_message_by_message(monkeypatch, engine, config):
+    """A deadlock (PostgreSQL's 40P01) undoes the whole group commit: nothing of it may be reported stored
+    unless it is, so every message is taken again on its own."""
+    from sqlalchemy.exc import OperationalError
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+    calls = []
+
+    def deadlock_once(ctx):
+        calls.append(ctx.msg.subject)
+        if len(calls) == 2:  # the second message of the first batch
+            raise OperationalError("UPDATE tickets", {}, Deadlock("deadlock detected"))
+    stages = list(runner._STAGES)
+    stages.insert(3, deadlock_once)
+    monkeypatch.setattr(runner, "_STAGES", tuple(stages))
+    env = Envelope("help@support.test", "smtp", "janis@acme.lv")
+    jobs = [runner.Job(mail(subject=f"d{i}", message_id=f"<d{i}@acme.lv>"), env) for i in range(3)]
+    results = runner.accept_batch(jobs, config, engine)
+    assert [r.status for r in results] == ["stored"] * 3
+    assert count(engine, tickets) == 3 and count(engine, parked) == 0
+    assert calls[:2] == ["d0", "d1"] and sorted(calls[2:]) == ["d0", "d1", "d2"]

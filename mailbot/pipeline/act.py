@@ -5,7 +5,7 @@ joins a ticket gets none. The per-sender daily limit stops two autoresponders fr
 """
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, text
 
 from mailbot.agents.commands import notify_agents
 from mailbot.pipeline.context import Mail
@@ -17,6 +17,8 @@ AUTO_SENT = select(func.count()).select_from(outbox).where(
 
 
 def _over_limit(ctx, rcpt: str) -> bool:
+    if ctx.conn.dialect.name == "postgresql":  # concurrent workers must count one after the other
+        ctx.conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:rcpt))"), {"rcpt": rcpt})
     sent = ctx.conn.execute(AUTO_SENT, {"rcpt": rcpt, "since": ctx.now - timedelta(days=1)}).scalar()
     return sent >= ctx.config.outbound.auto_reply_limit_per_day
 

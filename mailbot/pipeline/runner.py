@@ -28,6 +28,12 @@ from mailbot.store.queries import insert_ignore
 log = logging.getLogger("mailbot.vette")
 _STAGES = tuple(importlib.import_module(f"mailbot.pipeline.{name}").run for name in STAGES)
 TRANSIENT = (OperationalError, InterfaceError, PoolTimeout)
+CONFLICT_RETRIES = 3
+_CONFLICTS = ("40P01", "40001")  # PostgreSQL: deadlock detected, serialization failure
+
+
+def _conflict(exc: Exception) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _CONFLICTS
 
 
 class TempFail(Exception):
@@ -55,9 +61,10 @@ def accept(raw: bytes, envelope: Envelope, config, engine, *, retry_of: int | No
     return result
 
 
-def accept_batch(jobs: list[Job], config, engine) -> list[Outcome | TempFail]:
+def accept_batch(jobs: list[Job], config, engine, _attempt: int = 1) -> list[Outcome | TempFail]:
     """Take several messages in one transaction — one commit, one fsync — each inside its own savepoint, so a
-    message that fails undoes only its own writes and is then parked on its own."""
+    message that fails undoes only its own writes and is then parked on its own. If the batch as a whole
+    fails (a deadlock, a failed COMMIT), nothing of it was kept: each message is then taken on its own."""
     now = utcnow()
     ctxs: list[Ctx | None] = [None] * len(jobs)
     results: list = [None] * len(jobs)
@@ -81,11 +88,15 @@ def accept_batch(jobs: list[Job], config, engine) -> list[Outcome | TempFail]:
                 if savepoint is not None:
                     savepoint.commit()
         _failpoint("after_commit")
-    except TRANSIENT as exc:
-        log.warning("database unavailable for %s message(s): %s", len(jobs), type(exc).__name__)
-        return [TempFail(str(getattr(exc, "orig", exc)))] * len(jobs)
-    except Exception as exc:  # one message alone: its transaction is already rolled back
-        failures[0] = exc
+    except Exception as exc:
+        if len(jobs) > 1 and (_conflict(exc) or not isinstance(exc, TRANSIENT)):
+            return [accept_batch([job], config, engine)[0] for job in jobs]
+        if _conflict(exc) and _attempt < CONFLICT_RETRIES:  # another worker's transaction crossed ours
+            return accept_batch(jobs, config, engine, _attempt + 1)
+        if isinstance(exc, TRANSIENT):
+            log.warning("database unavailable for %s message(s): %s", len(jobs), type(exc).__name__)
+            return [TempFail(str(getattr(exc, "orig", exc)))] * len(jobs)
+        failures[0] = exc  # one message alone: its transaction is already rolled back
     for i, exc in failures.items():
         results[i] = _after_failure(jobs[i], ctxs[i], exc, config, engine)
     for job, ctx, outcome in zip(jobs, ctxs, results):
