@@ -78,3 +78,23 @@ def test_two_senders_never_send_a_row_twice(pg, sink, make_config, pg_url):
     ids = [e.original_content.split(b"Message-ID: ")[1].split(b"\r\n")[0] for e in got]
     assert len(ids) == 40 and len(set(ids)) == 40
     assert count(engine, outbox, outbox.c.status == "sent") == 40
+
+
+def test_daily_limit_holds_under_concurrent_workers(make_config, pg_url):
+    config, _ = make_config(database={"url": pg_url}, outbound={"auto_reply_limit_per_day": 3})
+    engine = db.make_engine(config.database)
+    db.ensure_schema(engine)
+    env = Envelope("help@support.test", "smtp", "janis@acme.lv")
+    barrier = threading.Barrier(8)
+
+    def worker(i):
+        barrier.wait()
+        accept(mail(subject=f"Q{i}", sender="janis@acme.lv"), env, config, engine)
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert count(engine, tickets) == 8
+    assert count(engine, outbox, outbox.c.kind == "receipt") == 3
+    engine.dispose()
