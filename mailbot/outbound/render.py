@@ -32,10 +32,15 @@ def one_line(value: str, limit: int = 400) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@lru_cache(maxsize=256)
 def plural(lang: str, n: int) -> str:
     """CLDR plural category (one, few, many, other, zero) for the templates' word forms."""
-    return Locale.parse(lang).plural_form(n)
+    return _locale(lang).plural_form(n)
 
 
 def render(kind: str, lang: str, **values) -> tuple[str, str, str]:
@@ -54,6 +59,8 @@ def new_message_id(domain: str) -> str:
 
 def _header(name: str, value: str) -> bytes:
     """One header line, RFC 2047-encoded when it is not ASCII, folded with CRLF."""
+    if value.isascii() and len(name) + len(value) < 76:  # most of ours: nothing to encode or fold
+        return f"{name}: {value}\r\n".encode("ascii")
     charset = "us-ascii" if value.isascii() else "utf-8"
     folded = Header(value, charset, header_name=name).encode(linesep="\r\n")
     return f"{name}: {folded}\r\n".encode("ascii")
