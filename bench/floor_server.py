@@ -1,7 +1,7 @@
 """The floor for the ingest benchmark: the least an SMTP listener that keeps its promise can do.
 
 aiosmtpd with the same settings as mailbot's listener; DATA parses the message with the same parser
-(mailparser.parse_from_bytes), inserts one row (Message-ID, sender, subject, size and the raw bytes) into
+(mailbot.pipeline.parse.parse), inserts one row (Message-ID, sender, subject, size and the raw bytes) into
 SQLite in WAL mode and commits before answering 250. Everything runs inline on the event loop, one message
 at a time: no thread pool, no ORM, no pipeline.
 
@@ -17,11 +17,13 @@ import logging
 import signal
 import sqlite3
 import sys
+from pathlib import Path
 
-import mailparser
 from aiosmtpd.smtp import SMTP
 
-logging.getLogger("mailparser").setLevel(logging.CRITICAL)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from mailbot.pipeline.parse import parse  # noqa: E402  (mailbot's own parser: "the same parser")
+
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
@@ -32,7 +34,7 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
-        msg = mailparser.parse_from_bytes(raw)
+        msg = parse(raw)
         self.db.execute("INSERT INTO messages (message_id, mail_from, rcpt, subject, size, raw) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         (msg.message_id, envelope.mail_from, ",".join(envelope.rcpt_tos), msg.subject, len(raw),

@@ -60,22 +60,23 @@ def ms_summary(seconds: list[float]) -> dict:
             "mean": round(statistics.fmean(seconds) * 1000, 2), "samples": len(seconds)}
 
 
-def proc_cpu(pid: int) -> float:
-    """User+system CPU seconds of a process (all its threads)."""
+def proc_cpu(pid: int, part: str = "both") -> float:
+    """User+system (or "user", or "system") CPU seconds of a process (all its threads)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        user, system = int(fields[11]), int(fields[12])
+        return {"both": user + system, "user": user, "system": system}[part] / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return float("nan")
 
 
-def system_cpu() -> tuple[float, float]:
-    """(busy, total) CPU seconds over all cores since boot."""
+def system_cpu() -> tuple[float, float, float]:
+    """(busy, total, steal) CPU seconds over all cores since boot; steal: taken by the hypervisor."""
     parts = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = parts[3] + parts[4]
     total = sum(parts[:8])
     tick = os.sysconf("SC_CLK_TCK")
-    return (total - idle) / tick, total / tick
+    return (total - idle - parts[7]) / tick, total / tick, parts[7] / tick
 
 
 class CpuMeter:
@@ -85,26 +86,38 @@ class CpuMeter:
     def __enter__(self):
         self.quiet = self.quiet or wait_quiet()
         self.pg = postgres_cpu() if self.postgres else None
+        self.kernel = kernel_cpu()
         self.t = time.perf_counter()
         self.server = proc_cpu(self.pid) if self.pid else 0.0
+        self.server_sys = proc_cpu(self.pid, "system") if self.pid else 0.0
         self.client = time.process_time()
         self.sys = system_cpu()
         return self
 
     def __exit__(self, *exc):
         wall = time.perf_counter() - self.t
-        busy, total = system_cpu()
+        busy, total, steal = system_cpu()
         server = (proc_cpu(self.pid) - self.server) if self.pid else None
         self.result = {
             "wall_s": round(wall, 3),
             "server_cpu_s": None if server is None else round(server, 3),
             "server_cpu_cores": None if server is None else round(server / wall, 2),
+            "server_system_cpu_s": round(proc_cpu(self.pid, "system") - self.server_sys, 3) if self.pid else None,
             "client_cpu_s": round(time.process_time() - self.client, 3),
             "machine_busy_cores": round((busy - self.sys[0]) / wall, 2) if wall else None,
+            "steal_cores": round((steal - self.sys[2]) / wall, 2) if wall else None,
             **self.quiet,
         }
+        kernel = (kernel_cpu() - self.kernel) / wall
+        self.result["kernel_cores"] = round(kernel, 2)
+        others = (self.result["machine_busy_cores"] - (server or 0) / wall - self.result["client_cpu_s"] / wall
+                  - kernel)
         if self.pg is not None:
             self.result["postgres_cpu_cores"] = round((postgres_cpu() - self.pg) / wall, 2)
+            others -= self.result["postgres_cpu_cores"]
+        # what else ran meanwhile: other processes (another test run on the machine)
+        self.result["other_load_cores_during"] = round(max(0.0, others), 2)
+        self.result["noisy"] = others > QUIET["noisy"]
 
 
 def postgres_cpu() -> float:
@@ -120,13 +133,28 @@ def postgres_cpu() -> float:
     return total
 
 
+def kernel_cpu() -> float:
+    """CPU seconds of kernel threads (journal commits, writeback, ...) plus interrupt time: work the system
+    does for whatever runs, including the benchmark's own fsyncs and loopback traffic."""
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if not (d / "cmdline").read_bytes():  # kernel threads have no command line
+                    total += proc_cpu(int(d.name))
+            except OSError:
+                pass
+    parts = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return total + (parts[5] + parts[6]) / os.sysconf("SC_CLK_TCK")
+
+
 def busy_cores(seconds: float = 1.0) -> float:
-    b0, _ = system_cpu()
+    b0 = system_cpu()[0]
     time.sleep(seconds)
     return (system_cpu()[0] - b0) / seconds
 
 
-QUIET = {"threshold": 0.3, "max_wait": 30.0}
+QUIET = {"threshold": 0.3, "max_wait": 30.0, "noisy": 0.5}
 
 
 def wait_quiet() -> dict:
@@ -148,6 +176,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def source_fingerprint() -> dict:
+    """Which mailbot was measured: a hash over its source, templates and migrations (the tree may be edited
+    while the benchmark runs; compare the hash at the start and the end)."""
+    import hashlib
+    h = hashlib.sha256()
+    newest = (0.0, "")
+    for top in ("mailbot", "templates", "migrations"):
+        for path in sorted((ROOT / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+                newest = max(newest, (path.stat().st_mtime, str(path.relative_to(ROOT))))
+    return {"sha256": h.hexdigest()[:16], "newest_file": newest[1],
+            "newest_mtime": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(newest[0]))}
+
+
+def postgres_info() -> dict:
+    try:
+        import psycopg
+        with psycopg.connect(f"{PG_BASE}/test") as conn:
+            info = {"version": conn.execute("SHOW server_version").fetchone()[0]}
+            for name in ("fsync", "synchronous_commit", "wal_sync_method", "shared_buffers"):
+                info[name] = conn.execute(f"SHOW {name}").fetchone()[0]
+            return info
+    except Exception as exc:
+        return {"error": str(exc)}
+
+
 def machine() -> dict:
     info = {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
             "implementation": platform.python_implementation()}
@@ -161,11 +216,31 @@ def machine() -> dict:
         pass
     try:
         from importlib.metadata import version
-        info["packages"] = {p: version(p) for p in ("aiosmtpd", "SQLAlchemy", "psycopg", "mail-parser")}
+        info["packages"] = {p: version(p) for p in ("aiosmtpd", "SQLAlchemy", "psycopg")}
     except Exception:
         pass
     info["sqlite"] = sqlite3.sqlite_version
+    info["sqlite_commits_per_s_in_tmp"] = sqlite_commit_rate()
     return info
+
+
+def sqlite_commit_rate(n: int = 300) -> dict:
+    """Bare commits/s of a one-row INSERT in WAL mode where the benchmark keeps its databases (the fsync cost)."""
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="mailbot_fsync_") as d:
+        for sync in ("FULL", "NORMAL"):
+            db = sqlite3.connect(Path(d) / f"{sync}.db")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"PRAGMA synchronous={sync}")
+            db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)")
+            db.commit()
+            t = time.perf_counter()
+            for _ in range(n):
+                db.execute("INSERT INTO t (b) VALUES (?)", (b"x" * 2000,))
+                db.commit()
+            out[sync] = round(n / (time.perf_counter() - t))
+            db.close()
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- processes
@@ -191,6 +266,13 @@ def write_config(path: Path, port: int, db_path: Path, maildir: Path, synchronou
         "unknown_senders": {"policy": "accept", "language": "en"},
     }
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def log_summary(logfile: Path, top: int = 12) -> dict:
+    """Warnings and errors the daemon logged (timestamps cut, counted), and how many lines it wrote."""
+    lines = logfile.read_text(errors="replace").splitlines() if logfile.exists() else []
+    bad = Counter(line.split(" ", 2)[-1][:200] for line in lines if " WARNING " in line or " ERROR " in line)
+    return {"lines": len(lines), "warnings_and_errors": sum(bad.values()), "top": dict(bad.most_common(top))}
 
 
 def wait_for_log(proc: subprocess.Popen, logfile: Path, needle: str, timeout: float) -> None:
@@ -249,8 +331,10 @@ class Backend:
         finally:
             conn.close()
 
-    def drop(self) -> None:
-        if self.pg_name:
+    def drop(self, keep: bool = False) -> None:
+        if self.pg_name and keep:
+            log(f"keeping database {self.pg_name} (drop it yourself)")
+        elif self.pg_name:
             try:
                 self._admin(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
             except Exception as exc:
@@ -277,7 +361,13 @@ class Daemon:
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         return env
 
+    switch_interval: float | None = None  # diagnostic: --switch-interval, the daemon's sys.setswitchinterval
+
     def command(self, *args: str) -> list[str]:
+        if self.switch_interval is not None and args[:1] == ("run",):
+            boot = (f"import sys; sys.setswitchinterval({self.switch_interval!r}); from mailbot.cli import main; "
+                    "sys.exit(main(sys.argv[1:]))")
+            return [sys.executable, "-c", boot, "--config", str(self.config), *args]
         return [sys.executable, "-m", "mailbot", "--config", str(self.config), *args]
 
     def start(self) -> "Daemon":
@@ -358,6 +448,21 @@ class Profiler:
 
 # ---------------------------------------------------------------------------------------------- phases
 
+def median_of(runs: list[dict]) -> dict:
+    """Median msg/s over the runs that were not disturbed by other load (all runs if none was quiet)."""
+    quiet = [r for r in runs if not r["cpu"]["noisy"]]
+    use = quiet or runs
+    return {"throughput_msgs_per_s": statistics.median(r["msgs_per_s"] for r in use),
+            "server_cpu_ms_per_msg": statistics.median(r["server_cpu_ms_per_msg"] for r in use),
+            "runs_used": len(use), "noisy_runs_left_out": len(runs) - len(use)}
+
+
+def wanted(runs: list[dict], args) -> bool:
+    """Another run? Until `repeat` quiet runs, with at most `noisy_retries` extra runs for disturbed ones."""
+    quiet = sum(not r["cpu"]["noisy"] for r in runs)
+    return quiet < args.repeat and len(runs) < args.repeat + args.noisy_retries
+
+
 def throughput_summary(results, meter) -> dict:
     ok = [r for r in results if r.ok]
     t_first = min(r.t_start for r in results)
@@ -372,6 +477,7 @@ def throughput_summary(results, meter) -> dict:
         "mbytes_per_s": round(sum(getattr(r, "size", 0) for r in ok) / wall / 1e6, 2) if wall > 0 else None,
         "latency_under_saturation_ms": ms_summary([r.latency for r in ok if r.latency is not None]),
         "replies_that_waited_for_their_parent": sum(r.waited_for_ref for r in results),
+        "server_cpu_ms_per_msg": round(meter.result["server_cpu_s"] * 1000 / len(ok), 2) if ok else None,
         "cpu": meter.result,
     }
 
@@ -410,7 +516,7 @@ def expected_counts(mails: list, results: list) -> dict:
     # a reply sent before its parent was acknowledged may or may not thread (the open loop under overload)
     loose = sum(1 for r in results if r.ok and r.idx in unthreadable and by_idx[r.idx].reply_of in ok)
     return {"messages_in": len(ok), "tickets": tickets,
-            "outbox": sum(min(c, RECEIPT_LIMIT) for c in new_by_rcpt.values()),
+            "receipts": sum(min(c, RECEIPT_LIMIT) for c in new_by_rcpt.values()),
             "senders_over_daily_limit": sum(c > RECEIPT_LIMIT for c in new_by_rcpt.values()),
             "replies_that_may_not_thread": loose}
 
@@ -421,9 +527,13 @@ def actual_counts(backend: Backend) -> dict:
         "messages_in": q("SELECT count(*) FROM messages WHERE direction = 'in'")[0][0],
         "messages_out": q("SELECT count(*) FROM messages WHERE direction = 'out'")[0][0],
         "tickets": q("SELECT count(*) FROM tickets")[0][0],
+        "receipts": q("SELECT count(*) FROM outbox WHERE kind = 'receipt'")[0][0],
         "outbox": q("SELECT count(*) FROM outbox")[0][0],
+        "outbox_by_kind": dict(q("SELECT kind, count(*) FROM outbox GROUP BY kind")),
         "outbox_by_status": dict(q("SELECT status, count(*) FROM outbox GROUP BY status")),
         "parked": q("SELECT count(*) FROM parked")[0][0],
+        "receipt_rcpts_over_daily_limit": dict(q(
+            f"SELECT rcpt, count(*) FROM outbox WHERE kind = 'receipt' GROUP BY rcpt HAVING count(*) > {RECEIPT_LIMIT}")),
         "attachments": q("SELECT count(*) FROM attachments")[0][0],
         "dispositions_in": dict(q("SELECT disposition, count(*) FROM messages WHERE direction = 'in' "
                                   "GROUP BY disposition")),
@@ -434,8 +544,8 @@ def check(backend: Backend, mails, results) -> dict:
     exp, act = expected_counts(mails, results), actual_counts(backend)
     loose = exp["replies_that_may_not_thread"]
     ok = (act["messages_in"] == exp["messages_in"] and exp["tickets"] - loose <= act["tickets"] <= exp["tickets"]
-          and exp["outbox"] - loose <= act["outbox"] <= exp["outbox"] and act["messages_out"] == act["outbox"]
-          and act["parked"] == 0)
+          and exp["receipts"] - loose <= act["receipts"] <= exp["receipts"] and act["messages_out"] == act["outbox"]
+          and act["parked"] == 0 and not act["receipt_rcpts_over_daily_limit"])
     return {"ok": ok, "expected": exp, "actual": act}
 
 
@@ -448,20 +558,23 @@ def wait_outbox_drained(backend: Backend, maildir: Path, timeout: float = 300) -
             break
         time.sleep(0.1)
     files = len(list((maildir / "new").iterdir())) if (maildir / "new").is_dir() else 0
-    return {"drain_after_last_250_s": round(time.perf_counter() - t0, 2), "still_pending": pending,
-            "receipts_in_maildir": files}
+    sent = backend.query("SELECT count(*) FROM outbox WHERE status = 'sent'")[0][0]
+    return {"sent_rows_equal_maildir_files": sent == files,"drain_after_last_250_s": round(time.perf_counter() - t0, 2), "still_pending": pending,
+            "mails_in_maildir": files}
 
 
 def run_daemon_backend(kind: str, args, corpus, latency_corpora, tmp: Path, synchronous="FULL",
                        with_latency=True) -> dict:
     runs, latency = [], {}
-    for rep in range(args.repeat):
+    while wanted(runs, args):
+        rep = len(runs)
         workdir = Path(tempfile.mkdtemp(prefix=f"{kind}_{synchronous.lower()}_{rep}_", dir=tmp))
         backend = Backend(kind, workdir, synchronous)
         daemon = None
         try:
+            source = source_fingerprint()["sha256"]
             daemon = Daemon(backend).start()
-            log(f"{kind} ({synchronous}) run {rep + 1}/{args.repeat}: daemon pid {daemon.pid} on port {daemon.port}")
+            log(f"{kind} ({synchronous}) run {rep + 1}: daemon pid {daemon.pid} on port {daemon.port}")
             tracker = Tracker()
             quiet = wait_quiet()
             profiler = Profiler(args.profile if rep == 0 else None, f"{kind}_{synchronous.lower()}_throughput",
@@ -472,10 +585,12 @@ def run_daemon_backend(kind: str, args, corpus, latency_corpora, tmp: Path, sync
             for r in results:
                 r.size = len(corpus[r.idx].raw)
             run = throughput_summary(results, meter)
+            run["mailbot_source_sha256"] = source
             run["outbox"] = wait_outbox_drained(backend, daemon.maildir)
             run["check"] = check(backend, corpus, results)
             log(f"  {run['msgs_per_s']} msg/s ({run['accepted_250']}/{run['messages']} accepted in "
-                f"{run['wall_s']} s), counts {'OK' if run['check']['ok'] else 'MISMATCH'}")
+                f"{run['wall_s']} s, {run['server_cpu_ms_per_msg']} ms CPU/msg, other load "
+                f"{run['cpu']['other_load_cores_during']} cores), counts {'OK' if run['check']['ok'] else 'MISMATCH'}")
             if rep == 0 and with_latency:
                 sent_mails, sent_results = list(corpus), list(results)
                 for rate, lcorpus in latency_corpora:
@@ -500,16 +615,15 @@ def run_daemon_backend(kind: str, args, corpus, latency_corpora, tmp: Path, sync
                         f"(achieved {lat['achieved_msgs_per_s']} msg/s); counts "
                         f"{'OK' if lat['check_after_all_phases_so_far']['ok'] else 'MISMATCH'}")
             run["daemon_exit"] = daemon.stop()
-            run["daemon_errors_logged"] = sum(" ERROR " in line for line in
-                                              daemon.logfile.read_text(errors="replace").splitlines())
+            run["daemon_log"] = log_summary(daemon.logfile)
             runs.append(run)
         finally:
             if daemon is not None and daemon.proc is not None:
                 daemon.stop()
-            backend.drop()
+            backend.drop(args.keep)
             if not args.keep:
                 shutil.rmtree(workdir, ignore_errors=True)
-    out = {"throughput_msgs_per_s": statistics.median(r["msgs_per_s"] for r in runs), "runs": runs}
+    out = {**median_of(runs), "runs": runs}
     for rate, lat in latency.items():
         out[f"latency_ms_at_{rate:g}"] = lat
     out["counts_ok"] = all(r["check"]["ok"] for r in runs) and all(
@@ -519,17 +633,19 @@ def run_daemon_backend(kind: str, args, corpus, latency_corpora, tmp: Path, sync
 
 def run_floor(args, corpus, latency_corpora, tmp: Path, synchronous: str, with_latency: bool) -> dict:
     runs, latency = [], {}
-    for rep in range(args.repeat):
+    while wanted(runs, args):
+        rep = len(runs)
         workdir = Path(tempfile.mkdtemp(prefix=f"floor_{synchronous.lower()}_{rep}_", dir=tmp))
         floor = Floor(workdir, synchronous).start()
         try:
-            log(f"floor ({synchronous}) run {rep + 1}/{args.repeat}: pid {floor.pid} on port {floor.port}")
+            log(f"floor ({synchronous}) run {rep + 1}: pid {floor.pid} on port {floor.port}")
             with CpuMeter(floor.pid) as meter:
                 results = asyncio.run(closed_loop("127.0.0.1", floor.port, corpus, args.concurrency, Tracker()))
             for r in results:
                 r.size = len(corpus[r.idx].raw)
             run = throughput_summary(results, meter)
-            log(f"  {run['msgs_per_s']} msg/s")
+            log(f"  {run['msgs_per_s']} msg/s ({run['server_cpu_ms_per_msg']} ms CPU/msg, other load "
+                f"{run['cpu']['other_load_cores_during']} cores)")
             if rep == 0 and with_latency:
                 for rate, lcorpus in latency_corpora:
                     with CpuMeter(floor.pid) as lmeter:
@@ -545,7 +661,7 @@ def run_floor(args, corpus, latency_corpora, tmp: Path, synchronous: str, with_l
             floor.stop()
             if not args.keep:
                 shutil.rmtree(workdir, ignore_errors=True)
-    out = {"throughput_msgs_per_s": statistics.median(r["msgs_per_s"] for r in runs), "runs": runs}
+    out = {**median_of(runs), "runs": runs}
     for rate, lat in latency.items():
         out[f"latency_ms_at_{rate:g}"] = lat
     return out
@@ -553,6 +669,7 @@ def run_floor(args, corpus, latency_corpora, tmp: Path, synchronous: str, with_l
 
 def deliver_all(daemon: Daemon, mails: list, direct: bool) -> dict:
     times, codes, stderr_tail, sent = [], Counter(), Counter(), []
+    quiet = wait_quiet()
     t0 = time.perf_counter()
     for m in mails:
         cmd = daemon.command("deliver", "--recipient", m.rcpt, "--sender", m.mail_from)
@@ -570,7 +687,7 @@ def deliver_all(daemon: Daemon, mails: list, direct: bool) -> dict:
     wall = time.perf_counter() - t0
     return {"messages": len(mails), "wall_s": round(wall, 3), "msgs_per_s": round(len(mails) / wall, 2),
             "per_message_ms": ms_summary(times), "exit_codes": {str(k): v for k, v in codes.items()},
-            "failures": dict(stderr_tail), "_sent": sent}
+            "failures": dict(stderr_tail), **quiet, "_sent": sent}
 
 
 def run_pipe(kind: str, args, corpus_daemon, corpus_direct, tmp: Path) -> dict:
@@ -596,7 +713,7 @@ def run_pipe(kind: str, args, corpus_daemon, corpus_direct, tmp: Path) -> dict:
     finally:
         if daemon.proc is not None:
             daemon.stop()
-        backend.drop()
+        backend.drop(args.keep)
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     return out
@@ -619,6 +736,9 @@ def main() -> int:
     ap.add_argument("--duration", type=float, help="seconds of the latency runs (default 20, quick 5)")
     ap.add_argument("--pipe-n", type=int, help="messages per pipe run (default 50, quick 20)")
     ap.add_argument("--repeat", type=int, help="throughput runs per system, median reported (default 3, quick 1)")
+    ap.add_argument("--noisy-retries", type=int, default=None,
+                    help="extra throughput runs allowed per system to replace runs disturbed by other load "
+                         "(more than 0.5 cores of it; default 2, quick 1)")
     ap.add_argument("--seed", type=int, default=20260302)
     ap.add_argument("--only", default="sqlite,postgresql,floor,pipe",
                     help="comma-separated: sqlite, sqlite_normal, postgresql, floor, pipe")
@@ -627,6 +747,8 @@ def main() -> int:
                     help="idle: wall-clock samples incl. waiting; gil: only samples holding the GIL")
     ap.add_argument("--quiet-wait", type=float, default=None,
                     help="seconds to wait for background load to pass before each run (default 30, quick 10)")
+    ap.add_argument("--switch-interval", type=float, default=None,
+                    help="diagnostic: start the daemon with sys.setswitchinterval(S) (Python's default: 0.005)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directories (printed on stderr)")
     ap.add_argument("--output", type=Path, help="also write the JSON here")
     args = ap.parse_args()
@@ -634,10 +756,13 @@ def main() -> int:
     args.duration = args.duration or (5.0 if args.quick else 20.0)
     args.pipe_n = args.pipe_n or (20 if args.quick else 50)
     args.repeat = args.repeat or (1 if args.quick else 3)
+    if args.noisy_retries is None:
+        args.noisy_retries = 1 if args.quick else 2
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     rates = [float(r) for r in args.rates.split(",") if r.strip()]
     QUIET["max_wait"] = args.quiet_wait if args.quiet_wait is not None else (10.0 if args.quick else 30.0)
     Profiler.mode = args.profile_mode
+    Daemon.switch_interval = args.switch_interval
 
     t_start = time.perf_counter()
     log(f"generating the corpus (seed {args.seed})")
@@ -656,12 +781,16 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="mailbot_bench_"))
     if args.keep:
         log(f"temporary directory: {tmp}")
+    code_before = source_fingerprint()
     out = {
         "machine": machine(),
+        "mailbot_source": code_before,
         "command": " ".join([Path(sys.executable).name, "bench/ingest.py"] + sys.argv[1:]),
         "params": {"quick": args.quick, "n": args.n, "concurrency": args.concurrency, "rates": rates,
                    "duration_s": args.duration, "pipe_n": args.pipe_n, "repeat": args.repeat, "seed": args.seed,
-                   "sqlite_synchronous": "FULL", "daemon_log_level": "INFO (default)"},
+                   "noisy_retries": args.noisy_retries, "sqlite_synchronous": "FULL",
+                   "daemon_log_level": "INFO (default)",
+                   "daemon_switch_interval": args.switch_interval or "default (0.005)"},
         "corpus": {"throughput": mailgen.describe(corpus),
                    "latency": mailgen.describe([m for _, lc in latency_corpora for m in lc]),
                    "pipe": mailgen.describe(pipe_daemon + pipe_direct)},
@@ -673,6 +802,7 @@ def main() -> int:
             out["sqlite_synchronous_normal"] = run_daemon_backend("sqlite", args, corpus, latency_corpora, tmp,
                                                                   synchronous="NORMAL", with_latency=False)
         if "postgresql" in only:
+            out["machine"]["postgresql"] = postgres_info()
             out["postgresql"] = run_daemon_backend("postgresql", args, corpus, latency_corpora, tmp)
         if "floor" in only:
             out["floor"] = run_floor(args, corpus, latency_corpora, tmp, "FULL", with_latency=True)
@@ -683,6 +813,9 @@ def main() -> int:
                                           out["floor"]["throughput_msgs_per_s"], 3)
             out["ratio_to_floor_normal"] = round(out["sqlite"]["throughput_msgs_per_s"] /
                                                  out["floor_synchronous_normal"]["throughput_msgs_per_s"], 3)
+            # the same comparison in server CPU per message, which other load on the machine disturbs less
+            out["cpu_ratio_to_floor"] = round(out["floor"]["server_cpu_ms_per_msg"] /
+                                              out["sqlite"]["server_cpu_ms_per_msg"], 3)
         if "pipe" in only:
             out["pipe"] = {"sqlite": run_pipe("sqlite", args, pipe_daemon, pipe_direct, tmp)}
             if "postgresql" in only:
@@ -690,6 +823,12 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+    code_after = source_fingerprint()
+    out["mailbot_source"]["changed_during_run"] = code_after["sha256"] != code_before["sha256"]
+    if out["mailbot_source"]["changed_during_run"]:
+        out["mailbot_source"]["after"] = code_after
+        log(f"WARNING: mailbot's source changed during the run ({code_after['newest_file']} at "
+            f"{code_after['newest_mtime']}): the numbers mix two versions")
     out["targets"] = targets(out)
     out["bench_wall_s"] = round(time.perf_counter() - t_start, 1)
     text = json.dumps(out, ensure_ascii=False, indent=2)
