@@ -186,14 +186,18 @@ def _apply(ctx, cmds) -> None:
             changes["resolved_at"] = ctx.now
     if status:
         events.append(("status", f"{(ticket or {}).get('status', 'new')} -> {ctx.status}"))
-    if ticket is not None and not cmds.note and not status == "closed":
+    reachable = "@" in (ticket or {}).get("contact", "")
+    if ticket is not None and not cmds.note and not reachable and (text.strip() or status == "resolved"):
+        events.append(("not-relayed", "the ticket has no client address to write to"))
+    elif ticket is not None and not cmds.note:
+        files = tuple(ctx.msg.attachments)
         if status == "resolved":
-            ctx.mails.append(_to_client(ctx, "resolved", values={"text": text, "dialogue": _dialogue(ctx),
-                                                                  "reopen_days": ctx.config.tickets.reopen_days}))
-        elif text.strip() or ctx.msg.attachments:
+            ctx.mails.append(_to_client(ctx, "resolved", attachments=files, values={
+                "text": text, "dialogue": _dialogue(ctx), "reopen_days": ctx.config.tickets.reopen_days}))
+        elif text.strip() or files:
             to = _contacts_on_ticket(ctx) if status == "waiting" else (ticket["contact"],)
             ctx.mails.append(_to_client(ctx, "relay", to=to, values={"text": text, "waiting": status == "waiting"},
-                                        attachments=tuple(ctx.msg.attachments)))
+                                        attachments=files))
     elif ticket is None and cmds.notify and text.strip():
         ctx.mails.append(_to_client(ctx, "relay", to=(changes["contact"],), values={"text": text, "waiting": False}))
     if ctx.config.commands.confirm == "all":

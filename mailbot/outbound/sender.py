@@ -16,6 +16,15 @@ from mailbot.outbound.outbox import claim, mark_failed, mark_sent
 log = logging.getLogger("mailbot.outbound")
 BATCH = 50
 LEASE_SECONDS = 300
+GATHER_SECONDS = 0.1
+
+
+async def _nap(stop: asyncio.Event, seconds: float) -> None:
+    waiter = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([waiter], timeout=seconds)
+    finally:
+        waiter.cancel()
 
 
 class PermanentFailure(Exception):
@@ -27,12 +36,15 @@ class MaildirTransport:
 
     def __init__(self, path: str):
         self.path = Path(path)
+        self.box = None
 
     async def send(self, row) -> None:
         await asyncio.get_running_loop().run_in_executor(None, self._write, row.raw)
 
     def _write(self, raw: bytes) -> None:
-        mailbox.Maildir(str(self.path), create=True).add(raw)
+        if self.box is None:
+            self.box = mailbox.Maildir(str(self.path), create=True)
+        self.box.add(raw)
 
 
 class SmtpTransport:
@@ -76,7 +88,10 @@ class Sender:
             except Exception as exc:  # the database may be away for a while; never die, never spin
                 log.warning("outbox pass failed: %s", type(exc).__name__)
                 busy = 0
-            if busy:
+            if busy >= BATCH:
+                continue  # more are waiting
+            if busy:  # under load, let a few more gather: one claim and one commit serve them all
+                await _nap(stop, GATHER_SECONDS)
                 continue
             self.wake.clear()
             waiters = [asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(stop.wait())]
