@@ -336,3 +336,14 @@ def test_agents_out_of_office_is_not_a_command_and_confirmations_can_be_errors_o
     send(d.port, agent_reply(note, "[bogus]", "x"), mail_from="ilze@support.test")
     assert count(d.engine, outbox, outbox.c.kind == "command-result") == 1
     d.stop()
+
+
+def test_closing_with_a_last_word_relays_it_with_the_agents_files(desk):
+    d = desk()
+    note = open_ticket(d)
+    send(d.port, agent_reply(note, "[closed] [5m]", "Slēdzam: jautājums atrisināts telefoniski.",
+                             attachment=("instrukcija.pdf", b"%PDF-1.4 guide")), mail_from="ilze@support.test")
+    last = mail_with(d.sink, "janis@acme.lv", "atrisināts telefoniski")
+    assert last is not None and [p.get_filename() for p in last.iter_attachments()] == ["instrukcija.pdf"]
+    assert rows(d.engine, tickets)[0]["status"] == "closed"
+    d.stop()
