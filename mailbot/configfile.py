@@ -54,10 +54,6 @@ def _find_secrets(node, path=()):
             yield from _find_secrets(v, path + (i,))
 
 
-def default_path() -> Path:
-    return Path(os.environ.get("MAILBOT_CONFIG", "config.yaml"))
-
-
 def read(path: Path, environ=None) -> dict:
     environ = os.environ if environ is None else environ
     try:

@@ -3,7 +3,7 @@ never a half-written ticket, never a parked message."""
 import base64
 import os
 
-from conftest import count, mail, messages, rows, send, tickets
+from conftest import count, messages, rows, send, tickets
 from mailbot.store.models import attachments, parked
 from mailbot.store import db
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from dovecot import Dovecot, dovecot_factory, make_dovecot  # noqa: F401  (dovecot_factory: a fixture)
+from dovecot import Dovecot, dovecot_factory, make_dovecot  # noqa: F401,F811  (dovecot_factory: a fixture)
 
 MAIL = b"From: Janis <janis@acme.lv>\nTo: help@support.test\nSubject: Test\n\nLabdien!\n"
 
