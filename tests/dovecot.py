@@ -362,9 +362,18 @@ service imap-login {{
                     parts.append(f"--- {f.name}\n" + "\n".join(lines))
         return "\n".join(parts) or "(no log)"
 
-    def logins(self) -> list[dict]:
+    def logins(self, at_least: int = 0, timeout: float = 5.0) -> list[dict]:
         """Successful logins from the log, oldest first: ``{"user", "method", "tls"}``.  ``tls`` tells whether
-        the session was encrypted (Dovecot logs ``TLS``), e.g. to prove a client really did STARTTLS."""
+        the session was encrypted (Dovecot logs ``TLS``), e.g. to prove a client really did STARTTLS.
+        The log is written a moment after the login answer: ``at_least`` waits for that many entries."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self._logins()
+            if len(found) >= at_least or time.monotonic() > deadline:
+                return found
+            time.sleep(0.02)
+
+    def _logins(self) -> list[dict]:
         out = []
         text = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
         for m in re.finditer(r"imap-login: Info: Login: user=<([^>]*)>, method=([^,]+), (.*)", text):
