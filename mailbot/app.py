@@ -18,6 +18,7 @@ from mailbot.outbound.sender import Sender
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import Job, TempFail, accept_batch
 from mailbot.store.models import parked, utcnow
+from mailbot.waiting import nap
 
 log = logging.getLogger("mailbot")
 DRAIN_SECONDS = 30
@@ -116,10 +117,7 @@ async def retry_parked(runtime: Runtime, stop: asyncio.Event) -> None:
             pass
         except Exception as exc:
             log.warning("parked retry pass failed: %s", type(exc).__name__)
-        try:
-            await asyncio.wait_for(stop.wait(), min(PARKED_SCAN_SECONDS, runtime.config.parking.retry_seconds))
-        except asyncio.TimeoutError:
-            pass
+        await nap(stop, min(PARKED_SCAN_SECONDS, runtime.config.parking.retry_seconds))
 
 
 def _due_parked(engine):

@@ -79,9 +79,12 @@ def _contacts_on_ticket(ctx) -> tuple[str, ...]:
     return tuple(a for a in found if "@" in a)
 
 
-def _queue_position(conn, ticket_id) -> int:
-    return conn.execute(select(func.count()).select_from(tickets).where(
-        tickets.c.status.in_(("new", "open")), tickets.c.id <= ticket_id)).scalar()
+def _queue_position(conn, ticket_id: int | None) -> int:
+    """Place in the queue of waiting requests, oldest first; a ticket not yet stored comes last."""
+    q = select(func.count()).select_from(tickets).where(tickets.c.status.in_(("new", "open")))
+    if ticket_id is None:
+        return conn.execute(q).scalar() + 1
+    return conn.execute(q.where(tickets.c.id <= ticket_id)).scalar()
 
 
 def run(ctx) -> None:
@@ -281,8 +284,7 @@ def notify_agents(ctx) -> None:
             ctx.changes["assignee"] = consultant.email
             ctx.events.append(("assigned", f"{consultant.email} (the client's consultant)"))
         targets = [consultant] if consultant else dispatchers
-        position = ctx.conn.execute(select(func.count()).select_from(tickets).where(
-            tickets.c.status.in_(("new", "open")))).scalar() + 1
+        position = _queue_position(ctx.conn, None)
     plan = cfg.plan_for(ctx.client)
     for agent in targets:
         ctx.mails.append(Mail("notification", agent.email, lang=agent.language, counted=False,

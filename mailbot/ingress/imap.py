@@ -24,6 +24,7 @@ from sqlalchemy import and_, select, update
 from mailbot.pipeline.context import Envelope, ImapRef
 from mailbot.store.models import imap_seen, imap_status, utcnow
 from mailbot.store.queries import insert_ignore
+from mailbot.waiting import nap
 
 log = logging.getLogger("mailbot.ingress")
 
@@ -188,7 +189,7 @@ class MailboxReader:
         while not stop.is_set():
             try:
                 if not await self.runtime.db(self._lease):
-                    await _sleep(stop, self.cfg.lease_seconds / 3)  # another daemon reads this mailbox
+                    await nap(stop, self.cfg.lease_seconds / 3)  # another daemon reads this mailbox
                     continue
                 await self.session(stop)
                 backoff = 1.0
@@ -199,7 +200,7 @@ class MailboxReader:
                 log.warning("IMAP %s (%s:%s): %s; reconnecting in %.0f s", self.name, self.cfg.host,
                             self.cfg.effective_port, detail, backoff)
                 await self._status("failing", detail)
-                await _sleep(stop, backoff * random.uniform(0.5, 1.0))
+                await nap(stop, backoff * random.uniform(0.5, 1.0))
                 backoff = min(backoff * 2, BACKOFF_MAX)
         await self._release()
 
@@ -293,7 +294,7 @@ class MailboxReader:
 
     async def wait_for_news(self, client, stop: asyncio.Event) -> None:
         if not self._idle(client):
-            await _sleep(stop, self.cfg.poll_seconds, self.lost)
+            await nap(stop, self.cfg.poll_seconds, self.lost)
             return
         # Re-issued at least every idle_seconds (and often enough to renew the lease), well inside the
         # 29-minute limit of RFC 2177.
@@ -375,15 +376,6 @@ def _return_path(raw: bytes) -> str | None:
     head = raw[: raw.find(b"\r\n\r\n") if b"\r\n\r\n" in raw else 65536]
     m = _RETURN_PATH.search(head)
     return m.group(1).decode("ascii", "replace").strip().lower() if m else None
-
-
-async def _sleep(stop: asyncio.Event, seconds: float, also: asyncio.Event | None = None) -> None:
-    events = [asyncio.ensure_future(stop.wait())] + ([asyncio.ensure_future(also.wait())] if also else [])
-    try:
-        await asyncio.wait(events, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for e in events:
-            e.cancel()
 
 
 async def _quietly(aw, timeout: float) -> None:

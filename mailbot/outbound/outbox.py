@@ -8,10 +8,10 @@ from sqlalchemy import and_, case, insert, or_, select, update
 
 from mailbot.agents.auth import reply_address
 from mailbot.outbound.render import compose, new_message_id, render
-from mailbot.store.models import messages, outbox, utcnow
-from mailbot.store.queries import add_event, remember_message_id
+from mailbot.store.models import outbox, utcnow
+from mailbot.store.queries import INSERT_MESSAGE, add_event, remember_message_id
 
-INSERT_OUTBOX, INSERT_MESSAGE = insert(outbox), insert(messages)
+INSERT_OUTBOX = insert(outbox)
 
 
 

@@ -12,19 +12,12 @@ import uuid
 from pathlib import Path
 
 from mailbot.outbound.outbox import claim, mark_failed, mark_sent
+from mailbot.waiting import nap
 
 log = logging.getLogger("mailbot.outbound")
 BATCH = 50
 LEASE_SECONDS = 300
 GATHER_SECONDS = 0.1
-
-
-async def _nap(stop: asyncio.Event, seconds: float) -> None:
-    waiter = asyncio.ensure_future(stop.wait())
-    try:
-        await asyncio.wait([waiter], timeout=seconds)
-    finally:
-        waiter.cancel()
 
 
 class PermanentFailure(Exception):
@@ -91,13 +84,10 @@ class Sender:
             if busy >= BATCH:
                 continue  # more are waiting
             if busy:  # under load, let a few more gather: one claim and one commit serve them all
-                await _nap(stop, GATHER_SECONDS)
+                await nap(stop, GATHER_SECONDS)
                 continue
             self.wake.clear()
-            waiters = [asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(waiters, timeout=self.cfg.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
-            for w in waiters:
-                w.cancel()
+            await nap(stop, self.cfg.poll_seconds, self.wake)
 
     async def pass_once(self) -> int:
         rows = await self.runtime.db(self._claim)

@@ -10,11 +10,11 @@ from sqlalchemy import insert, update
 from mailbot.agents.auth import reply_secret
 from mailbot.outbound.outbox import enqueue
 from mailbot.pipeline.thread import base_subject
-from mailbot.store.models import attachments, messages, outbox, raw_messages, tickets, time_entries
-from mailbot.store.queries import add_event, remember_message_id
+from mailbot.store.models import attachments, outbox, raw_messages, tickets, time_entries
+from mailbot.store.queries import INSERT_MESSAGE, add_event, remember_message_id
 
 _ACTION = re.compile(rb"^action:\s*(\w+)", re.I | re.M)
-INSERT_TICKET, INSERT_MESSAGE = insert(tickets), insert(messages)
+INSERT_TICKET = insert(tickets)
 INSERT_RAW, INSERT_ATTACHMENT = insert(raw_messages), insert(attachments)
 INSERT_TIME = insert(time_entries)
 
@@ -78,8 +78,9 @@ def run(ctx) -> None:
                                        created_at=now))
     for kind, detail in ctx.events:
         add_event(conn, ticket_id, kind, detail, now, actor=ctx.actor, message_row=ctx.message_row)
-    plan = ctx.config.plan_for(ctx.config.client_by_id(ticket.get("client_id")))
-    common = dict(original_subject=msg.subject, client=ctx.config.client_by_id(ticket.get("client_id")), plan=plan,
+    client = ctx.config.client_by_id(ticket.get("client_id"))
+    plan = ctx.config.plan_for(client)
+    common = dict(original_subject=msg.subject, client=client, plan=plan,
                   reaction=plan.reaction if plan else None, sender_name=msg.sender_name,
                   signature=ctx.mailbox.display_name or ctx.mailbox.name)
     references = msg.references + ([msg.message_id] if msg.message_id else [])

@@ -20,9 +20,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from mailbot.pipeline import STAGES
 from mailbot.pipeline.context import Ctx, Discard, Duplicate, Envelope, Outcome, Park, Reject
-from mailbot.pipeline.dedupe import idem_key
+from mailbot.pipeline.dedupe import STORED, idem_key
 from mailbot.pipeline.persist import store_message
-from mailbot.store.models import imap_seen, messages, parked, utcnow
+from mailbot.store.models import imap_seen, parked, utcnow
 from mailbot.store.queries import insert_ignore
 
 log = logging.getLogger("mailbot.vette")
@@ -150,7 +150,7 @@ def _mid(ctx) -> str:
 
 def _stored(engine, key: str) -> bool:
     with engine.connect() as conn:
-        return conn.execute(select(messages.c.id).where(messages.c.idem_key == key)).first() is not None
+        return conn.execute(STORED, {"key": key}).first() is not None
 
 
 def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:

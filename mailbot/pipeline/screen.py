@@ -10,6 +10,7 @@ come from software. An attached message (message/rfc822) is never looked into.
 """
 import re
 
+from mailbot.mime.headers import raw_header
 from mailbot.pipeline.context import Discard
 
 _DAEMON = re.compile(r"^(mailer-daemon|postmaster|post_master|mail-daemon|mailerdaemon|mail\.delivery\.(sub)?system|"
@@ -55,7 +56,7 @@ _REPORTS = {"message/delivery-status": "delivery-status", "message/global-delive
 
 
 def _value(msg, name: str) -> str:
-    return str(msg.get(name, "")).strip().lower()
+    return (raw_header(msg, name) or "").strip().lower()
 
 
 def _report_kind(msg) -> str | None:

@@ -1,9 +1,9 @@
 """Small statements several modules share, built once: constructing a statement costs more than running it."""
 from sqlalchemy import insert
 
-from mailbot.store.models import events, thread_ids
+from mailbot.store.models import events, messages, thread_ids
 
-INSERT_EVENT = insert(events)
+INSERT_EVENT, INSERT_MESSAGE = insert(events), insert(messages)
 _IGNORING: dict = {}
 
 
