@@ -234,6 +234,38 @@ def cmd_health(args):
     return 1 if problems else 0
 
 
+def cmd_privacy(args):
+    if args.action == "purge":
+        from zoneinfo import ZoneInfo
+        from mailbot.privacy.purge import purge_expired
+        from mailbot.store.models import utcnow
+        config = _config(args)
+        now = utcnow()
+        with _engine(config).begin() as conn:
+            n = purge_expired(conn, now.astimezone(ZoneInfo(config.tickets.timezone)).date(), now)
+        print(f"purged {n} message(s)")
+        return 0
+    from mailbot.privacy.verdict import verdict
+    if not args.file:
+        print("mailbot privacy scan: give a message file (FILE.eml)", file=sys.stderr)
+        return EX_USAGE
+    try:
+        with open(args.file, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        print(f"mailbot privacy scan: {exc}", file=sys.stderr)
+        return 66  # EX_NOINPUT
+    result = verdict(raw, _config(args), show_values=args.show_values)
+    if not _print(result, args.json):
+        print(f"decision: {result['decision']}" + (f" ({result['why']})" if result["why"] else ""))
+        print(f"client: {result['client'] or '(unknown sender)'}")
+        for f in result["findings"]:
+            print(f"  {f['kind']:18} {f['where']}" + (f"  {f['value']}" if "value" in f else ""))
+        for u in result["unscannable"]:
+            print(f"  {'unscannable':18} {u['where']}  ({u['reason']})")
+    return 0
+
+
 def build_parser():
     p = argparse.ArgumentParser(prog="mailbot", description="E-mail-driven support desk daemon.")
     p.add_argument("--config", default=None, help="configuration file (default ./config.yaml or $MAILBOT_CONFIG)")
@@ -279,6 +311,12 @@ def build_parser():
     im = sub.add_parser("imap", help="IMAP mailboxes")
     im.add_argument("action", choices=["check"])
     im.set_defaults(fn=cmd_imap)
+    pv = sub.add_parser("privacy", help="the personal-data guard: what a message would trigger; purge expired data")
+    pv.add_argument("action", choices=["scan", "purge"])
+    pv.add_argument("file", nargs="?", help="scan: a message file (.eml); nothing is stored")
+    pv.add_argument("--json", action="store_true")
+    pv.add_argument("--show-values", action="store_true", help="print the values found (careful: personal data)")
+    pv.set_defaults(fn=cmd_privacy)
     h = sub.add_parser("health", help="is the listener answering, is every IMAP mailbox read? (health check)")
     h.set_defaults(fn=cmd_health)
     return p

@@ -136,8 +136,13 @@ def _check(ctx, cmds) -> list[str]:
             errors.append("only a dispatcher or the head of service may [assign]")
         elif _agent_by_name(ctx.config, cmds.assign) is None:
             errors.append(f"no agent called {cmds.assign!r}")
-    if cmds.pd_allow is not None and role != "head":
-        errors.append("only the head of service may grant [pd-allow]")
+    if cmds.pd_allow is not None:
+        if role != "head":
+            errors.append("only the head of service may grant [pd-allow]")
+        elif ctx.ticket is None:
+            errors.append("[pd-allow] belongs on a ticket: reply to its notification")
+        elif cmds.pd_allow < _local_today(ctx.config):
+            errors.append(f"[pd-allow {cmds.pd_allow}] is in the past")
     return errors
 
 
@@ -180,6 +185,9 @@ def _apply(ctx, cmds) -> None:
         urgency = cmds.urgency or (ticket or {}).get("urgency") or "medium"
         changes.update(impact=impact, urgency=urgency, priority=cmds.priority or PRIORITY[(impact, urgency)])
         events.append(("priority", changes["priority"]))
+    if cmds.pd_allow is not None:  # the request form is in: the ticket's personal data may be kept until then
+        changes["pd_allow_until"] = cmds.pd_allow
+        events.append(("pd-allow", f"personal data kept until {cmds.pd_allow}"))
     status = cmds.status
     if status == "reopen":
         ctx.status = "open"

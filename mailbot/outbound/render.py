@@ -53,6 +53,13 @@ def render(kind: str, lang: str, **values) -> tuple[str, str, str]:
     return subject, text, html
 
 
+@lru_cache(maxsize=256)
+def placeholder(lang: str, kind: str) -> str:
+    """What stands in stored text for a piece of personal data the guard took out: `[asmens kodas pašalintas]`."""
+    module = environment().get_template(f"{lang}/_privacy.j2").make_module({"plural": lambda n: plural(lang, n)})
+    return one_line(str(module.placeholder(kind)), 80)
+
+
 def new_message_id(domain: str) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 

@@ -60,6 +60,8 @@ class Ctx:
     refs: list[str] = field(default_factory=list)  # Message-IDs it refers to (bounces: also inside the report)
     bounced_outbox: int | None = None  # the outbox row a delivery report is about
     keep_raw: bool = True  # the personal-data guard may decide not to
+    raw_size: int | None = None  # the size as it arrived, when the guard has cut `raw` down to a stub
+    privacy: dict | None = None  # what the guard found and did (kinds, counts, where; never values)
     after: str | None = None  # IMAP: override the mailbox's action (the guard chooses "expunge")
     status: str | None = None  # the ticket's new status
     disposition: str = "ticket"  # how the message is recorded: ticket | reply | dsn | auto-reply

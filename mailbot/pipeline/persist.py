@@ -3,6 +3,7 @@
 Ticket, message, raw copy (unless the guard said no), attachments, the Message-IDs for threading, audit
 events and the outbox rows for every mail this causes: committed together or not at all.
 """
+import json
 import re
 
 from sqlalchemy import insert, update
@@ -30,8 +31,9 @@ def message_values(ctx, ticket_id, disposition, reason="") -> dict:
         mailbox=ctx.envelope.recipient, message_id=msg.message_id if msg else None,
         sender=ctx.sender[:320], sender_name=msg.sender_name if msg else "",
         recipients=", ".join((msg.to + msg.cc) if msg else [])[:10000], subject=msg.subject if msg else "",
-        body_text=msg.text if msg else None, disposition=disposition, reason=reason, size=len(ctx.raw),
-        defects="; ".join(msg.defects) if msg else "", created_at=ctx.now)
+        body_text=msg.text if msg else None, disposition=disposition, reason=reason,
+        size=ctx.raw_size or len(ctx.raw), defects="; ".join(msg.defects) if msg else "", created_at=ctx.now,
+        privacy=json.dumps(ctx.privacy, ensure_ascii=False) if ctx.privacy else None)
 
 
 def store_message(ctx, ticket_id, disposition, reason="") -> int:

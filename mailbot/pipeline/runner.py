@@ -138,8 +138,10 @@ def _after_failure(job: Job, ctx, exc: Exception, config, engine) -> Outcome | T
         return Outcome("rejected", reason=exc.reason)
     if isinstance(exc, IntegrityError) and ctx is not None and ctx.idem_key and _stored(engine, ctx.idem_key):
         return Outcome("duplicate", reason="stored concurrently by another worker")
+    # The guard may have decided the original must not be kept: then only its stub is parked (invariant 5).
+    raw = ctx.raw if ctx is not None and not ctx.keep_raw else job.raw
     try:  # Park, or a bug in a stage: keep the message, report, carry on
-        return _park(job.raw, job.envelope, engine, ctx, exc, job.retry_of, config)
+        return _park(raw, job.envelope, engine, ctx, exc, job.retry_of, config)
     except TempFail as tf:
         return tf
 

@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
-                        Table, Text, TypeDecorator)
+                        Table, Text, TypeDecorator, UniqueConstraint)
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -53,6 +53,7 @@ tickets = Table(
     Column("started_at", UTCDateTime, nullable=True),  # first taken by an agent (the client was told)
     Column("resolved_at", UTCDateTime, nullable=True),
     Column("follows", Integer, nullable=True),  # the resolved ticket a late reply came back to
+    Column("pd_allow_until", Date, nullable=True),  # a head's [pd-allow DATE]: personal data kept until then
     Index("ix_tickets_client_subject", "client_id", "base_subject"),
     Index("ix_tickets_status_assignee", "status", "assignee"),
 )
@@ -76,6 +77,9 @@ messages = Table(
     Column("size", Integer, nullable=False, default=0),
     Column("defects", Text, nullable=False, default=""),
     Column("created_at", UTCDateTime, nullable=False),
+    # What the personal-data guard found and did (JSON: action, found kinds/where/counts, attachments, purge
+    # date); never a value. A discarded message keeps only this stub.
+    Column("privacy", Text, nullable=True),
 )
 
 raw_messages = Table(
@@ -148,6 +152,41 @@ time_entries = Table(
     Column("description", Text, nullable=False),
     Column("message_row", Integer, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("plan_version", String(64), nullable=True),  # the client's plan as it was when the work was done
+)
+
+plan_versions = Table(
+    "plan_versions", metadata,  # every plan's terms as they were: statements bill by these, never by today's
+    Column("hash", String(64), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("terms", Text, nullable=False),  # the plan as JSON, amounts as decimal strings
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+statements = Table(
+    "statements", metadata,  # issued statements: immutable; a correction is a new version
+    Column("id", Integer, primary_key=True),
+    Column("client_id", String(100), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM
+    Column("version", Integer, nullable=False),
+    Column("reason", String(20), nullable=False),  # scheduled | request | manual
+    Column("document", Text, nullable=False),  # the statement as sent (JSON, amounts as decimal strings)
+    Column("total", String(40), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("outbox_id", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("client_id", "period", "version"),
+)
+
+statement_runs = Table(
+    "statement_runs", metadata,  # one row per (client, period) a schedule owes: claimed once, ever
+    Column("client_id", String(100), primary_key=True),
+    Column("period", String(7), primary_key=True),
+    Column("status", String(10), nullable=False),  # claimed | done | skipped
+    Column("owner", String(100), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("statement_id", Integer, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 settings = Table(

@@ -1,0 +1,61 @@
+"""Telephone numbers and e-mail addresses of third parties; personal bank accounts.
+
+phonenumbers with strict grouping finds telephone numbers without reading dates and invoice numbers as
+such. A number or an address is somebody's personal data only when it is not the sender's own (their
+signature), not one of ours or the client's registered contacts, and — for telephones and accounts — stands
+with a person: on a row with a name or a code, or after words that say so.
+"""
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
+from stdnum import iban as _iban
+
+REGION = {"lv": "LV", "lt": "LT", "ro": "RO", "sk": "SK", "ru": "RU", "en": "LV"}
+EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+@([\w-]+(?:\.[\w-]+)+))(?![\w-])")
+# Mail services where an address is a private person's.
+PRIVATE_DOMAINS = frozenset((
+    "gmail.com googlemail.com yahoo.com yahoo.co.uk ymail.com hotmail.com outlook.com live.com msn.com "
+    "icloud.com me.com aol.com gmx.com gmx.net gmx.de mail.com protonmail.com proton.me tutanota.com "
+    "inbox.lv apollo.lv one.lv tvnet.lv navigator.lv gmail.lv inbox.lt one.lt takas.lt zebra.lt yahoo.ro "
+    "gmail.ro mail.ro azet.sk centrum.sk zoznam.sk post.sk pobox.sk atlas.sk seznam.cz centrum.cz email.cz "
+    "mail.ru inbox.ru list.ru bk.ru internet.ru yandex.ru ya.ru yandex.com rambler.ru narod.ru hot.ee "
+    "online.ee mail.ee wp.pl o2.pl onet.pl interia.pl").split())
+# Lines that carry headers of quoted or forwarded mail: the correspondents, not data about third parties.
+HEADER_LINE = re.compile(r"^[ \t>]*(from|to|cc|sender|reply-to|no|kam|nuo|kam|kopija|de la|către|catre|od|komu|"
+                         r"kópia|от|кому|копия|sent|date)\s*:", re.I)
+PERSON_WORDS = re.compile(
+    r"(darbinie|kolēģ|kolēg|mob|privāt|personīg|darbuotoj|kolego|asmenin|angajat|coleg|personal|zamestnan|"
+    r"kolega|osobn|сотрудни|работни|коллег|личн|employee|colleague|private|his|her|jo|jos|viņa|viņas|его|её|ее)",
+    re.I)
+IBAN = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)(?![\w])")
+
+
+def phones(text: str, language: str | None):
+    """(start, end, value, mobile) for each telephone number."""
+    region = REGION.get(language or "", "LV")
+    try:
+        for m in PhoneNumberMatcher(text, region, leniency=Leniency.STRICT_GROUPING, max_tries=10000):
+            kind = phonenumbers.number_type(m.number)
+            mobile = kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+            yield m.start, m.end, m.raw_string, mobile
+    except Exception:  # a pathological input must not stop the scan
+        return
+
+
+def emails(text: str):
+    for m in EMAIL.finditer(text):
+        yield m.start(1), m.end(1), m.group(1), m.group(2).lower() in PRIVATE_DOMAINS
+
+
+def ibans(text: str):
+    for m in IBAN.finditer(text):
+        if _iban.is_valid(m.group(1)):
+            yield m.start(1), m.end(1), m.group(1)
+
+
+def on_header_line(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    return bool(HEADER_LINE.match(text, start))

@@ -1,0 +1,152 @@
+"""People: names in tables and lists or next to a code, a birth date or a salary; birth dates; salary lines.
+
+A capitalised pair of words is a name only with evidence: it sits in a column headed Vārds/Vardas/Nume/
+Meno/ФИО/Name…, or beside a personal code, a date of birth or a salary and looks like a name (a known given
+name, or a surname's ending in one of our languages). Running text is full of capitalised pairs that are not
+people ("Galvenā Grāmata", "Microsoft Excel"), so nothing else is a name.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+UP = "A-ZĀČĒĢĪĶĻŅŠŪŽĄĘĖĮŲĂÂÎȘȚŞŢÁÄĎÉÍĹĽŇÓÔŔŤÚÝĚŘŮÕÖÜŁŃŚŹŻА-ЯЁ"
+LOW = "a-zāčēģīķļņšūžąęėįųăâîșțşţáäďéíĺľňóôŕťúýěřůõöüłńśźżßа-яё"
+WORD = rf"[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?|[{UP}]{{2,}}(?:-[{UP}]{{2,}})?"
+PAIR = re.compile(rf"(?<![\w.@-])(?:{WORD})(?:[ \t]+(?:{WORD})){{1,3}}(?![\w@])")
+NAME_HEADER = re.compile(
+    r"^(name|vārds|uzvārds|vārds,? uzvārds|vārds un uzvārds|darbinieks|darbinieka vārds,? uzvārds|vardas|pavardė|"
+    r"vardas,? pavardė|darbuotojas|darbuotojo vardas,? pavardė|nume|prenume|nume și prenume|nume si prenume|"
+    r"numele|nume prenume|angajat|salariat|meno|priezvisko|meno a priezvisko|meno,? priezvisko|zamestnanec|"
+    r"jméno|příjmení|jméno a příjmení|фио|ф\.и\.о\.?|фамилия|имя|отчество|фамилия,? имя,? отчество|"
+    r"фамилия и имя|сотрудник|работник|surname|first name|last name|full name|employee|employee name|"
+    r"name,? surname|name and surname|imię|nazwisko|imię i nazwisko|eesnimi|perekonnanimi|nimi)$", re.I)
+# "Name" alone heads product and file columns too: its cells must look like people.
+LOOSE_HEADER = re.compile(r"^(name|nosaukums|pavadinimas|denumire|názov|название)$", re.I)
+BIRTH = re.compile(
+    r"(dzimšanas datums|dzimš\.|dzim\.|dzimis|dzimusi|dz\.\s?d\.|gimimo data|gim\.|gimęs|gimusi|data nașterii|"
+    r"data nasterii|născut|nascut|născută|dátum narodenia|dát\. nar\.|narodený|narodená|narodil|nar\.|"
+    r"datum narození|дата рождения|д\.\s?р\.|родился|родилась|г\.\s?р\.|date of birth|birth ?date|born|dob|"
+    r"sünniaeg|data urodzenia|urodzony|urodzona)", re.I)
+DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|"
+                  r"\d{1,2}\.\d{1,2}\.\d{2})(?![\d])")
+SALARY = re.compile(
+    r"(alga|algas|atalgojum|darba samaksa|bruto|neto|izmaksājam|darbo užmokest|atlyginim|užmokesč|priskaičiuota|"
+    r"išmokėti|salariu|salarii|salarial|venit|brut|mzda|mzdy|plat\b|odmena|hrubá|čistá|зарплат|заработн|оклад|"
+    r"начислен|к выплате|премия|salary|wage|gross pay|net pay|palk|wynagrodzeni|pensja)", re.I)
+AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ .\u00a0]\d{3})+(?:[.,]\d{1,2})?|\d{3,7}(?:[.,]\d{1,2})?|\d{1,2}[.,]\d{2})"
+                    r"(?![\w.,]?\d)")
+# Already de-identified samples and headings that look like names.
+PLACEHOLDER = re.compile(
+    r"^(vārds uzvārds|vardas pavardė|nume prenume|meno priezvisko|name surname|first last|john doe|jane doe|"
+    r"фамилия имя( отчество)?|иванов иван иванович|jan kowalski|darbinieks \d+|darbuotojas \d+|employee \d+|"
+    r"angajat \d+|zamestnanec \d+|сотрудник \d+)$|x{3,}|\*{2,}", re.I)
+# Capitalised words that lead into a name without being part of it: roles, titles, pronouns, requests.
+LEAD = re.compile(
+    r"^(darbiniek\w*|darbuotoj\w*|angajat\w*|salariat\w*|zamestnan\w*|сотрудни\w*|работни\w*|employee|"
+    r"kolēģ\w*|koleg\w*|коллег\w*|klient\w*|client\w*|клиент\w*|direktor\w*|директор\w*|grāmatved\w*|"
+    r"buhalter\w*|contabil\w*|účtovn\w*|бухгалтер\w*|lūdzu|prašau|prosím|прошу|mūsu|mūsų|viņa|viņas|his|her|"
+    r"его|её|the|our|mr|mrs|ms|dr|pan|pani|kungs|kundze|ponas|ponia|domnul|doamna|господин|госпожа|labdien|"
+    r"sveiki|laba|labas|bună|dobrý|здравствуйте|hello|dear|cien\w*|gerb\w*|stimat\w*|vážen\w*|уважаем\w*)$",
+    re.I)
+SURNAME_ENDING = re.compile(
+    r"(s|š|a|e|is|ys|us|as|ė|ienė|aitė|ytė|utė|escu|eanu|ănescu|ová|ský|ská|ák|ík|ov|ev|in|ova|eva|ina|skij|skii|"
+    r"ский|ская|ов|ев|ёв|ин|ова|ева|ина|ко|ук|юк|ич|ski|ska|cki|cka|wicz)$")
+STOP = frozenset(w.lower() for w in (
+    "SIA AS UAB AB SRL SA ООО ЗАО ПАО АО ИП Ltd LLC GmbH Inc Microsoft Windows Excel Word Office Outlook Google "
+    "Chrome SQL Server Oracle PDF XML CSV EUR USD RUB PVN PVM TVA DPH НДС VAT Rīga Vilnius Kaunas "
+    "București Bratislava Košice Москва Санкт-Петербург Tallinn Janvāris Februāris Marts Aprīlis Maijs Jūnijs "
+    "Jūlijs Augusts Septembris Oktobris Novembris Decembris Sausis Vasaris Kovas Balandis Gegužė Birželis Liepa "
+    "Rugpjūtis Rugsėjis Spalis Lapkritis Gruodis Ianuarie Februarie Martie Aprilie Mai Iunie Iulie August "
+    "Septembrie Octombrie Noiembrie Decembrie Január Február Marec Apríl Máj Jún Júl Október Január Январь "
+    "Февраль Март Апрель Май Июнь Июль Август Сентябрь Октябрь Ноябрь Декабрь Labdien Sveiki Labas Laba "
+    "Diena Bună Ziua Dobrý Deň Здравствуйте Добрый День Hello Dear Error Kļūda Klaida Eroare Chyba Ошибка "
+    "Total Kopā Iš Viso Итого Summa Suma Bruto Neto Alga Paldies Ačiū Спасибо").split())
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Given names of our countries (a shipped list), lower-cased."""
+    try:
+        text = resources.files("mailbot.privacy").joinpath("first_names.txt").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return frozenset()
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def looks_like_name(words: list[str], strict: bool = True) -> bool:
+    """Two or three capitalised words that read as a person's name."""
+    if any(w.lower() in STOP for w in words) or PLACEHOLDER.search(" ".join(words)):
+        return False
+    names = first_names()
+    if any(w.lower() in names for w in words):
+        return True
+    return not strict and any(SURNAME_ENDING.search(w.lower()) for w in words[1:] + words[:1])
+
+
+def pairs(text: str, start: int, end: int, strict: bool = True):
+    """Capitalised name-like word runs in text[start:end] as (start, end, value)."""
+    for m in PAIR.finditer(text, start, end):
+        value, offset = m.group(0), m.start()
+        while (lead := re.match(r"\S+", value)) and LEAD.match(lead.group(0)) and len(value.split()) > 2:
+            cut = re.match(r"\S+\s+", value).end()
+            value, offset = value[cut:], offset + cut
+        words = value.split()
+        if LEAD.match(words[0]) or len(words) > 3:
+            continue
+        if looks_like_name(words, strict):
+            yield offset, offset + len(value), value
+
+
+def table_names(layout):
+    """Cells under a name column header that hold a name."""
+    for line, cells in layout.cells.items():
+        if line in layout.header_lines:
+            continue
+        for start, end, header in cells:
+            if not header or not NAME_HEADER.match(header):
+                continue
+            value = layout.text[start:end].strip()
+            if not value or not re.search(rf"[{UP}]", value) or re.search(r"\d", value) or PLACEHOLDER.search(value) \
+                    or NAME_HEADER.match(value):
+                continue
+            words = value.split()
+            if len(words) > 4 or LOOSE_HEADER.match(header) and not looks_like_name(words):
+                continue
+            offset = layout.text.index(value, start)
+            yield offset, offset + len(value), value
+
+
+def birth_dates(layout):
+    """A date after a birth keyword on the same line, or under a birth-date column header."""
+    text = layout.text
+    for m in BIRTH.finditer(text):
+        line_end = layout.row(m.start())[1]
+        d = DATE.search(text, m.end(), min(line_end, m.end() + 40))
+        if d:
+            yield d.start(1), d.end(1), d.group(1)
+    for line, cells in layout.cells.items():
+        for start, end, header in cells:
+            if header and BIRTH.search(header):
+                d = DATE.search(text, start, end)
+                if d:
+                    yield d.start(1), d.end(1), d.group(1)
+
+
+def salary_amounts(layout, start: int, end: int):
+    """Amounts on a row [start, end) that mentions pay (in the line or its column headers)."""
+    text = layout.text
+    cells = layout.cells.get(layout.line_of(start))
+    if cells:
+        for a, b, header in cells:
+            if header and SALARY.search(header):
+                m = AMOUNT.search(text, a, b)
+                if m:
+                    yield m.start(1), m.end(1), m.group(1)
+        return
+    k = SALARY.search(text, start, end)
+    if k:
+        m = AMOUNT.search(text, k.end(), end) or AMOUNT.search(text, start, end)
+        if m:
+            yield m.start(1), m.end(1), m.group(1)
