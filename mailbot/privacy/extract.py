@@ -32,8 +32,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 
-from mailbot.mime import charsets as _charsets  # registers the "mailbot-stray" decoding error handler
-from mailbot.mime.charsets import charset_name, detect_charset
+from mailbot.mime.charsets import charset_name, detect_charset  # also registers the "mailbot-stray" handler
 from mailbot.mime.html import html_to_text
 
 
@@ -710,12 +709,18 @@ def _table_lines(tbl, add) -> None:
             add(line)
 
 
-def docx_stories(doc) -> list:
-    """(part, root element) of every story of a python-docx Document, the body first."""
+def open_docx(data: bytes):
+    """The python-docx package of a DOCX (also DOCM, DOTX: docx.Document() takes only plain documents)."""
+    from docx.package import Package
+    return Package.open(io.BytesIO(data))
+
+
+def docx_stories(package) -> list:
+    """(part, root element) of every story of a python-docx package, the body first."""
     from docx.opc.part import XmlPart
     from lxml import etree
     stories = []
-    for part in doc.part.package.iter_parts():
+    for part in package.iter_parts():
         if part.content_type not in _DOCX_STORIES:
             continue
         root = part.element if isinstance(part, XmlPart) else etree.fromstring(part.blob, _safe_xml_parser())
@@ -727,10 +732,8 @@ def docx_stories(doc) -> list:
 def _docx(ctx: _Ctx, where: str, data: bytes) -> None:
     if _read_package(ctx, where, data, "DOCX") is None:
         return
-    import docx
     try:
-        doc = docx.Document(io.BytesIO(data))
-        stories = docx_stories(doc)
+        stories = docx_stories(open_docx(data))
     except Exception as e:
         ctx.refuse(where, f"damaged DOCX file ({_why(e)})")
         return
@@ -1242,5 +1245,5 @@ def extract(filename: str, content_type: str, data: bytes, limits: Limits = Limi
     return Extraction(ctx.segments, ctx.unscannable)
 
 
-__all__ = ["Limits", "Segment", "Extraction", "extract", "detect_kind", "decode_text", "cell_text"]
-_ = _charsets  # imported for its error handler
+__all__ = ["Limits", "Segment", "Extraction", "extract", "detect_kind", "decode_text", "cell_text", "open_docx",
+           "docx_stories"]

@@ -16,7 +16,8 @@ import zipfile
 from typing import Callable
 
 from mailbot.privacy.extract import (Limits, _Ctx, _read_package, _safe_xml_parser, _wl, cell_text, decode_text,
-                                     detect_kind, docx_stories, extract, paragraph_runs, run_text)
+                                     detect_kind, docx_stories, extract, open_docx, paragraph_runs,
+                                     run_text)
 
 Substitute = Callable[[str], str]
 
@@ -116,20 +117,19 @@ _TEXT_CHILDREN = {"t", "delText", "tab", "ptab", "br", "cr", "noBreakHyphen", "s
 def _redact_docx(filename: str, data: bytes, substitute: Substitute, limits: Limits) -> bytes | None:
     if _read_package(_Ctx(limits), filename, data, "DOCX") is None:
         return None
-    import docx
     from docx.opc.part import XmlPart
     from lxml import etree
-    doc = docx.Document(io.BytesIO(data))
-    for part, root in docx_stories(doc):
+    package = open_docx(data)
+    for part, root in docx_stories(package):
         if _redact_story(root, substitute) and not isinstance(part, XmlPart):
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    props = doc.core_properties
+    props = package.core_properties
     for attr in ("author", "last_modified_by", "title", "subject", "comments", "keywords", "category"):
         value = getattr(props, attr, None)
         if isinstance(value, str) and value:
             setattr(props, attr, substitute(value))
     out = io.BytesIO()
-    doc.save(out)
+    package.save(out)
     return out.getvalue()
 
 
