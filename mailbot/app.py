@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from mailbot.ingress import smtp
 from mailbot.ingress.imap import MailboxReader
+from mailbot.jobs.scheduler import start as scheduler_start
 from mailbot.outbound.sender import Sender
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import Job, TempFail, accept_batch
@@ -147,6 +148,7 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None) -
     if config.outbound.enabled:
         runtime.sender = Sender(runtime)
         tasks.append(asyncio.create_task(runtime.sender.run(stop)))
+    scheduler = scheduler_start(runtime) if config.jobs.enabled else None
     if ready is not None:
         ready(runtime, servers)
     log.info("mailbot ready")
@@ -158,6 +160,8 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None) -
         await asyncio.wait_for(runtime.drained.wait(), DRAIN_SECONDS)
     except asyncio.TimeoutError:
         log.warning("%s messages still in flight after %ss", runtime.inflight, DRAIN_SECONDS)
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
     await asyncio.gather(*tasks, return_exceptions=True)
     if runtime.sender is not None:  # flush what is due, briefly
         try:

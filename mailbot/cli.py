@@ -266,6 +266,70 @@ def cmd_privacy(args):
     return 0
 
 
+def cmd_statement(args):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    from sqlalchemy import select
+    from mailbot.billing import periods
+    from mailbot.billing.statements import StatementError, compute, issue, run_due
+    from mailbot.store.models import statements, utcnow
+    config = _config(args)
+    engine = _engine(config)
+    now = datetime.fromisoformat(args.now).astimezone(ZoneInfo("UTC")) if getattr(args, "now", None) else utcnow()
+    if args.action == "list":
+        with engine.connect() as conn:
+            rows = conn.execute(select(statements.c.id, statements.c.client_id, statements.c.period,
+                                       statements.c.version, statements.c.reason, statements.c.total,
+                                       statements.c.currency, statements.c.created_at).order_by(statements.c.id))
+            data = [dict(id=r.id, client=r.client_id, period=r.period, version=r.version, reason=r.reason,
+                         total=r.total, currency=r.currency, created_at=r.created_at.isoformat()) for r in rows]
+        if not _print(data, args.json):
+            for d in data:
+                print(f"{d['id']:>5} {d['client']:<15} {d['period']} v{d['version']} {d['reason']:<9} "
+                      f"{d['total']:>12} {d['currency']}  {d['created_at'][:16]}")
+        return 0
+    if args.action == "run":  # what the schedule does; for cron or a catch-up by hand
+        for client, period, outcome in run_due(engine, config, now, owner=f"cli-{os.getpid()}"):
+            print(f"{client} {period}: {outcome}")
+        return 0
+    client = config.client_by_id(args.client)
+    if client is None:
+        print(f"mailbot statement: unknown client {args.client!r} (clients: "
+              f"{', '.join(c.id for c in config.clients) or 'none'})", file=sys.stderr)
+        return EX_USAGE
+    try:
+        period = args.period or periods.period_of(now.astimezone(ZoneInfo(config.client_zone(client)[1])).date())
+        periods.period_bounds(period)
+    except ValueError as exc:
+        print(f"mailbot statement: --period: {exc}", file=sys.stderr)
+        return EX_USAGE
+    if args.action == "show":
+        with engine.begin() as conn:
+            doc = compute(conn, config, client, period, now)
+        if not _print(doc, args.json):
+            print(f"{client.name} ({client.id}), {period}: {len(doc['tickets'])} tickets, total {doc['total']} "
+                  f"{doc['currency']}")
+            for t in doc["tickets"]:
+                print(f"  {t['ref']} {t['opened']} {t['contact']}: {t['subject']}")
+                for ln in t["lines"]:
+                    print(f"    {ln['work_date']} {ln['agent'][:20]:<20} {ln['category']:<12} "
+                          f"{ln['entered']:>4} -> {ln['billed']:>4} min  {ln['amount']:>10}")
+            for c in doc["categories"]:
+                print(f"  {c['name']:<12} entered {c['entered']} billed {c['billed']} min, {c['amount']}")
+            for f in doc["fees"]:
+                print(f"  fee {f['name']} x{f['quantity']}: {f['amount']}")
+        return 0
+    try:
+        with engine.begin() as conn:
+            doc = issue(conn, config, client, period, "manual", now)
+    except StatementError as exc:
+        print(f"mailbot statement: {exc}", file=sys.stderr)
+        return 1
+    print(f"queued statement {client.id} {period} v{doc['version']}: {doc['total']} {doc['currency']} "
+          f"to {', '.join(client.contacts)}")
+    return 0
+
+
 def build_parser():
     p = argparse.ArgumentParser(prog="mailbot", description="E-mail-driven support desk daemon.")
     p.add_argument("--config", default=None, help="configuration file (default ./config.yaml or $MAILBOT_CONFIG)")
@@ -317,6 +381,19 @@ def build_parser():
     pv.add_argument("--json", action="store_true")
     pv.add_argument("--show-values", action="store_true", help="print the values found (careful: personal data)")
     pv.set_defaults(fn=cmd_privacy)
+    st = sub.add_parser("statement", help="clients' history and hours statements")
+    ssub = st.add_subparsers(dest="action", required=True)
+    for name, text in (("show", "compute without sending"), ("send", "queue the statement mail (a new version)")):
+        s = ssub.add_parser(name, help=text)
+        s.add_argument("client", help="a client id")
+        s.add_argument("--period", help="YYYY-MM (default: the current month so far)")
+        s.add_argument("--json", action="store_true")
+        s.add_argument("--now", help=argparse.SUPPRESS)
+    sl = ssub.add_parser("list", help="statements issued")
+    sl.add_argument("--json", action="store_true")
+    sr = ssub.add_parser("run", help="issue the scheduled statements that are due and not yet issued")
+    sr.add_argument("--now", help="pretend it is this ISO time (catch-up by hand)")
+    st.set_defaults(fn=cmd_statement)
     h = sub.add_parser("health", help="is the listener answering, is every IMAP mailbox read? (health check)")
     h.set_defaults(fn=cmd_health)
     return p

@@ -301,6 +301,11 @@ class Tickets(Strict):
         return _zone_name(v)
 
 
+class Jobs(Strict):
+    """Scheduled work in the daemon: statements when due, purge of expired pd-allow data."""
+    enabled: bool = True
+
+
 class Parking(Strict):
     max_attempts: int = Field(5, ge=1)
     retry_seconds: float = Field(300.0, gt=0)
@@ -320,6 +325,7 @@ class Config(Strict):
     parking: Parking = Parking()
     privacy: Privacy = Privacy()
     statements: Statements = Statements()
+    jobs: Jobs = Jobs()
     source: str | None = Field(None, exclude=True)  # the file it came from, for messages
     _cache: dict = PrivateAttr(default_factory=dict)
 

@@ -28,6 +28,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 PG_ADMIN = os.environ.get("MAILBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 BASE = {
+    "jobs": {"enabled": False},  # scheduled statements have their own tests (tests/test_statements.py)
     "database": {"url": "sqlite:///{tmp}/mailbot.db", "sqlite_synchronous": "NORMAL"},
     "listen": {"smtp": {"host": "127.0.0.1", "port": 0}, "lmtp": {"enabled": False, "host": "127.0.0.1", "port": 0},
                "max_message_size": 2_000_000},

@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from mailbot.agents.auth import authenticate, authres_pass, find_token, reply_secret, token_valid
 from mailbot.agents.quotes import reply_text
 from mailbot.agents.tags import TagError, parse_tags
+from mailbot.billing import periods
+from mailbot.billing.statements import current_period, issue
 from mailbot.mime.headers import raw_headers
 from mailbot.pipeline.context import Mail
 from mailbot.pipeline.thread import ticket_ref
@@ -136,6 +138,17 @@ def _check(ctx, cmds) -> list[str]:
             errors.append("only a dispatcher or the head of service may [assign]")
         elif _agent_by_name(ctx.config, cmds.assign) is None:
             errors.append(f"no agent called {cmds.assign!r}")
+    if cmds.report is not None:
+        client = ctx.config.client_by_id(cmds.client) if cmds.client else (
+            ctx.config.client_by_id(ctx.ticket["client_id"]) if ctx.ticket else None)
+        if role not in ("dispatcher", "head"):
+            errors.append("only a dispatcher or the head of service may send a [report]")
+        elif client is None:
+            errors.append("[report] needs a client: [client ID], or a ticket of that client")
+        elif not client.contacts:
+            errors.append(f"[report]: client {client.id} has no registered contact address")
+        elif cmds.report and not _valid_period(cmds.report):
+            errors.append(f"[report {cmds.report}]: no such month")
     if cmds.pd_allow is not None:
         if role != "head":
             errors.append("only the head of service may grant [pd-allow]")
@@ -185,6 +198,13 @@ def _apply(ctx, cmds) -> None:
         urgency = cmds.urgency or (ticket or {}).get("urgency") or "medium"
         changes.update(impact=impact, urgency=urgency, priority=cmds.priority or PRIORITY[(impact, urgency)])
         events.append(("priority", changes["priority"]))
+    if cmds.report is not None:  # a statement for the client, now, to its registered contacts
+        client = ctx.client or ctx.config.client_by_id(ticket["client_id"])
+        doc = issue(ctx.conn, ctx.config, client, cmds.report or current_period(ctx.config, client, ctx.now),
+                    "request", ctx.now)
+        events.append(("statement", f"{client.id} {doc['period']} v{doc['version']} sent to the client"))
+        if ticket is None:
+            ctx.status = "closed"  # the record of the request, out of the queue
     if cmds.pd_allow is not None:  # the request form is in: the ticket's personal data may be kept until then
         changes["pd_allow_until"] = cmds.pd_allow
         events.append(("pd-allow", f"personal data kept until {cmds.pd_allow}"))
@@ -213,6 +233,14 @@ def _apply(ctx, cmds) -> None:
         ctx.mails.append(_to_client(ctx, "relay", to=(changes["contact"],), values={"text": text, "waiting": False}))
     if ctx.config.commands.confirm == "all":
         ctx.mails.append(_to_agent(ctx, "command-result", applied=[f"{k}: {v}" for k, v in events], errors=[]))
+
+
+def _valid_period(period: str) -> bool:
+    try:
+        periods.period_bounds(period)
+        return True
+    except ValueError:
+        return False
 
 
 def ctx_subject(cmds, ctx) -> str:

@@ -15,30 +15,33 @@ INSERT_OUTBOX = insert(outbox)
 
 
 
-def enqueue(conn, mail, *, ticket: dict, mailbox, now, in_reply_to=None, references=(), secret=None) -> int:
-    """Render `mail` (a pipeline Mail) for `ticket` and queue it, with its Message-ID fixed now."""
+def enqueue(conn, mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, references=(), secret=None) -> int:
+    """Render `mail` (a pipeline Mail) for `ticket` (None: a mail about no ticket, such as a statement) and
+    queue it, with its Message-ID fixed now."""
     lang = mail.lang or ticket["language"]
+    ticket_id = ticket["id"] if ticket else None
     if mail.sign_for:
-        mail.reply_to = reply_address(mailbox.address, ticket["id"], mail.sign_for, secret)
+        mail.reply_to = reply_address(mailbox.address, ticket_id, mail.sign_for, secret)
     subject, text, html = render(mail.kind, lang, ticket=ticket, **mail.values)
     message_id = new_message_id(mailbox.address.rpartition("@")[2])
     recipients = [mail.to] if isinstance(mail.to, str) else list(mail.to)
     sender_name = mailbox.display_name or mailbox.name
     raw = compose(sender=mailbox.address, sender_name=sender_name, to=", ".join(recipients), subject=subject,
                   text=text, html=html, message_id=message_id, date=now, lang=lang, in_reply_to=in_reply_to,
-                  references=references, auto_submitted=mail.auto_submitted, ticket_id=ticket["id"],
+                  references=references, auto_submitted=mail.auto_submitted, ticket_id=ticket_id,
                   reply_to=mail.reply_to, attachments=mail.attachments)
     bare_id = message_id.strip("<>")
     rcpts = ",".join(r.lower() for r in recipients)
     row = conn.execute(INSERT_OUTBOX, dict(
-        ticket_id=ticket["id"], kind=mail.kind, auto=mail.counted, message_id=bare_id, mail_from=mailbox.address,
+        ticket_id=ticket_id, kind=mail.kind, auto=mail.counted, message_id=bare_id, mail_from=mailbox.address,
         rcpt=recipients[0].lower(), recipients=rcpts, raw=raw, status="pending", attempts=0, next_attempt_at=now,
         created_at=now, lease_until=None, lease_owner=None, last_error=None, sent_at=None)).inserted_primary_key[0]
     conn.execute(INSERT_MESSAGE, dict(
-        ticket_id=ticket["id"], direction="out", source="mailbot", mailbox=mailbox.address, message_id=bare_id,
+        ticket_id=ticket_id, direction="out", source="mailbot", mailbox=mailbox.address, message_id=bare_id,
         sender=mailbox.address, sender_name=sender_name, recipients=rcpts, subject=subject, body_text=text,
         disposition=mail.kind, reason="", size=len(raw), defects="", created_at=now, idem_key=None))
-    remember_message_id(conn, bare_id, ticket["id"])
+    if ticket_id is not None:
+        remember_message_id(conn, bare_id, ticket_id)
     return row
 
 

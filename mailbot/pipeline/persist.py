@@ -9,6 +9,7 @@ import re
 from sqlalchemy import insert, update
 
 from mailbot.agents.auth import reply_secret
+from mailbot.billing.plans import register
 from mailbot.outbound.outbox import enqueue
 from mailbot.pipeline.thread import base_subject
 from mailbot.store.models import attachments, outbox, raw_messages, tickets, time_entries
@@ -76,8 +77,9 @@ def run(ctx) -> None:
             conn.execute(update(outbox).where(outbox.c.id == ctx.bounced_outbox).values(status="bounced"))
         ctx.events.append(("delivery-report", f"outbox #{ctx.bounced_outbox}: {action}"))
     if ctx.time_entry is not None:
+        plan = ctx.config.plan_for(ctx.config.client_by_id(ticket.get("client_id")))
         conn.execute(INSERT_TIME, dict(ctx.time_entry, ticket_id=ticket_id, message_row=ctx.message_row,
-                                       created_at=now))
+                                       created_at=now, plan_version=register(conn, plan, now)))
     for kind, detail in ctx.events:
         add_event(conn, ticket_id, kind, detail, now, actor=ctx.actor, message_row=ctx.message_row)
     client = ctx.config.client_by_id(ticket.get("client_id"))

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
-import signal
 import traceback
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -18,6 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from mailbot.drills import failpoint
 from mailbot.pipeline import STAGES
 from mailbot.pipeline.context import Ctx, Discard, Duplicate, Envelope, Outcome, Park, Reject
 from mailbot.pipeline.dedupe import STORED, idem_key
@@ -38,12 +37,6 @@ def _conflict(exc: Exception) -> bool:
 
 class TempFail(Exception):
     """The message could not be committed now; the transport must not acknowledge it."""
-
-
-def _failpoint(name: str) -> None:
-    """Crash drills: MAILBOT_FAILPOINT=after_commit kills the process between commit and acknowledgement."""
-    if os.environ.get("MAILBOT_FAILPOINT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass(frozen=True)
@@ -87,7 +80,7 @@ def accept_batch(jobs: list[Job], config, engine, _attempt: int = 1) -> list[Out
                     continue
                 if savepoint is not None:
                     savepoint.commit()
-        _failpoint("after_commit")
+        failpoint("after_commit")
     except Exception as exc:
         if len(jobs) > 1 and (_conflict(exc) or not isinstance(exc, TRANSIENT)):
             return [accept_batch([job], config, engine)[0] for job in jobs]

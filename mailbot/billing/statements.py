@@ -1,0 +1,220 @@
+"""Statements: one client's history and hours for one period, computed from the journal, mailed once.
+
+`compute` reads the period's time entries (the work date decides the period) with their tickets and bills
+them by the plan version each was entered under. `issue` stores the statement as sent — immutable; sending
+again makes the next version, a correction — and queues its mail in the same transaction (invariant 3).
+`run_due` is what the schedule does: for every client whose statement is due it claims the unique
+(client, period) row and issues the statement in one transaction, so a second daemon, a restart or a
+missed-run catch-up can never send it twice, and a run killed half-way simply goes on where it stopped.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from mailbot.billing import periods
+from mailbot.billing.plans import load, register, terms_of
+from mailbot.billing.rounding import Entry, bill, totals
+from mailbot.drills import failpoint
+from mailbot.mime.parts import Attachment
+from mailbot.outbound.outbox import enqueue
+from mailbot.pipeline.context import Mail
+from mailbot.store.models import statement_runs, statements, tickets, time_entries
+from mailbot.store.queries import add_event
+
+log = logging.getLogger("mailbot.jobs")
+ENTRIES = (select(time_entries, tickets.c.created_at.label("opened"), tickets.c.contact.label("asker"),
+                  tickets.c.contact_name, tickets.c.subject, tickets.c.category.label("final"))
+           .join(tickets, tickets.c.id == time_entries.c.ticket_id)
+           .order_by(time_entries.c.work_date, time_entries.c.id))
+
+
+class StatementError(Exception):
+    """A statement that cannot be made or sent (unknown client, no address to send it to ...)."""
+
+
+def compute(conn, config, client, period: str, now: datetime) -> dict:
+    """The statement as data (amounts as decimal strings); nothing is written."""
+    start, end = periods.period_bounds(period)
+    rows = conn.execute(ENTRIES.where(tickets.c.client_id == client.id, time_entries.c.work_date >= start,
+                                      time_entries.c.work_date < end)).all()
+    plan = config.plan_for(client)
+    current = register(conn, plan, now)
+    include_free = config.statements_for(client).include_free
+    by_version: dict[str, list] = {}
+    for row in rows:
+        by_version.setdefault(row.plan_version or current, []).append(row)
+    lines, allowance_doc, fees, currency, exclude_vat, objection_days = [], None, [], "EUR", True, 2
+    terms_plan = load(conn, current)
+    for version, group in by_version.items():
+        terms_plan = load(conn, version)
+        terms, allowance = terms_of(terms_plan)
+        billed = bill([Entry(r.id, r.ticket_id, r.work_date, r.minutes, r.category) for r in group], terms, allowance,
+                      {r.ticket_id: r.final for r in group if r.final in terms})
+        lines += billed
+        allowance_doc = _allowance(billed, allowance, terms, terms_plan) or allowance_doc
+    _, default_allowance = terms_of(terms_plan)
+    if allowance_doc is None and (default_allowance.minutes or default_allowance.requests):
+        allowance_doc = _allowance([], default_allowance, {}, terms_plan)
+    for fee in terms_plan.fees:
+        quantity = client.workstations if fee.per == "workstation" else 1
+        if quantity:
+            fees.append(dict(name=fee.name, quantity=quantity, amount=_s(Decimal(fee.amount) * quantity)))
+    currency, exclude_vat, objection_days = terms_plan.currency, terms_plan.prices_exclude_vat, terms_plan.objection_days
+    info = {r.id: r for r in rows}
+    shown = [ln for ln in lines if include_free or ln.category != "free"]
+    doc_tickets: dict[int, dict] = {}
+    for ln in shown:
+        r = info[ln.entry] if ln.entry is not None else next(x for x in rows if x.ticket_id == ln.ticket)
+        t = doc_tickets.setdefault(ln.ticket, dict(
+            ref=f"#{ln.ticket}", id=ln.ticket, opened=r.opened.date().isoformat(), contact=r.asker,
+            contact_name=r.contact_name, subject=r.subject, lines=[]))
+        agent = config.agent_for(r.agent) if ln.entry is not None else None
+        t["lines"].append(dict(
+            entry=ln.entry, work_date=ln.work_date.isoformat(), agent=agent.name if agent else (
+                r.agent if ln.entry is not None else ""), agent_email=r.agent if ln.entry is not None else "",
+            description=r.description if ln.entry is not None else "", category=ln.category, entered=ln.entered,
+            billed=ln.billed, requests=ln.requests, included=ln.included, charged=ln.charged, rate=_s(ln.rate),
+            amount=_s(ln.amount), top_up=ln.entry is None))
+    total = sum((ln.amount for ln in lines), Decimal("0.00")) + sum((Decimal(f["amount"]) for f in fees), Decimal(0))
+    return dict(
+        client=dict(id=client.id, name=client.name), period=period, period_start=start.isoformat(),
+        period_end=(end - timedelta(days=1)).isoformat(), currency=currency, prices_exclude_vat=exclude_vat,
+        plan=plan.name if plan else None, include_free=include_free,
+        tickets=sorted(doc_tickets.values(), key=lambda t: (t["lines"][0]["work_date"], t["id"])),
+        categories=[dict(name=name, entered=t.entered, billed=t.billed, requests=t.requests, charged=t.charged,
+                         amount=_s(t.amount)) for name, t in totals(shown).items()],
+        allowance=allowance_doc, fees=fees, total=_s(total), objection_days=objection_days)
+
+
+def _allowance(lines, allowance, terms, plan) -> dict | None:
+    if not allowance.minutes and not allowance.requests:
+        return None
+    minute_lines = [ln for ln in lines if terms[ln.category].rule.scope != "request"]
+    request_lines = [ln for ln in lines if terms[ln.category].rule.scope == "request"]
+    used = sum(ln.included for ln in minute_lines)
+    over = sum(ln.charged for ln in minute_lines if terms[ln.category].consumes_allowance and ln.category != "free")
+    unit = plan.rounding.unit
+    return dict(minutes=allowance.minutes, used=used, remaining=allowance.minutes - used, over=over, unit=unit,
+                over_units=-(-over // unit) if allowance.minutes else 0, requests=allowance.requests,
+                requests_used=sum(ln.included for ln in request_lines))
+
+
+def _s(amount: Decimal) -> str:
+    return str(Decimal(amount).quantize(Decimal("0.01")))
+
+
+def csv_bytes(doc: dict, lang: str) -> bytes:
+    """The lines as CSV for spreadsheet programs: UTF-8 with BOM, `;`-separated, local decimal commas."""
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";" if lang != "en" else ",", lineterminator="\r\n")
+    w.writerow(["ticket", "opened", "contact", "subject", "work_date", "agent", "description", "category",
+                "minutes_entered", "minutes_billed", "requests", "included", "charged", "rate", "amount", "currency"])
+    for t in doc["tickets"]:
+        for ln in t["lines"]:
+            w.writerow([t["ref"], t["opened"], t["contact"], t["subject"], ln["work_date"], ln["agent"],
+                        ln["description"], ln["category"], ln["entered"], ln["billed"], ln["requests"],
+                        ln["included"], ln["charged"], _local(ln["rate"], lang), _local(ln["amount"], lang),
+                        doc["currency"]])
+    for fee in doc["fees"]:
+        w.writerow(["", "", "", fee["name"], "", "", "", "fee", "", "", fee["quantity"], "", "", "",
+                    _local(fee["amount"], lang), doc["currency"]])
+    w.writerow(["", "", "", "total", "", "", "", "", "", "", "", "", "", "", _local(doc["total"], lang),
+                doc["currency"]])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def _local(amount: str, lang: str) -> str:
+    return format_decimal(Decimal(amount), format="0.00", locale=lang)
+
+
+def issue(conn, config, client, period: str, reason: str, now: datetime) -> dict:
+    """Compute, store (the next version) and queue the statement mail to the client's registered contacts."""
+    if not client.contacts:
+        raise StatementError(f"client {client.id} has no registered contact address to send a statement to")
+    doc = compute(conn, config, client, period, now)
+    version = (conn.execute(select(func.max(statements.c.version)).where(
+        statements.c.client_id == client.id, statements.c.period == period)).scalar() or 0) + 1
+    local_now = now.astimezone(ZoneInfo(config.client_zone(client)[1]))
+    objections = next((m for m in config.mailboxes if m.role == "objections"), None)
+    doc.update(version=version, issued_at=local_now.date().isoformat(), objections=dict(
+        address=objections.address, until=(local_now.date() + timedelta(days=doc["objection_days"])).isoformat())
+        if objections and doc["total"] != "0.00" else None)
+    lang = client.language
+    mailbox = next((m for m in config.mailboxes if m.role == "support"), config.mailboxes[0])
+    mail = Mail("statement", tuple(client.contacts), lang=lang, counted=False, auto_submitted="auto-generated",
+                attachments=(Attachment(f"statement-{client.id}-{period}-v{version}.csv", "text/csv",
+                                        csv_bytes(doc, lang)),),
+                values=dict(statement=doc, client=client, signature=mailbox.display_name or mailbox.name,
+                            sender_name="", **formatters(lang, doc["currency"])))
+    outbox_id = enqueue(conn, mail, ticket=None, mailbox=mailbox, now=now)
+    statement_id = conn.execute(insert(statements).values(
+        client_id=client.id, period=period, version=version, reason=reason,
+        document=json.dumps(doc, ensure_ascii=False), total=doc["total"], currency=doc["currency"],
+        outbox_id=outbox_id, created_at=now)).inserted_primary_key[0]
+    add_event(conn, None, "statement", f"{client.id} {period} v{version} ({reason}): {doc['total']} {doc['currency']}",
+              now)
+    doc["id"] = statement_id
+    return doc
+
+
+def formatters(lang: str, currency: str) -> dict:
+    """Amounts, durations and dates in the client's language, for the templates."""
+    return dict(money=lambda x: format_currency(Decimal(x), currency, locale=lang),
+                hm=lambda minutes: f"{int(minutes) // 60}:{int(minutes) % 60:02d}",
+                day=lambda iso: format_date(date.fromisoformat(iso), format="medium", locale=lang))
+
+
+def current_period(config, client, now: datetime) -> str:
+    """The period the client is in now (their time zone)."""
+    return periods.period_of(now.astimezone(ZoneInfo(config.client_zone(client)[1])).date())
+
+
+def due(config, now: datetime):
+    """(client, period) pairs whose scheduled statement is due now: the previous period's, from 07:00 local
+    time on the first working day of the month."""
+    for client in config.clients:
+        if config.statements_for(client).send != "scheduled":
+            continue
+        country, zone = config.client_zone(client)
+        tz = ZoneInfo(zone)
+        period = periods.previous_period(periods.period_of(now.astimezone(tz).date()))
+        if now >= periods.statement_due(period, country, tz, config.statements_for(client).hour):
+            yield client, period
+
+
+def run_due(engine, config, now: datetime, owner: str = "mailbot") -> list[tuple[str, str, str]]:
+    """Issue every due scheduled statement not yet issued; returns [(client, period, outcome)]."""
+    done = []
+    for client, period in list(due(config, now)):
+        key = (statement_runs.c.client_id == client.id) & (statement_runs.c.period == period)
+        with engine.connect() as conn:
+            if conn.execute(select(statement_runs.c.status).where(key)).first():
+                continue  # issued already (the common case: no write, no lock)
+        with engine.begin() as conn:
+            try:  # the claim: a second daemon's INSERT waits for our commit, then fails — and it sends nothing
+                with conn.begin_nested():
+                    conn.execute(insert(statement_runs).values(client_id=client.id, period=period, status="claimed",
+                                                               owner=owner, lease_until=None, updated_at=now))
+            except IntegrityError:
+                continue
+            try:
+                doc = issue(conn, config, client, period, "scheduled", now)
+                status, statement_id, outcome = "done", doc["id"], f"sent v{doc['version']}"
+            except StatementError as exc:
+                status, statement_id, outcome = "skipped", None, str(exc)
+                log.warning("statement %s %s not sent: %s", client.id, period, exc)
+            conn.execute(update(statement_runs).where(key).values(status=status, statement_id=statement_id))
+        done.append((client.id, period, outcome))
+        failpoint("after_statement")
+    return done

@@ -1,0 +1,57 @@
+"""The alarm clock: APScheduler wakes the daemon; the database decides what is due and who does it.
+
+APScheduler 3.x must never share a job store between daemons (duplicate or missed runs), so each daemon
+keeps its jobs in memory and every job is idempotent and claims its own work in the database: the
+statement run claims a unique (client, period) row per statement (mailbot.billing.statements.run_due), the
+purge deletes only what is still there. A daemon that was down simply catches up at its next wake-up.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from mailbot.billing.statements import run_due
+from mailbot.privacy.purge import purge_expired
+from mailbot.store.models import utcnow
+
+log = logging.getLogger("mailbot.jobs")
+STATEMENT_MINUTES = 10  # how often due statements are looked for (they are due from 07:00 local time)
+PURGE_MINUTES = 60
+
+
+def statements_job(runtime) -> None:
+    owner = f"{socket.gethostname()}-{os.getpid()}"
+    for client, period, outcome in run_due(runtime.engine, runtime.config, utcnow(), owner=owner):
+        log.info("statement %s %s: %s", client, period, outcome)
+
+
+def purge_job(runtime) -> None:
+    now = utcnow()
+    with runtime.engine.begin() as conn:
+        n = purge_expired(conn, now.astimezone(ZoneInfo(runtime.config.tickets.timezone)).date(), now)
+    if n:
+        log.info("purged %s message(s) kept under an expired pd-allow exemption", n)
+
+
+def start(runtime) -> AsyncIOScheduler:
+    """Schedule the jobs on the running loop. They run in a thread of their own, not the pipeline's database
+    worker, so a long statement run (one short transaction per client) never holds up incoming mail."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    now = utcnow()
+    for job, minutes in ((statements_job, STATEMENT_MINUTES), (purge_job, PURGE_MINUTES)):
+        scheduler.add_job(_in_thread, "interval", args=(job, runtime), minutes=minutes, next_run_time=now,
+                          id=job.__name__, max_instances=1, coalesce=True, misfire_grace_time=None)
+    scheduler.start()
+    return scheduler
+
+
+async def _in_thread(job, runtime) -> None:
+    try:
+        await asyncio.to_thread(job, runtime)
+    except Exception:
+        log.exception("scheduled job %s failed; it runs again at its next wake-up", job.__name__)
