@@ -344,8 +344,8 @@ class Backend:
 class Daemon:
     """`python -m mailbot --config <workdir>/config.yaml run` as a real subprocess."""
 
-    def __init__(self, backend: Backend):
-        self.backend = backend
+    def __init__(self, backend: Backend, extra_env: dict | None = None):
+        self.backend, self.extra_env = backend, extra_env or {}
         self.workdir = backend.workdir
         self.port = free_port()
         self.config = self.workdir / "config.yaml"
@@ -358,6 +358,7 @@ class Daemon:
     def env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MAILBOT_")}
         env.update(self.backend.env)
+        env.update(self.extra_env)
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         return env
 
@@ -564,7 +565,7 @@ def wait_outbox_drained(backend: Backend, maildir: Path, timeout: float = 300) -
 
 
 def run_daemon_backend(kind: str, args, corpus, latency_corpora, tmp: Path, synchronous="FULL",
-                       with_latency=True) -> dict:
+                       with_latency=True, extra_env=None) -> dict:
     runs, latency = [], {}
     while wanted(runs, args):
         rep = len(runs)
@@ -573,7 +574,7 @@ def run_daemon_backend(kind: str, args, corpus, latency_corpora, tmp: Path, sync
         daemon = None
         try:
             source = source_fingerprint()["sha256"]
-            daemon = Daemon(backend).start()
+            daemon = Daemon(backend, extra_env).start()
             log(f"{kind} ({synchronous}) run {rep + 1}: daemon pid {daemon.pid} on port {daemon.port}")
             tracker = Tracker()
             quiet = wait_quiet()
@@ -741,7 +742,7 @@ def main() -> int:
                          "(more than 0.5 cores of it; default 2, quick 1)")
     ap.add_argument("--seed", type=int, default=20260302)
     ap.add_argument("--only", default="sqlite,postgresql,floor,pipe",
-                    help="comma-separated: sqlite, sqlite_normal, postgresql, floor, pipe")
+                    help="comma-separated: sqlite, sqlite_normal, guard_off, postgresql, floor, pipe")
     ap.add_argument("--profile", type=Path, default=None, help="py-spy the daemons' first runs into DIR")
     ap.add_argument("--profile-mode", choices=("idle", "gil"), default="idle",
                     help="idle: wall-clock samples incl. waiting; gil: only samples holding the GIL")
@@ -798,6 +799,13 @@ def main() -> int:
     try:
         if "sqlite" in only:
             out["sqlite"] = run_daemon_backend("sqlite", args, corpus, latency_corpora, tmp)
+        if "guard_off" in only:  # the same daemon without the personal-data guard: what the guard costs
+            out["sqlite_guard_off"] = run_daemon_backend("sqlite", args, corpus, latency_corpora, tmp,
+                                                         with_latency=False,
+                                                         extra_env={"MAILBOT_PRIVACY__ENABLED": "false"})
+            if "sqlite" in out:
+                out["guard_throughput_ratio"] = round(out["sqlite"]["throughput_msgs_per_s"] /
+                                                      out["sqlite_guard_off"]["throughput_msgs_per_s"], 3)
         if "sqlite_normal" in only:
             out["sqlite_synchronous_normal"] = run_daemon_backend("sqlite", args, corpus, latency_corpora, tmp,
                                                                   synchronous="NORMAL", with_latency=False)
