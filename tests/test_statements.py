@@ -50,13 +50,18 @@ NOV_2 = datetime(2026, 11, 2, 6, 30, tzinfo=timezone.utc)  # 08:30 in Riga/Vilni
 
 @pytest.fixture
 def billing(make_config):
+    engines = []
+
     def make(url=None, **over):
         over = {"plans": PLANS, "clients": CLIENTS, **over, **({"database": {"url": url}} if url else {})}
         config, path = make_config(**over)
         engine = db.make_engine(config.database)
         db.ensure_schema(engine)
+        engines.append(engine)
         return config, path, engine
-    return make
+    yield make
+    for engine in engines:
+        engine.dispose()
 
 
 def journal(engine, config, client_id, work, final=None, subject="Algu aprēķins"):
@@ -189,8 +194,7 @@ def test_the_statement_mail_carries_a_csv_with_bom_and_where_to_object(billing):
     m = email.message_from_bytes(row["raw"], policy=policy.default)
     assert m["Auto-Submitted"] == "auto-generated" and row["rcpt"] == "anna@acme.lv"
     [att] = list(m.iter_attachments())
-    data = att.get_content()
-    data = data if isinstance(data, bytes) else data.encode()
+    data = att.get_payload(decode=True)
     assert data.startswith("\ufeff".encode()) and "Rēķins ‘Ļoti’ svarīgs".encode() in data
     text = m.get_body(("plain",)).get_content()
     assert "iebildumi@support.test" in text and "40,00" in text
@@ -212,7 +216,7 @@ def test_scheduled_run_sends_once_per_client_and_a_killed_run_resumes(billing):
     config, path, engine = billing()
     for client in ("carpat", "acme", "krylov"):
         journal(engine, config, client, [(date(2026, 10, 5), 20, "paid")], final="paid")
-    early = _run(path, now="2026-11-02T06:59:00+02:00")  # before 07:00 local time: nothing is due yet
+    early = _run(path, now="2026-11-02T05:59:00+02:00")  # before 07:00 local (Moscow too): nothing due
     assert early.returncode == 0 and count(engine, statements) == 0
     killed = _run(path, env={"MAILBOT_FAILPOINT": "after_statement"})
     assert killed.returncode == -9 and count(engine, statements) == 1
@@ -220,7 +224,7 @@ def test_scheduled_run_sends_once_per_client_and_a_killed_run_resumes(billing):
     sent = [r["rcpt"] for r in rows(engine, outbox, outbox.c.kind == "statement")]
     # scheduled clients only (stekas: on request, quiet: never); the client without work gets one too
     assert sorted(sent) == ["anna@acme.lv", "buh@krylov.ru", "maria@carpat.ro"]
-    assert {r["status"] for r in rows(engine, statement_runs)} == {"done"}
+    assert {r["status"] for r in rows(engine, statement_runs, order=statement_runs.c.client_id)} == {"done"}
 
 
 @pytest.mark.postgres

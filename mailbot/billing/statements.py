@@ -153,7 +153,7 @@ def issue(conn, config, client, period: str, reason: str, now: datetime) -> dict
     lang = client.language
     mailbox = next((m for m in config.mailboxes if m.role == "support"), config.mailboxes[0])
     mail = Mail("statement", tuple(client.contacts), lang=lang, counted=False, auto_submitted="auto-generated",
-                attachments=(Attachment(f"statement-{client.id}-{period}-v{version}.csv", "text/csv",
+                attachments=(Attachment(f"statement-{client.id}-{period}-v{version}.csv", 'text/csv; charset="utf-8"',
                                         csv_bytes(doc, lang)),),
                 values=dict(statement=doc, client=client, signature=mailbox.display_name or mailbox.name,
                             sender_name="", **formatters(lang, doc["currency"])))
