@@ -12,11 +12,14 @@ from email import policy
 
 import pytest
 import yaml
+from babel.numbers import format_currency
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
 from conftest import ROOT, count, mail, outbox, rows, run_cli, send, tickets
 from mailbot.billing.plans import register
-from mailbot.billing.statements import compute, issue
+from mailbot.billing.statements import compute, formatters, issue
 from mailbot.config import load
 from mailbot.store import db
 from mailbot.store.models import statement_runs, statements, time_entries, utcnow
@@ -265,3 +268,10 @@ def test_the_daemon_issues_due_statements_by_itself(billing, daemon_factory):
     d.stop()
     # last month's statements for the three scheduled clients; quiet: never; stekas: on request
     assert sorted(r["client_id"] for r in rows(engine, statements)) == ["acme", "carpat", "krylov"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(lang=st.sampled_from(["lv", "lt", "ro", "sk", "ru", "en"]), currency=st.sampled_from(["EUR", "RUB", "USD"]),
+       amount=st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False))
+def test_statement_amounts_read_exactly_as_babel_writes_them(lang, currency, amount):
+    assert formatters(lang, currency)["money"](str(amount)) == format_currency(amount, currency, locale=lang)

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import logging
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -23,11 +24,11 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from mailbot.billing import periods
-from mailbot.billing.plans import load, register, terms_of
+from mailbot.billing.plans import NO_PLAN, load, snapshot, terms_of
 from mailbot.billing.rounding import Entry, bill, totals
 from mailbot.drills import failpoint
 from mailbot.mime.parts import Attachment
-from mailbot.outbound.outbox import enqueue
+from mailbot.outbound.outbox import Outgoing, build, write
 from mailbot.pipeline.context import Mail
 from mailbot.store.models import statement_runs, statements, tickets, time_entries
 from mailbot.store.queries import add_event
@@ -49,15 +50,15 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
     rows = conn.execute(ENTRIES.where(tickets.c.client_id == client.id, time_entries.c.work_date >= start,
                                       time_entries.c.work_date < end)).all()
     plan = config.plan_for(client)
-    current = register(conn, plan, now)
+    current = snapshot(plan or NO_PLAN)[0]  # entries from before plan versions were kept: today's terms
     include_free = config.statements_for(client).include_free
     by_version: dict[str, list] = {}
     for row in rows:
         by_version.setdefault(row.plan_version or current, []).append(row)
     lines, allowance_doc, fees, currency, exclude_vat, objection_days = [], None, [], "EUR", True, 2
-    terms_plan = load(conn, current)
+    terms_plan = plan or NO_PLAN
     for version, group in by_version.items():
-        terms_plan = load(conn, version)
+        terms_plan = plan or NO_PLAN if version == current else load(conn, version)
         terms, allowance = terms_of(terms_plan)
         billed = bill([Entry(r.id, r.ticket_id, r.work_date, r.minutes, r.category) for r in group], terms, allowance,
                       {r.ticket_id: r.final for r in group if r.final in terms})
@@ -135,11 +136,17 @@ def csv_bytes(doc: dict, lang: str) -> bytes:
 
 
 def _local(amount: str, lang: str) -> str:
-    return format_decimal(Decimal(amount), format="0.00", locale=lang)
+    return amount.replace(".", _symbols(lang)[0])
 
 
 def issue(conn, config, client, period: str, reason: str, now: datetime) -> dict:
     """Compute, store (the next version) and queue the statement mail to the client's registered contacts."""
+    return store(conn, prepare(conn, config, client, period, now), reason, now)
+
+
+def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Outgoing]:
+    """The statement and its mail, rendered, with the version it will have: reads only, so a statement run
+    does the slow part outside its write transaction."""
     if not client.contacts:
         raise StatementError(f"client {client.id} has no registered contact address to send a statement to")
     doc = compute(conn, config, client, period, now)
@@ -157,22 +164,62 @@ def issue(conn, config, client, period: str, reason: str, now: datetime) -> dict
                                         csv_bytes(doc, lang)),),
                 values=dict(statement=doc, client=client, signature=mailbox.display_name or mailbox.name,
                             sender_name="", **formatters(lang, doc["currency"])))
-    outbox_id = enqueue(conn, mail, ticket=None, mailbox=mailbox, now=now)
+    return doc, build(mail, ticket=None, mailbox=mailbox, now=now)
+
+
+def store(conn, prepared: tuple[dict, Outgoing], reason: str, now: datetime) -> dict:
+    """Write the statement as sent and queue its mail. A version taken meanwhile (a concurrent manual send)
+    fails the unique (client, period, version) and with it the caller's transaction: nothing half-done."""
+    doc, outgoing = prepared
+    client_id, period, version = doc["client"]["id"], doc["period"], doc["version"]
+    outbox_id = write(conn, outgoing, now)
     statement_id = conn.execute(insert(statements).values(
-        client_id=client.id, period=period, version=version, reason=reason,
+        client_id=client_id, period=period, version=version, reason=reason,
         document=json.dumps(doc, ensure_ascii=False), total=doc["total"], currency=doc["currency"],
         outbox_id=outbox_id, created_at=now)).inserted_primary_key[0]
-    add_event(conn, None, "statement", f"{client.id} {period} v{version} ({reason}): {doc['total']} {doc['currency']}",
+    add_event(conn, None, "statement", f"{client_id} {period} v{version} ({reason}): {doc['total']} {doc['currency']}",
               now)
-    doc["id"] = statement_id
-    return doc
+    return dict(doc, id=statement_id)
+
+
+@lru_cache(maxsize=16)
+def _symbols(lang: str) -> tuple[str, str]:
+    """The language's decimal and grouping signs (CLDR, via babel)."""
+    sample = format_decimal(Decimal("1234.5"), format="#,##0.0", locale=lang)
+    return sample[-2], sample[1:-5]  # "1" + group + "234" + decimal + "5"
+
+
+@lru_cache(maxsize=64)
+def _money_pattern(lang: str, currency: str) -> tuple[str, str]:
+    """What stands before and after the number in the language's currency format (babel, once)."""
+    sample = format_currency(Decimal("1234.56"), currency, locale=lang)
+    decimal, group = _symbols(lang)
+    number = f"1{group}234{decimal}56"
+    if number not in sample:  # an unusual pattern: let babel do every amount
+        return "", ""
+    before, _, after = sample.partition(number)
+    return before, after
 
 
 def formatters(lang: str, currency: str) -> dict:
-    """Amounts, durations and dates in the client's language, for the templates."""
-    return dict(money=lambda x: format_currency(Decimal(x), currency, locale=lang),
-                hm=lambda minutes: f"{int(minutes) // 60}:{int(minutes) % 60:02d}",
-                day=lambda iso: format_date(date.fromisoformat(iso), format="medium", locale=lang))
+    """Amounts, durations and dates in the client's language, for the templates. A statement formats
+    hundreds of amounts and dates: the CLDR patterns are looked up once, not per amount."""
+    decimal, group = _symbols(lang)
+    before, after = _money_pattern(lang, currency)
+
+    def money(x) -> str:
+        value = Decimal(x).quantize(Decimal("0.01"))
+        if not (before or after) or value < 0:
+            return format_currency(value, currency, locale=lang)
+        whole, _, cents = f"{value:,.2f}".partition(".")
+        return f"{before}{whole.replace(',', group)}{decimal}{cents}{after}"
+    return dict(money=money, hm=lambda minutes: f"{int(minutes) // 60}:{int(minutes) % 60:02d}",
+                day=lambda iso: _day(lang, iso))
+
+
+@lru_cache(maxsize=4096)
+def _day(lang: str, iso: str) -> str:
+    return format_date(date.fromisoformat(iso), format="medium", locale=lang)
 
 
 def current_period(config, client, now: datetime) -> str:
@@ -193,14 +240,41 @@ def due(config, now: datetime):
             yield client, period
 
 
-def run_due(engine, config, now: datetime, owner: str = "mailbot") -> list[tuple[str, str, str]]:
-    """Issue every due scheduled statement not yet issued; returns [(client, period, outcome)]."""
+def run_due(engine, config, now: datetime, owner: str = "mailbot", workers: int = 1) -> list[tuple[str, str, str]]:
+    """Issue every due scheduled statement not yet issued; returns [(client, period, outcome)]. With workers > 1
+    the clients are shared among that many processes (rendering is CPU work); the claims keep it exactly once."""
+    todo = [(client.id, period) for client, period in due(config, now)]
+    if workers <= 1 or len(todo) < 2 * workers:
+        return _run(engine, config, now, owner, todo)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parts = pool.map(_run_in_worker, [(config, now, f"{owner}/{i}", todo[i::workers]) for i in range(workers)])
+        return [item for part in parts for item in part]
+
+
+def _run_in_worker(args) -> list:
+    from mailbot.store import db
+    config, now, owner, todo = args
+    engine = db.make_engine(config.database)
+    try:
+        return _run(engine, config, now, owner, todo)
+    finally:
+        engine.dispose()
+
+
+def _run(engine, config, now, owner, todo) -> list[tuple[str, str, str]]:
     done = []
-    for client, period in list(due(config, now)):
+    for client_id, period in todo:
+        client = config.client_by_id(client_id)
         key = (statement_runs.c.client_id == client.id) & (statement_runs.c.period == period)
-        with engine.connect() as conn:
+        with engine.connect() as conn:  # reads only: compute and render outside the write transaction
             if conn.execute(select(statement_runs.c.status).where(key)).first():
-                continue  # issued already (the common case: no write, no lock)
+                continue  # issued already (the common case: nothing to do)
+            try:
+                prepared, problem = prepare(conn, config, client, period, now), None
+            except StatementError as exc:
+                prepared, problem = None, str(exc)
         with engine.begin() as conn:
             try:  # the claim: a second daemon's INSERT waits for our commit, then fails — and it sends nothing
                 with conn.begin_nested():
@@ -208,12 +282,12 @@ def run_due(engine, config, now: datetime, owner: str = "mailbot") -> list[tuple
                                                                owner=owner, lease_until=None, updated_at=now))
             except IntegrityError:
                 continue
-            try:
-                doc = issue(conn, config, client, period, "scheduled", now)
+            if prepared is not None:
+                doc = store(conn, prepared, "scheduled", now)
                 status, statement_id, outcome = "done", doc["id"], f"sent v{doc['version']}"
-            except StatementError as exc:
-                status, statement_id, outcome = "skipped", None, str(exc)
-                log.warning("statement %s %s not sent: %s", client.id, period, exc)
+            else:
+                status, statement_id, outcome = "skipped", None, problem
+                log.warning("statement %s %s not sent: %s", client.id, period, problem)
             conn.execute(update(statement_runs).where(key).values(status=status, statement_id=statement_id))
         done.append((client.id, period, outcome))
         failpoint("after_statement")

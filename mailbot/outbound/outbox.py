@@ -2,6 +2,7 @@
 transaction as its cause; the sender task only delivers what is here. A resend is byte-for-byte the same mail."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import and_, case, insert, or_, select, update
@@ -15,9 +16,30 @@ INSERT_OUTBOX = insert(outbox)
 
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A mail rendered and composed, its Message-ID fixed: what one outbox row will hold."""
+    kind: str
+    counted: bool
+    ticket_id: int | None
+    mailbox: str
+    sender_name: str
+    recipients: tuple[str, ...]
+    subject: str
+    text: str
+    message_id: str  # without angle brackets
+    raw: bytes
+
+
 def enqueue(conn, mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, references=(), secret=None) -> int:
     """Render `mail` (a pipeline Mail) for `ticket` (None: a mail about no ticket, such as a statement) and
     queue it, with its Message-ID fixed now."""
+    return write(conn, build(mail, ticket=ticket, mailbox=mailbox, now=now, in_reply_to=in_reply_to,
+                             references=references, secret=secret), now)
+
+
+def build(mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, references=(), secret=None) -> Outgoing:
+    """Render and compose, touching no database: a long job (statements) does this outside its transaction."""
     lang = mail.lang or ticket["language"]
     ticket_id = ticket["id"] if ticket else None
     if mail.sign_for:
@@ -30,18 +52,24 @@ def enqueue(conn, mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, 
                   text=text, html=html, message_id=message_id, date=now, lang=lang, in_reply_to=in_reply_to,
                   references=references, auto_submitted=mail.auto_submitted, ticket_id=ticket_id,
                   reply_to=mail.reply_to, attachments=mail.attachments)
-    bare_id = message_id.strip("<>")
-    rcpts = ",".join(r.lower() for r in recipients)
+    return Outgoing(mail.kind, mail.counted, ticket_id, mailbox.address, sender_name, tuple(recipients), subject,
+                    text, message_id.strip("<>"), raw)
+
+
+def write(conn, out: Outgoing, now) -> int:
+    """The outbox row and the ticket's record of the mail, in the caller's transaction."""
+    rcpts = ",".join(r.lower() for r in out.recipients)
     row = conn.execute(INSERT_OUTBOX, dict(
-        ticket_id=ticket_id, kind=mail.kind, auto=mail.counted, message_id=bare_id, mail_from=mailbox.address,
-        rcpt=recipients[0].lower(), recipients=rcpts, raw=raw, status="pending", attempts=0, next_attempt_at=now,
-        created_at=now, lease_until=None, lease_owner=None, last_error=None, sent_at=None)).inserted_primary_key[0]
+        ticket_id=out.ticket_id, kind=out.kind, auto=out.counted, message_id=out.message_id, mail_from=out.mailbox,
+        rcpt=out.recipients[0].lower(), recipients=rcpts, raw=out.raw, status="pending", attempts=0,
+        next_attempt_at=now, created_at=now, lease_until=None, lease_owner=None, last_error=None,
+        sent_at=None)).inserted_primary_key[0]
     conn.execute(INSERT_MESSAGE, dict(
-        ticket_id=ticket_id, direction="out", source="mailbot", mailbox=mailbox.address, message_id=bare_id,
-        sender=mailbox.address, sender_name=sender_name, recipients=rcpts, subject=subject, body_text=text,
-        disposition=mail.kind, reason="", size=len(raw), defects="", created_at=now, idem_key=None))
-    if ticket_id is not None:
-        remember_message_id(conn, bare_id, ticket_id)
+        ticket_id=out.ticket_id, direction="out", source="mailbot", mailbox=out.mailbox, message_id=out.message_id,
+        sender=out.mailbox, sender_name=out.sender_name, recipients=rcpts, subject=out.subject, body_text=out.text,
+        disposition=out.kind, reason="", size=len(out.raw), defects="", created_at=now, idem_key=None))
+    if out.ticket_id is not None:
+        remember_message_id(conn, out.message_id, out.ticket_id)
     return row
 
 

@@ -22,9 +22,50 @@ _LINE = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(resource("templates"))),
-                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    # Templates are part of the installed package: never re-read, so no file check on every mail.
+    env = Environment(loader=FileSystemLoader(str(resource("templates"))), auto_reload=False,
+                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals.update(text_table=text_table, column_widths=column_widths)
+    return env
+
+
+def column_widths(rows, keys, wrap: dict | None = None) -> dict:
+    """The widths of columns `keys` over `rows` (mappings; the first is the header, never wrapped); a column in
+    `wrap` is at most that wide."""
+    wrap = wrap or {}
+    widths = {k: len(str(rows[0][k])) for k in keys}
+    for row in rows[1:]:
+        for k in keys:
+            widths[k] = max(widths[k], min(len(str(row[k])), wrap.get(k, 10**6)))
+    return widths
+
+
+def text_table(rows, keys, align: str, wrap: dict | None = None, widths: dict | None = None,
+               indent: str = "  ") -> list[str]:
+    """Plain-text table lines for mail: `rows` are mappings (the first is the header, followed by a rule);
+    columns `keys` aligned l/r per `align`; `wrap` = {key: width} wraps long cells onto continuation lines;
+    `widths` (see column_widths; default: these rows') lets several tables line up. Layout only: every word in
+    it comes from the template."""
+    import textwrap
+    wrap = wrap or {}
+    widths = widths or column_widths(rows, keys, wrap)
+    lines = []
+    for n, row in enumerate(rows):
+        cells, extra = [], []
+        for k, a in zip(keys, align):
+            value = str(row[k])
+            if k in wrap and value:
+                parts = textwrap.wrap(value, wrap[k]) or [""]
+                value, extra = parts[0], [(k, p) for p in parts[1:]]
+            cells.append(value.ljust(widths[k]) if a == "l" else value.rjust(widths[k]))
+        lines.append((indent + "  ".join(cells)).rstrip())
+        for k, part in extra:
+            lead = sum(widths[key] + 2 for key in keys[:keys.index(k)])
+            lines.append(indent + " " * lead + part)
+        if n == 0:
+            lines.append(indent + "-" * (sum(widths.values()) + 2 * (len(keys) - 1)))
+    return lines
 
 
 def one_line(value: str, limit: int = 400) -> str:

@@ -36,7 +36,7 @@ tickets = Table(
     "tickets", metadata,
     Column("id", Integer, primary_key=True),
     Column("mailbox", String(320), nullable=False),
-    Column("client_id", String(100), nullable=True),
+    Column("client_id", String(100), nullable=True, index=True),  # statements read a client's tickets
     Column("contact", String(320), nullable=False),
     Column("contact_name", Text, nullable=False, default=""),
     Column("subject", Text, nullable=False, default=""),

@@ -51,6 +51,7 @@ def upgrade():
 
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.add_column(sa.Column('pd_allow_until', sa.Date(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_tickets_client_id'), ['client_id'], unique=False)
 
     with op.batch_alter_table('time_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('plan_version', sa.String(length=64), nullable=True))
@@ -62,6 +63,7 @@ def downgrade():
         batch_op.drop_column('plan_version')
 
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tickets_client_id'))
         batch_op.drop_column('pd_allow_until')
 
     with op.batch_alter_table('messages', schema=None) as batch_op:
