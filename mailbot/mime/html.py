@@ -1,6 +1,7 @@
 """HTML-only mail turned into readable plain text: block elements break lines, paragraphs are separated by
-a blank line, list items get bullets (numbers in ordered lists), links keep their target, table cells are
-separated, images leave their alt text; scripts, styles, comments and the head are dropped."""
+a blank line, list items get bullets (numbers in ordered lists), links keep their target, a table row is one
+line with its cells separated by tabs (paragraphs inside a cell, as Outlook writes them, do not break it),
+images leave their alt text; scripts, styles, comments and the head are dropped."""
 from __future__ import annotations
 
 import re
@@ -25,6 +26,7 @@ class _Text(HTMLParser):
         self.pre = 0
         self.href: list[str | None] = []
         self.lists: list[list] = []  # [tag, next number]
+        self.cells = 0  # open table cells: blocks inside one do not break the row's line
 
     def _break(self, n: int) -> None:
         """End the current line, leaving at least n line breaks (at most: blocks never pile up blank lines)."""
@@ -38,6 +40,10 @@ class _Text(HTMLParser):
                 break
         if self.out and have < n:
             self.out.append("\n" * (n - have))
+
+    def _space(self) -> None:
+        if self.out and not self.out[-1].endswith((" ", "\t", "\n")):
+            self.out.append(" ")
 
     def _leave_head(self) -> None:
         """A head that was never closed ends at the body, or the whole mail would be lost (HTML5 does so)."""
@@ -55,7 +61,9 @@ class _Text(HTMLParser):
         attrs = dict(attrs)
         if tag == "pre":
             self.pre += 1
-        if tag == "br":
+        if self.cells and (tag in _PARAGRAPH or tag in _BLOCK) and tag not in ("tr", "table"):
+            self._space()
+        elif tag == "br":
             self.out.append("\n")
         elif tag in _PARAGRAPH:
             self._break(2)
@@ -70,7 +78,10 @@ class _Text(HTMLParser):
             else:
                 self.out.append("- ")
         elif tag in ("td", "th"):
+            if self.out:
+                self.out[-1] = self.out[-1].rstrip(" ")
             self.out.append("\t")
+            self.cells += 1
         elif tag == "a":
             self.href.append(attrs.get("href"))
         elif tag == "img":
@@ -104,7 +115,13 @@ class _Text(HTMLParser):
             before = "".join(self.out[-3:]).strip()
             if href.lower().startswith(("http:", "https:")) and not before.endswith(href) and before:
                 self.out.append(f" <{href}>")
-        if tag in _PARAGRAPH:
+        if tag in ("td", "th"):
+            self.cells = max(0, self.cells - 1)
+        elif tag in ("tr", "table"):
+            self.cells = 0  # a cell left open ends with its row
+        if self.cells and (tag in _PARAGRAPH or tag in _BLOCK):
+            self._space()
+        elif tag in _PARAGRAPH:
             self._break(2)
         elif tag in _BLOCK and tag != "br":
             self._break(1)
@@ -114,7 +131,12 @@ class _Text(HTMLParser):
             self._leave_head()
         if self.skip:
             return
-        self.out.append(data if self.pre else _SPACES.sub(" ", data))
+        if not self.pre:
+            data = _SPACES.sub(" ", data)
+            if self.out and self.out[-1].endswith(("\t", " ")):
+                data = data.lstrip(" ")  # no run of spaces: in a table row that would read as a column break
+        if data:
+            self.out.append(data)
 
 
 def html_to_text(html: str) -> str:

@@ -22,7 +22,7 @@ from stdnum.ru import inn as _inn
 
 CANDIDATE = re.compile(
     r"(?<![\w+/\\@#=-])(?<!\d[.,])"
-    r"(\d{6}-\d{5}|\d{3}-\d{3}-\d{3}[ -]\d{2}|\d{6} ?/ ?\d{3,4}|\d{13}|\d{12}|\d{11}|\d{10})"
+    r"(\d{6}-\d{5}|\d{3}([- ])\d{3}\2\d{3}[ -]\d{2}|\d{6} ?/ ?\d{3,4}|\d{13}|\d{12}|\d{11}|\d{10})"
     r"(?![\w/\\@-]|[.,]\d)")
 # Words that name the code (before it, or heading its column).
 _NAMED = (
@@ -112,7 +112,7 @@ def _lv_personal(digits: str) -> bool:
 def _shape(token: str) -> str:
     if re.fullmatch(r"\d{6}-\d{5}", token):
         return "lv"
-    if "-" in token or token.count(" ") == 1 and len(token) == 14:
+    if re.fullmatch(r"\d{3}[- ]\d{3}[- ]\d{3}[- ]\d{2}", token):
         return "snils"
     if "/" in token:
         return "rc"

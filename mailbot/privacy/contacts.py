@@ -27,9 +27,12 @@ PRIVATE_DOMAINS = frozenset((
 HEADER_LINE = re.compile(r"^[ \t>]*(from|to|cc|sender|reply-to|no|kam|nuo|kam|kopija|de la|către|catre|od|komu|"
                          r"kópia|от|кому|копия|sent|date)\s*:", re.I)
 PERSON_WORDS = re.compile(
-    r"(darbinie|kolēģ|kolēg|mob|privāt|personīg|darbuotoj|kolego|asmenin|angajat|coleg|personal|zamestnan|"
-    r"kolega|osobn|сотрудни|работни|коллег|личн|employee|colleague|private|his|her|jo|jos|viņa|viņas|его|её|ее)",
-    re.I)
+    r"(?<!\w)(darbinie|kolēģ|kolēg|mob|privāt|personīg|darbuotoj|kolego|asmenin|angajat|coleg|personal|zamestnan|"
+    r"kolega|osobn|сотрудни|работни|коллег|личн|employee|colleague|private|his(?!\w)|her(?!\w)|jo(?!\w)|"
+    r"jos(?!\w)|viņa|viņas|его(?!\w)|её(?!\w)|ее(?!\w))", re.I)
+# "Write to me at ...": the sender's own address or number, given in the text.
+FIRST_PERSON = re.compile(r"(?<!\w)(me|my|man|mani|mans|mano|mane|mi|mă|mie|mňa|mne|mnou|мне|меня|мой|моя|mnie|"
+                          r"mój)(?!\w)", re.I)
 IBAN = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)(?![\w])")
 
 

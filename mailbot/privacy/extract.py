@@ -1062,6 +1062,15 @@ def _pnm(x, w: int, h: int) -> bytes | None:
     return f"P4\n{w} {h}\n".encode() + body
 
 
+def _page_text(page) -> str:
+    """A page's text with its layout kept: a table's row stays one line, its columns apart (the detectors
+    read tables by their columns); pypdf's plain mode, which gives one line per text run, if that fails."""
+    try:
+        return page.extract_text(extraction_mode="layout")
+    except Exception:
+        return page.extract_text()
+
+
 def _pdf(ctx: _Ctx, where: str, data: bytes, depth: int) -> None:
     from pypdf import PdfReader
     try:
@@ -1094,7 +1103,7 @@ def _pdf(ctx: _Ctx, where: str, data: bytes, depth: int) -> None:
             ctx.check(where)
             try:
                 page = reader.pages[i]
-                text = (page.extract_text() or "").replace("\x00", "")
+                text = (_page_text(page) or "").replace("\x00", "")
             except _Stop:
                 raise
             except Exception as e:

@@ -22,6 +22,9 @@ _QUOTE_START = re.compile(r"^[ \t]*(>|-{3,}|_{5,}|(from|no|nuo|de la|od|от|kim
                           r"a scris|napísal|написал)[^\n]{0,40}:\s*$)", re.I | re.M)
 
 
+_RULE = re.compile(r"^[ \t]*[-+=|:_]{3,}[-+=|:_ \t]*$")
+
+
 def _separator(line: str):
     line = line.strip()
     for sep in _SEPARATORS:
@@ -40,6 +43,7 @@ class Layout:
     starts: list[int] = field(default_factory=list)
     cells: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)  # line -> [(start, end, header)]
     header_lines: set[int] = field(default_factory=set)
+    blocks: dict[int, tuple[int, int]] = field(default_factory=dict)  # table line -> its block's [first, last]
     signature: tuple[int, int] = (0, 0)  # [start, end) of the sender's own signature block
 
     @classmethod
@@ -87,28 +91,38 @@ class Layout:
         first, last = max(0, index - lines), min(len(self.starts) - 1, index + lines)
         return self.line_span(first)[0], self.line_span(last)[1]
 
+    def around_table(self, line: int, before: int = 400, after: int = 200) -> str:
+        """The text just before and after the table `line` belongs to (what the table is about)."""
+        first, last = self.blocks.get(line, (line, line))
+        start, end = self.line_span(first)[0], self.line_span(last)[1]
+        return self.text[max(0, start - before):start] + " " + self.text[end:end + after]
+
     def in_signature(self, pos: int) -> bool:
         return self.signature[0] <= pos < self.signature[1]
 
     def _tables(self) -> None:
-        """Blocks of two or more lines split alike; the first line of a block with letters is its header."""
+        """Blocks of two or more lines split alike (rule lines such as +----+ or ---- ---- inside a block are
+        skipped); the first line of a block with letters is its header."""
         lines = [self.line(i) for i in range(len(self.starts))]
         i = 0
         while i < len(lines):
-            sep = _separator(lines[i])
+            sep = None if _RULE.match(lines[i]) else _separator(lines[i])
             if sep is None:
                 i += 1
                 continue
-            j = i + 1
-            while j < len(lines) and _separator(lines[j]) is sep:
+            rows, j = [i], i + 1
+            while j < len(lines) and (_RULE.match(lines[j]) or _separator(lines[j]) is sep):
+                if not _RULE.match(lines[j]):
+                    rows.append(j)
                 j += 1
-            if j - i >= 2 or sep.pattern == r"\t":
-                self._block(lines, i, j, sep)
+            if len(rows) >= 2 or sep.pattern == r"\t":
+                self._block(lines, rows, sep)
             i = max(j, i + 1)
 
-    def _block(self, lines, first, end, sep) -> None:
+    def _block(self, lines, rows, sep) -> None:
         header_cells: list[str] = []
-        for index in range(first, end):
+        for index in rows:
+            self.blocks[index] = (rows[0], rows[-1])
             base = self.starts[index]
             spans, pos = [], 0
             for m in sep.finditer(lines[index]):

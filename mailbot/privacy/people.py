@@ -15,24 +15,43 @@ UP = "A-ZĀČĒĢĪĶĻŅŠŪŽĄĘĖĮŲĂÂÎȘȚŞŢÁÄĎÉÍĹĽŇÓÔŔŤ�
 LOW = "a-zāčēģīķļņšūžąęėįųăâîșțşţáäďéíĺľňóôŕťúýěřůõöüłńśźżßа-яё"
 WORD = rf"[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?|[{UP}]{{2,}}(?:-[{UP}]{{2,}})?"
 PAIR = re.compile(rf"(?<![\w.@-])(?:{WORD})(?:[ \t]+(?:{WORD})){{1,3}}(?![\w@])")
-NAME_HEADER = re.compile(
-    r"^(name|vārds|uzvārds|vārds,? uzvārds|vārds un uzvārds|darbinieks|darbinieka vārds,? uzvārds|vardas|pavardė|"
-    r"vardas,? pavardė|darbuotojas|darbuotojo vardas,? pavardė|nume|prenume|nume și prenume|nume si prenume|"
-    r"numele|nume prenume|angajat|salariat|meno|priezvisko|meno a priezvisko|meno,? priezvisko|zamestnanec|"
-    r"jméno|příjmení|jméno a příjmení|фио|ф\.и\.о\.?|фамилия|имя|отчество|фамилия,? имя,? отчество|"
-    r"фамилия и имя|сотрудник|работник|surname|first name|last name|full name|employee|employee name|"
-    r"name,? surname|name and surname|imię|nazwisko|imię i nazwisko|eesnimi|perekonnanimi|nimi)$", re.I)
+# Words of a column header over people's names: "Vārds", "Uzvārds", "Vardas, pavardė", "Nume și prenume",
+# "Surname, name", "ФИО", "Darbinieks" ... A header made only of these (and joining words) heads names.
+NAME_WORDS = frozenset("""
+vārds uzvārds vārdi darbinieks darbinieka darbinieki vardas pavardė darbuotojas darbuotojo darbuotojai nume prenume
+numele prenumele angajat angajatul angajatului salariat salariatul meno priezvisko zamestnanec zamestnanca
+jméno příjmení zaměstnanec фио ф.и.о. фамилия имя отчество сотрудник работник сотрудника работника name names
+surname first last full employee employees person imię nazwisko pracownik eesnimi perekonnanimi nimi töötaja
+""".split())
+_JOINERS = frozenset("un ir și si a и i and & / , . - ( ) № nr no".split())
+_CORE = NAME_WORDS - {"first", "last", "full", "name", "names"}
+
+
+class _NameHeader:
+    """`NAME_HEADER.match(header)`: the header cell is made of name words (and joiners) only."""
+
+    @staticmethod
+    def match(header: str) -> bool:
+        words = [w for w in re.split(r"[\s,./()&-]+", header.lower()) if w]
+        return bool(words) and all(w in NAME_WORDS or w in _JOINERS for w in words) and (
+            any(w in _CORE for w in words) or "name" in words or "names" in words)
+
+
+NAME_HEADER = _NameHeader()
 # "Name" alone heads product and file columns too: its cells must look like people.
 LOOSE_HEADER = re.compile(r"^(name|nosaukums|pavadinimas|denumire|názov|название)$", re.I)
 BIRTH = re.compile(
-    r"(dzimšanas datums|dzimš\.|dzim\.|dzimis|dzimusi|dz\.\s?d\.|gimimo data|gim\.|gimęs|gimusi|data nașterii|"
-    r"data nasterii|născut|nascut|născută|dátum narodenia|dát\. nar\.|narodený|narodená|narodil|nar\.|"
+    r"(dzimšanas datums|dzimš\.|dzim\.|dzimis|dzimusi|dz\.\s?d\.|gimimo data|gim\.|gimęs|gimusi|data na[sșş]terii|"
+    r"n[aă]scut|n[aă]scut[aă]|dátum narodenia|dát\. nar\.|narodený|narodená|narodil|nar\.|"
     r"datum narození|дата рождения|д\.\s?р\.|родился|родилась|г\.\s?р\.|date of birth|birth ?date|born|dob|"
     r"sünniaeg|data urodzenia|urodzony|urodzona)", re.I)
+# Written after the date: "03.07.1988 г. р.", "1985-03-14 gim."
+BIRTH_AFTER = re.compile(r"\s*(\(?\s*)?(г\.?\s?р\.?|года рождения|gim\.|dzim\.|nar\.|born)", re.I)
 DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|"
                   r"\d{1,2}\.\d{1,2}\.\d{2})(?![\d])")
 SALARY = re.compile(
-    r"(alga|algas|atalgojum|darba samaksa|bruto|neto|izmaksājam|darbo užmokest|atlyginim|užmokesč|priskaičiuota|"
+    r"(alga|algas|atalgojum|darba samaksa|bruto|neto|izmaksājam|avans|advance|аванс|darbo užmokest|atlyginim|"
+    r"užmokesč|priskaičiuota|výplat|"
     r"išmokėti|salariu|salarii|salarial|venit|brut|mzda|mzdy|plat\b|odmena|hrubá|čistá|зарплат|заработн|оклад|"
     r"начислен|к выплате|премия|salary|wage|gross pay|net pay|palk|wynagrodzeni|pensja)", re.I)
 AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ .\u00a0]\d{3})+(?:[.,]\d{1,2})?|\d{3,7}(?:[.,]\d{1,2})?|\d{1,2}[.,]\d{2})"
@@ -126,6 +145,9 @@ def birth_dates(layout):
         d = DATE.search(text, m.end(), min(line_end, m.end() + 40))
         if d:
             yield d.start(1), d.end(1), d.group(1)
+    for d in DATE.finditer(text):
+        if BIRTH_AFTER.match(text, d.end()):
+            yield d.start(1), d.end(1), d.group(1)
     for line, cells in layout.cells.items():
         for start, end, header in cells:
             if header and BIRTH.search(header):
@@ -134,13 +156,25 @@ def birth_dates(layout):
                     yield d.start(1), d.end(1), d.group(1)
 
 
+AMOUNT_HEADER = re.compile(r"^(amount|sum|summa|suma|sumă|suma de plată|сумма|сумма к выплате|částka|čiastka|"
+                           r"izmaksājamā summa|mokėtina suma|total|kopā|iš viso|итого)$", re.I)
+
+
 def salary_amounts(layout, start: int, end: int):
-    """Amounts on a row [start, end) that mentions pay (in the line or its column headers)."""
+    """Amounts on a row [start, end) that mentions pay: in the line, its column headers, or — for an amount
+    column — in what the table is about (a salary or advance payment list)."""
     text = layout.text
-    cells = layout.cells.get(layout.line_of(start))
+    line = layout.line_of(start)
+    cells = layout.cells.get(line)
     if cells:
+        about = None
         for a, b, header in cells:
-            if header and SALARY.search(header):
+            pay = bool(header) and bool(SALARY.search(header))
+            if not pay and header and AMOUNT_HEADER.match(header):
+                if about is None:
+                    about = bool(SALARY.search(layout.around_table(line)))
+                pay = about
+            if pay:
                 m = AMOUNT.search(text, a, b)
                 if m:
                     yield m.start(1), m.end(1), m.group(1)

@@ -65,13 +65,17 @@ def scan_text(where: str, text: str, ctx: Context, body: bool = False) -> list[F
     name_rows = {lay.line_of(s) for s, _, _ in names}
     evidence_rows = {lay.line_of(a) for (a, _), (k, _) in spans.items() if k in _EVIDENCE}
     for start, end, value in contacts.ibans(text):
+        if re.sub(r"\s", "", value).upper() in own_ibans(lay):
+            continue  # the sender's company account, as in their signature
         row = lay.line_of(start)
-        if row in name_rows or row in evidence_rows or contacts.PERSON_WORDS.search(lay.before(start, 80)):
+        if row in name_rows or row in evidence_rows or contacts.PERSON_WORDS.search(lay.before(start, 80)) \
+                or _named_nearby(lay, start):
             add("iban", start, end, value)
             evidence_rows.add(row)
     for row in range(len(lay.starts)):  # salary lines of named (or coded) people
         a, b = lay.line_span(row)
-        if row in lay.header_lines or not people.SALARY.search(text, a, b) and not _salary_columns(lay, row):
+        if row in lay.header_lines or not people.SALARY.search(text, a, b) and not _salary_columns(lay, row) \
+                and not (row in name_rows and row in lay.cells):
             continue
         near = range(row, row + 1) if row in lay.cells else range(row - 1, row + 2)
         named = any(r in name_rows or r in evidence_rows for r in near) or any(
@@ -87,22 +91,40 @@ def scan_text(where: str, text: str, ctx: Context, body: bool = False) -> list[F
                 add("name", start, end, value)
                 name_rows.add(lay.line_of(start))
     _list_names(lay, add, name_rows)
+    sig_a, sig_b = lay.signature
+    own = {re.sub(r"\s", "", v).upper() for v in re.findall(r"[\w.+-]+@[\w.-]+|[A-Z]{2}\d{2}[ A-Z0-9]{10,30}",
+                                                            text[sig_a:sig_b])}
     for start, end, value, mobile in contacts.phones(text, ctx.language):
         if lay.in_signature(start) or contacts.on_header_line(text, start):
             continue
         row = lay.line_of(start)
-        if row in name_rows or row in evidence_rows or (mobile and contacts.PERSON_WORDS.search(lay.before(start, 60))):
+        if row in name_rows or row in evidence_rows or mobile and (
+                contacts.PERSON_WORDS.search(lay.before(start, 60)) or _named_nearby(lay, start)):
             add("phone", start, end, value)
     for start, end, value, private in contacts.emails(text):
         address = value.lower()
         if address == ctx.sender or address in ctx.known or lay.in_signature(start) \
-                or contacts.on_header_line(text, start):
+                or contacts.on_header_line(text, start) or address.upper() in own \
+                or contacts.FIRST_PERSON.search(text, max(0, start - 40), start) \
+                and not contacts.PERSON_WORDS.search(text, max(0, start - 40), start):
             continue
         if private or lay.line_of(start) in name_rows:
             add("email", start, end, value)
     own = _own_name(ctx.sender_name)
     return [Finding(kind, where, a, b, value) for (a, b), (kind, value) in sorted(spans.items())
             if not (kind == "name" and (set(value.lower().split()) <= own and own or lay.in_signature(a)))]
+
+
+def _named_nearby(lay, pos: int) -> bool:
+    """A person's name (a known given name) on pos's line or the lines next to it, outside the signature."""
+    a, b = lay.window(pos)
+    return any(not lay.in_signature(s) for s, _, _ in people.pairs(lay.text, a, b, strict=True))
+
+
+def own_ibans(lay) -> set[str]:
+    """Accounts in the sender's signature: their company's."""
+    a, b = lay.signature
+    return {re.sub(r"\s", "", v).upper() for _, _, v in contacts.ibans(lay.text[a:b])}
 
 
 def _salary_columns(lay, row) -> bool:
