@@ -22,7 +22,7 @@ from stdnum.ru import inn as _inn
 
 CANDIDATE = re.compile(
     r"(?<![\w+/\\@#=-])(?<!\d[.,])"
-    r"(\d{6}-\d{5}|\d{3}([- ])\d{3}\2\d{3}[ -]\d{2}|\d{6} ?/ ?\d{3,4}|\d{13}|\d{12}|\d{11}|\d{10})"
+    r"(\d{6}[- ]\d{5}|\d{3}([- ])\d{3}\2\d{3}[ -]\d{2}|\d{6} ?/ ?\d{3,4}|\d{13}|\d{12}|\d{11}|\d{10})"
     r"(?![\w/\\@-]|[.,]\d)")
 # Words that name the code (before it, or heading its column).
 _NAMED = (
@@ -110,7 +110,7 @@ def _lv_personal(digits: str) -> bool:
 
 
 def _shape(token: str) -> str:
-    if re.fullmatch(r"\d{6}-\d{5}", token):
+    if re.fullmatch(r"\d{6}[- ]\d{5}", token):
         return "lv"
     if re.fullmatch(r"\d{3}[- ]\d{3}[- ]\d{3}[- ]\d{2}", token):
         return "snils"
@@ -136,12 +136,46 @@ def find(text: str, layout, language: str | None = None):
         else:
             if _NOT_PERSONAL.search(layout.text[max(0, m.start() - 40):m.start()]) or _company(digits, before):
                 continue
-            if shape == "plain" and len(digits) == 10 and not layout.in_table(m.start()):
-                continue  # ten digits alone are too often a telephone or an account: wanted named or tabled
+            if shape == "plain" and len(digits) == 10 and not layout.in_table(m.start()) \
+                    and not _after_a_name(layout, m.start()):
+                continue  # ten digits alone are too often a telephone or an account: wanted named, tabled or
+                # right after a person's name ("Ján Mikuláš (0004076270)")
             kind = _choose([], kinds, language)
-        if kind == "sk-rodne-cislo" and re.search(r"česk|czech|\.cz\b|praha|brno", before, re.I):
-            kind = "cz-rodne-cislo"
+        kind = _neighbour(kind, kinds, layout, m.start(), before)
         yield kind, m.start(1), m.end(1), token
+
+
+# Two countries share each of these rules; what stands around the number tells them apart.
+_TWINS = {"lt-asmens-kodas": "ee-isikukood", "ee-isikukood": "lt-asmens-kodas",
+          "sk-rodne-cislo": "cz-rodne-cislo", "cz-rodne-cislo": "sk-rodne-cislo"}
+_COUNTRY = {"ee-isikukood": (re.compile(r"\b(ee|eesti|estonia|igaunija|estija|эстони\w*)\b", re.I), "ee"),
+            "cz-rodne-cislo": (re.compile(r"\b(cz|česk\w*|czech\w*|čehij\w*|čekij\w*|чехи\w*|praha|brno)\b", re.I), "cz"),
+            "lt-asmens-kodas": (re.compile(r"\b(lt|lietuv\w*|lithuania\w*|литв\w*)\b", re.I), "lt"),
+            "sk-rodne-cislo": (re.compile(r"\b(sk|slovensk\w*|slovakia|слова\w*)\b", re.I), "sk")}
+
+
+def _neighbour(kind: str, kinds: list[str], layout, pos: int, before: str) -> str:
+    """Lithuanian or Estonian, Slovak or Czech: by the country named before the number, else by the given
+    names on its row (an Estonian name beside it makes it Estonian)."""
+    twin = _TWINS.get(kind)
+    if twin is None:
+        return kind
+    if twin not in kinds and not kind.endswith("rodne-cislo"):
+        return kind
+    for candidate in (kind, twin):
+        if _COUNTRY[candidate][0].search(before):
+            return candidate
+    from mailbot.privacy.people import country_of_names
+    a, b = layout.window(pos)
+    countries = country_of_names(layout.text[a:b])
+    mine, theirs = _COUNTRY[kind][1], _COUNTRY[twin][1]
+    return twin if theirs in countries and mine not in countries else kind
+
+
+def _after_a_name(layout, pos: int) -> bool:
+    from mailbot.privacy.people import pairs
+    start = max(layout.row(pos)[0], pos - 40)
+    return any(True for _ in pairs(layout.text, start, pos, strict=True))
 
 
 def _choose(named, kinds, language):

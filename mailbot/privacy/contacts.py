@@ -36,16 +36,28 @@ FIRST_PERSON = re.compile(r"(?<!\w)(me|my|man|mani|mans|mano|mane|mi|mă|mie|mň
 IBAN = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)(?![\w])")
 
 
+# A number in international form is a telephone number even when the numbering plan does not know it.
+INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}[ \-]?(?:\(?\d{1,4}\)?[ \-]?){2,5}\d{2,4}(?![\w])")
+MOBILE_WORDS = re.compile(r"(?<!\w)(mob\.?|mobil\w*|mobile|cell\w*|моб\.?|мобильн\w*|сотов\w*|gsm)\W{0,5}$", re.I)
+
+
 def phones(text: str, language: str | None):
-    """(start, end, value, mobile) for each telephone number."""
+    """(start, end, value, mobile) for each telephone number; mobile is None when the plan cannot say."""
     region = REGION.get(language or "", "LV")
+    seen = []
     try:
         for m in PhoneNumberMatcher(text, region, leniency=Leniency.STRICT_GROUPING, max_tries=10000):
             kind = phonenumbers.number_type(m.number)
-            mobile = kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+            mobile = kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE) or (
+                True if MOBILE_WORDS.search(text, max(0, m.start - 12), m.start) else False)
+            seen.append((m.start, m.end))
             yield m.start, m.end, m.raw_string, mobile
     except Exception:  # a pathological input must not stop the scan
         return
+    for m in INTERNATIONAL.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in seen) and len(re.sub(r"\D", "", m.group())) >= 9:
+            mobile = True if MOBILE_WORDS.search(text, max(0, m.start() - 12), m.start()) else None
+            yield m.start(), m.end(), m.group(), mobile
 
 
 def emails(text: str):

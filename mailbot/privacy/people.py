@@ -67,7 +67,8 @@ LEAD = re.compile(
     r"kolēģ\w*|koleg\w*|коллег\w*|klient\w*|client\w*|клиент\w*|direktor\w*|директор\w*|grāmatved\w*|"
     r"buhalter\w*|contabil\w*|účtovn\w*|бухгалтер\w*|lūdzu|prašau|prosím|прошу|mūsu|mūsų|viņa|viņas|his|her|"
     r"его|её|the|our|mr|mrs|ms|dr|pan|pani|kungs|kundze|ponas|ponia|domnul|doamna|господин|госпожа|labdien|"
-    r"sveiki|laba|labas|bună|dobrý|здравствуйте|hello|dear|cien\w*|gerb\w*|stimat\w*|vážen\w*|уважаем\w*)$",
+    r"sveiki|laba|labas|bună|dobrý|здравствуйте|hello|dear|cien\w*|gerb\w*|stimat\w*|vážen\w*|уважаем\w*|"
+    r"piemēram|pavyzdžiui|napríklad|například|например|example)$",
     re.I)
 SURNAME_ENDING = re.compile(
     r"(s|š|a|e|is|ys|us|as|ė|ienė|aitė|ytė|utė|escu|eanu|ănescu|ová|ský|ská|ák|ík|ov|ev|in|ova|eva|ina|skij|skii|"
@@ -85,13 +86,31 @@ STOP = frozenset(w.lower() for w in (
 
 
 @lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    """Given names of our countries (a shipped list), lower-cased."""
-    try:
-        text = resources.files("mailbot.privacy").joinpath("first_names.txt").read_text("utf-8")
-    except (FileNotFoundError, OSError):
-        return frozenset()
-    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+def name_countries() -> dict[str, frozenset[str]]:
+    """Given names of our countries (a shipped list, one section per country), lower-cased -> the sections
+    (lv, lt, ro, sk, cz, ru, pl, ee, en) they are common in."""
+    text = resources.files("mailbot.privacy").joinpath("first_names.txt").read_text("utf-8")
+    out: dict[str, set[str]] = {}
+    section = ""
+    for line in text.splitlines():
+        if line.startswith("# "):
+            section = line[2:].strip()
+        elif line.strip():
+            out.setdefault(line.strip().lower(), set()).add(section)
+    return {name: frozenset(s) for name, s in out.items()}
+
+
+def first_names():
+    return name_countries().keys()
+
+
+def country_of_names(text: str) -> set[str]:
+    """The countries whose given names occur in text (for telling an Estonian code from a Lithuanian one)."""
+    found: set[str] = set()
+    names = name_countries()
+    for word in re.findall(rf"[{UP}][{LOW}]+", text):
+        found |= names.get(word.lower(), frozenset())
+    return found
 
 
 def looks_like_name(words: list[str], strict: bool = True) -> bool:

@@ -98,7 +98,7 @@ def scan_text(where: str, text: str, ctx: Context, body: bool = False) -> list[F
         if lay.in_signature(start) or contacts.on_header_line(text, start):
             continue
         row = lay.line_of(start)
-        if row in name_rows or row in evidence_rows or mobile and (
+        if row in name_rows or row in evidence_rows or mobile is not False and (
                 contacts.PERSON_WORDS.search(lay.before(start, 60)) or _named_nearby(lay, start)):
             add("phone", start, end, value)
     for start, end, value, private in contacts.emails(text):
