@@ -92,19 +92,20 @@ def scan_text(where: str, text: str, ctx: Context, body: bool = False) -> list[F
                 name_rows.add(lay.line_of(start))
     _list_names(lay, add, name_rows)
     sig_a, sig_b = lay.signature
-    own = {re.sub(r"\s", "", v).upper() for v in re.findall(r"[\w.+-]+@[\w.-]+|[A-Z]{2}\d{2}[ A-Z0-9]{10,30}",
-                                                            text[sig_a:sig_b])}
-    for start, end, value, mobile in contacts.phones(text, ctx.language):
-        if lay.in_signature(start) or contacts.on_header_line(text, start):
-            continue
-        row = lay.line_of(start)
-        if row in name_rows or row in evidence_rows or mobile is not False and (
-                contacts.PERSON_WORDS.search(lay.before(start, 60)) or _named_nearby(lay, start)):
-            add("phone", start, end, value)
+    own = {v.lower() for v in contacts.EMAIL_ONLY.findall(text[sig_a:sig_b])}
+    for row in _phone_rows(lay, name_rows | evidence_rows):
+        a, b = lay.line_span(row)
+        for start, end, value, mobile in contacts.phones(text[a:b], ctx.language):
+            start, end = start + a, end + a
+            if lay.in_signature(start) or contacts.on_header_line(text, start):
+                continue
+            if row in name_rows or row in evidence_rows or mobile is not False and (
+                    contacts.PERSON_WORDS.search(lay.before(start, 60)) or _named_nearby(lay, start)):
+                add("phone", start, end, value)
     for start, end, value, private in contacts.emails(text):
         address = value.lower()
         if address == ctx.sender or address in ctx.known or lay.in_signature(start) \
-                or contacts.on_header_line(text, start) or address.upper() in own \
+                or contacts.on_header_line(text, start) or address in own \
                 or contacts.FIRST_PERSON.search(text, max(0, start - 40), start) \
                 and not contacts.PERSON_WORDS.search(text, max(0, start - 40), start):
             continue
@@ -113,6 +114,22 @@ def scan_text(where: str, text: str, ctx: Context, body: bool = False) -> list[F
     own = _own_name(ctx.sender_name)
     return [Finding(kind, where, a, b, value) for (a, b), (kind, value) in sorted(spans.items())
             if not (kind == "name" and (set(value.lower().split()) <= own and own or lay.in_signature(a)))]
+
+
+_DIGITS7 = re.compile(r"(?:\d[^\d\n]{0,3}){7}")
+
+
+def _phone_rows(lay, person_rows: set[int]):
+    """Lines that may hold a third party's telephone number: seven digits or more, and a person on the row
+    or words or a name near it. phonenumbers is the scan's dearest part, so it reads only these."""
+    text = lay.text
+    for row in range(len(lay.starts)):
+        a, b = lay.line_span(row)
+        if not _DIGITS7.search(text, a, b):
+            continue
+        if row in person_rows or contacts.PERSON_WORDS.search(text, max(0, a - 120), b) \
+                or contacts.MOBILE_WORDS_ANY.search(text, a, b) or _named_nearby(lay, a):
+            yield row
 
 
 def _named_nearby(lay, pos: int) -> bool:
