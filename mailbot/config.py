@@ -374,7 +374,8 @@ class Config(Strict):
     def privacy_for(self, client: "Client | None") -> Privacy:
         if client is None or client.privacy is None:
             return self.privacy
-        return self.privacy.model_copy(update=client.privacy.model_dump(exclude_none=True))
+        return self._index(f"_privacy:{client.id}", lambda: self.privacy.model_copy(
+            update=client.privacy.model_dump(exclude_none=True)))
 
     def agent_for(self, address: str) -> Agent | None:
         return self._index("_agents", lambda: {a.email: a for a in self.agents}).get(address.lower())

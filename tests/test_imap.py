@@ -35,7 +35,7 @@ def dovecot(tmp_path):
     d.stop()
 
 
-def imap_config(make_config, server, users=("help",), **imap):
+def imap_config(make_config, server, users=("help",), over=None, **imap):
     boxes, env = [], {}
     for i, user in enumerate(users):
         block = {"host": server.host, "port": server.port, "tls": "none", "username": user, "poll_seconds": 0.5}
@@ -43,7 +43,7 @@ def imap_config(make_config, server, users=("help",), **imap):
         boxes.append({"name": user, "address": ADDRESSES[user], "role": "objections" if user == "iebildumi"
                       else "support", "imap": block})
         env[f"MAILBOT_MAILBOXES__{i}__IMAP__PASSWORD"] = USERS[user]
-    config, path = make_config(env=env, mailboxes=boxes, listen={"smtp": {"enabled": False}})
+    config, path = make_config(env=env, mailboxes=boxes, listen={"smtp": {"enabled": False}}, **(over or {}))
     return config, path, env
 
 
@@ -232,4 +232,23 @@ def test_guard_can_choose_to_expunge_and_failures_are_parked_not_retried(make_co
     assert len(dovecot.uids("help", "Processed")) == 2  # the ordinary one and the parked one; not the expunged
     from mailbot.store.models import parked
     assert count(engine, parked) == 1 and count(engine, tickets) == 2
+    d.stop()
+
+
+def test_a_discarded_message_is_expunged_from_the_server_not_moved(make_config, dovecot, daemon_factory):
+    """Invariant 5 reaches IMAP: the personal-data guard's discard leaves no copy on the server either."""
+    import json
+    import random
+    from mailbot.store.models import raw_messages
+    from tests.privacy_set.codes import lt_asmens_kodas
+    code = lt_asmens_kodas(random.Random(5))
+    config, _, _ = imap_config(make_config, dovecot, over={"privacy": {"action": "discard"}})
+    engine, d = start(config, daemon_factory)
+    dovecot.append("help", mail(subject="Atlyginimas", sender="Rasa <rasa@klientas.lt>", message_id="<pd@klientas.lt>",
+                                body=f"Darbuotojo asmens kodas {code}, prašome patikrinti."))
+    dovecot.append("help", mail(subject="Ataskaita", sender="Rasa <rasa@klientas.lt>", message_id="<ok@klientas.lt>"))
+    assert wait_for(lambda: dovecot.uids("help") == [], 20)
+    assert len(dovecot.uids("help", "Processed")) == 1  # the clean one; the other is gone from the server
+    stubs = [json.loads(m["privacy"]) for m in rows(engine, messages, messages.c.direction == "in") if m["privacy"]]
+    assert [s["action"] for s in stubs] == ["discard"] and count(engine, raw_messages) == 1
     d.stop()

@@ -35,8 +35,9 @@ _STUB_HEADERS = ("From", "To", "Cc", "Date", "Message-ID", "In-Reply-To", "Refer
 def run(ctx) -> None:
     if ctx.agent is not None or ctx.msg is None:
         return
-    config = ctx.config
-    policy = config.privacy_for(ctx.client)
+    policy = ctx.config.privacy_for(ctx.client)
+    if not policy.enabled or policy.dpa:
+        return  # nothing to decide: not worth a scan
     report = scan_message(ctx.msg, _context(ctx), Limits(ocr=policy.ocr, max_seconds=policy.max_seconds))
     unscannable = [where for where, _ in report.unscannable]
     if policy.unscannable == "personal":

@@ -13,7 +13,6 @@ import re
 from datetime import date
 
 from stdnum.cz import rc as _rc
-from stdnum.ee import ik as _ik
 from stdnum.lt import asmens as _asmens
 from stdnum.lv import pvn as _pvn
 from stdnum.pl import pesel as _pesel

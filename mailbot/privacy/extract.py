@@ -22,6 +22,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import logging
 import os
 import re
 import shutil
@@ -1073,6 +1074,11 @@ def _page_text(page) -> str:
 
 def _pdf(ctx: _Ctx, where: str, data: bytes, depth: int) -> None:
     from pypdf import PdfReader
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about damaged files are not ours to log
+    if data.rfind(b"%%EOF", max(0, len(data) - 65536)) < 0:
+        # pypdf would search the whole file backwards, line by line, for the end marker it lacks
+        ctx.refuse(where, "damaged PDF file (no end-of-file marker)")
+        return
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted

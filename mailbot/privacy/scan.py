@@ -7,6 +7,7 @@ or the client's is not personal data of a third party. Nothing here stores or lo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -48,72 +49,136 @@ def scan_text(where: str, text: str, ctx: Context, body: bool = False) -> list[F
     """Findings in one text; `body` marks the sender's own message text, whose signature is theirs."""
     if not text or not text.strip():
         return []
-    lay = Layout.of(text, signature=body)
-    spans: dict[tuple[int, int], tuple[str, str]] = {}
+    return _Scan(text, ctx, body).run(where)
 
-    def add(kind, start, end, value):
-        if not any(a < end and start < b for a, b in spans):
-            spans[(start, end)] = (kind, value)
 
-    for kind, start, end, value in codes.find(text, lay, ctx.language):
-        add(kind, start, end, value)
-    for start, end, value in people.birth_dates(lay):
-        add("birth-date", start, end, value)
-    names = list(people.table_names(lay))
-    for start, end, value in names:
-        add("name", start, end, value)
-    name_rows = {lay.line_of(s) for s, _, _ in names}
-    evidence_rows = {lay.line_of(a) for (a, _), (k, _) in spans.items() if k in _EVIDENCE}
-    for start, end, value in contacts.ibans(text):
-        if re.sub(r"\s", "", value).upper() in own_ibans(lay):
-            continue  # the sender's company account, as in their signature
-        row = lay.line_of(start)
-        if row in name_rows or row in evidence_rows or contacts.PERSON_WORDS.search(lay.before(start, 80)) \
-                or _named_nearby(lay, start):
-            add("iban", start, end, value)
-            evidence_rows.add(row)
-    for row in range(len(lay.starts)):  # salary lines of named (or coded) people
-        a, b = lay.line_span(row)
-        if row in lay.header_lines or not people.SALARY.search(text, a, b) and not _salary_columns(lay, row) \
-                and not (row in name_rows and row in lay.cells):
-            continue
-        near = range(row, row + 1) if row in lay.cells else range(row - 1, row + 2)
-        named = any(r in name_rows or r in evidence_rows for r in near) or any(
-            True for _ in people.pairs(text, *lay.window(a), strict=True))
-        if named:
-            for start, end, value in people.salary_amounts(lay, a, b):
-                add("salary", start, end, value)
-                evidence_rows.add(row)
-    for row in sorted(evidence_rows):  # names next to the evidence
-        a, b = lay.window(lay.starts[row])
-        for start, end, value in people.pairs(text, a, b, strict=False):
-            if not lay.in_table(start) or lay.line_of(start) == row:
-                add("name", start, end, value)
-                name_rows.add(lay.line_of(start))
-    _list_names(lay, add, name_rows)
-    sig_a, sig_b = lay.signature
-    own = {v.lower() for v in contacts.EMAIL_ONLY.findall(text[sig_a:sig_b])}
-    for row in _phone_rows(lay, name_rows | evidence_rows):
-        a, b = lay.line_span(row)
-        for start, end, value, mobile in contacts.phones(text[a:b], ctx.language):
-            start, end = start + a, end + a
-            if lay.in_signature(start) or contacts.on_header_line(text, start):
+class _Spans:
+    """Found spans, none overlapping another (the first detector to claim a stretch of text keeps it)."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.items: list[tuple[int, int, str, str]] = []
+
+    def add(self, kind: str, start: int, end: int, value: str) -> bool:
+        i = bisect_left(self.starts, start)
+        if i > 0 and self.items[i - 1][1] > start or i < len(self.items) and self.items[i][0] < end:
+            return False
+        self.starts.insert(i, start)
+        self.items.insert(i, (start, end, kind, value))
+        return True
+
+
+class _Scan:
+    """One text's scan, detector by detector; the order matters: codes, birth dates and name columns are
+    evidence of a person, which makes accounts, salaries, telephones and names beside them personal."""
+
+    def __init__(self, text: str, ctx: Context, body: bool):
+        self.text, self.ctx = text, ctx
+        self.lay = Layout.of(text, signature=body)
+        self.spans = _Spans()
+        self.name_rows: set[int] = set()
+        self.evidence_rows: set[int] = set()
+
+    def add(self, kind: str, start: int, end: int, value: str) -> None:
+        if self.spans.add(kind, start, end, value):
+            row = self.lay.line_of(start)
+            if kind == "name":
+                self.name_rows.add(row)
+            elif kind in _EVIDENCE:
+                self.evidence_rows.add(row)
+
+    def run(self, where: str) -> list[Finding]:
+        lay = self.lay
+        for kind, start, end, value in codes.find(self.text, lay, self.ctx.language):
+            self.add(kind, start, end, value)
+        for start, end, value in people.birth_dates(lay):
+            self.add("birth-date", start, end, value)
+        for start, end, value in people.table_names(lay):
+            self.add("name", start, end, value)
+        self.accounts()
+        self.salaries()
+        self.names_beside_evidence()
+        self.list_names()
+        self.phones()
+        self.emails()
+        own = _own_name(self.ctx.sender_name)
+        return [Finding(kind, where, a, b, value) for a, b, kind, value in self.spans.items
+                if not (kind == "name" and (own and set(value.lower().split()) <= own or lay.in_signature(a)))]
+
+    def accounts(self) -> None:
+        lay, own = self.lay, own_ibans(self.lay)
+        for start, end, value in contacts.ibans(self.text):
+            if re.sub(r"\s", "", value).upper() in own:
+                continue  # the sender's company account, as in their signature
+            row = lay.line_of(start)
+            if row in self.name_rows or row in self.evidence_rows or _named_nearby(lay, start) \
+                    or contacts.PERSON_WORDS.search(lay.before(start, 80)):
+                self.add("iban", start, end, value)
+
+    def salaries(self) -> None:
+        """Salary lines of named (or coded) people."""
+        lay, text = self.lay, self.text
+        for row in range(len(lay.starts)):
+            a, b = lay.line_span(row)
+            if row in lay.header_lines or not people.SALARY.search(text, a, b) and not _salary_columns(lay, row) \
+                    and not (row in self.name_rows and row in lay.cells):
                 continue
-            if row in name_rows or row in evidence_rows or mobile is not False and (
-                    contacts.PERSON_WORDS.search(lay.before(start, 60)) or _named_nearby(lay, start)):
-                add("phone", start, end, value)
-    for start, end, value, private in contacts.emails(text):
-        address = value.lower()
-        if address == ctx.sender or address in ctx.known or lay.in_signature(start) \
-                or contacts.on_header_line(text, start) or address in own \
-                or contacts.FIRST_PERSON.search(text, max(0, start - 40), start) \
-                and not contacts.PERSON_WORDS.search(text, max(0, start - 40), start):
-            continue
-        if private or lay.line_of(start) in name_rows:
-            add("email", start, end, value)
-    own = _own_name(ctx.sender_name)
-    return [Finding(kind, where, a, b, value) for (a, b), (kind, value) in sorted(spans.items())
-            if not (kind == "name" and (set(value.lower().split()) <= own and own or lay.in_signature(a)))]
+            near = range(row, row + 1) if row in lay.cells else range(row - 1, row + 2)
+            if any(r in self.name_rows or r in self.evidence_rows for r in near) or any(
+                    True for _ in people.pairs(text, *lay.window(a), strict=True)):
+                for start, end, value in people.salary_amounts(lay, a, b):
+                    self.add("salary", start, end, value)
+
+    def names_beside_evidence(self) -> None:
+        lay = self.lay
+        for row in sorted(self.evidence_rows):
+            a, b = lay.window(lay.starts[row])
+            for start, end, value in people.pairs(self.text, a, b, strict=False):
+                if not lay.in_table(start) or lay.line_of(start) == row:
+                    self.add("name", start, end, value)
+
+    def list_names(self) -> None:
+        """Names opening the items of a list (two or more items), e.g. "1. Jānis Ozols – grāmatvedis"."""
+        text, items = self.text, []
+        for m in _LIST_ITEM.finditer(text):
+            found = people.PAIR.match(text, m.end())
+            if found and people.looks_like_name(found.group(0).split()):
+                items.append((found.start(), found.end(), found.group(0)))
+        if len(items) >= 2:
+            for start, end, value in items:
+                self.add("name", start, end, value)
+
+    def phones(self) -> None:
+        lay, text = self.lay, self.text
+        people_rows = self.name_rows | self.evidence_rows
+        for row in _phone_rows(lay, people_rows):
+            a, b = lay.line_span(row)
+            for start, end, value, mobile in contacts.phones(text[a:b], self.ctx.language):
+                start, end = start + a, end + a
+                if lay.in_signature(start) or contacts.on_header_line(text, start):
+                    continue
+                if row in people_rows or mobile is not False and (
+                        contacts.PERSON_WORDS.search(lay.before(start, 60)) or _named_nearby(lay, start)):
+                    self.add("phone", start, end, value)
+
+    def emails(self) -> None:
+        lay, text, ctx = self.lay, self.text, self.ctx
+        sig_a, sig_b = lay.signature
+        own = {v.lower() for v in contacts.EMAIL_ONLY.findall(text[sig_a:sig_b])}
+        for start, end, value, private in contacts.emails(text):
+            address = value.lower()
+            if address == ctx.sender or address in ctx.known or address in own or lay.in_signature(start) \
+                    or contacts.on_header_line(text, start) or _first_person(text, start):
+                continue
+            if private or lay.line_of(start) in self.name_rows:
+                self.add("email", start, end, value)
+
+
+def _first_person(text: str, pos: int) -> bool:
+    """"Write to me at ...": the sender's own address (unless a colleague is named in the same breath)."""
+    before = max(0, pos - 40)
+    return bool(contacts.FIRST_PERSON.search(text, before, pos)) and not contacts.PERSON_WORDS.search(
+        text, before, pos)
 
 
 _DIGITS7 = re.compile(r"(?:\d[^\d\n]{0,3}){7}")
@@ -146,20 +211,6 @@ def own_ibans(lay) -> set[str]:
 
 def _salary_columns(lay, row) -> bool:
     return any(h and people.SALARY.search(h) for _, _, h in lay.cells.get(row, ()))
-
-
-def _list_names(lay, add, name_rows) -> None:
-    """Names opening the items of a list (two or more items), e.g. "1. Jānis Ozols – grāmatvedis"."""
-    text = lay.text
-    items = []
-    for m in _LIST_ITEM.finditer(text):
-        found = people.PAIR.match(text, m.end())
-        if found and people.looks_like_name(found.group(0).split()):
-            items.append((found.start(), found.end(), found.group(0)))
-    if len(items) >= 2:
-        for start, end, value in items:
-            add("name", start, end, value)
-            name_rows.add(lay.line_of(start))
 
 
 def _own_name(name: str) -> set[str]:
