@@ -289,7 +289,8 @@ def cmd_statement(args):
                       f"{d['total']:>12} {d['currency']}  {d['created_at'][:16]}")
         return 0
     if args.action == "run":  # what the schedule does; for cron or a catch-up by hand
-        for client, period, outcome in run_due(engine, config, now, owner=f"cli-{os.getpid()}"):
+        for client, period, outcome in run_due(engine, config, now, owner=f"cli-{os.getpid()}",
+                                               workers=args.workers or config.statements.workers):
             print(f"{client} {period}: {outcome}")
         return 0
     client = config.client_by_id(args.client)
@@ -393,6 +394,7 @@ def build_parser():
     sl.add_argument("--json", action="store_true")
     sr = ssub.add_parser("run", help="issue the scheduled statements that are due and not yet issued")
     sr.add_argument("--now", help="pretend it is this ISO time (catch-up by hand)")
+    sr.add_argument("--workers", type=int, help="processes to share the clients among (default statements.workers)")
     st.set_defaults(fn=cmd_statement)
     h = sub.add_parser("health", help="is the listener answering, is every IMAP mailbox read? (health check)")
     h.set_defaults(fn=cmd_health)

@@ -211,6 +211,7 @@ class Statements(Strict):
     send: Literal["scheduled", "on_request", "never"] = "scheduled"
     include_free: bool = True  # seed 000: free requests are listed (not charged) unless the client opts out
     hour: int = Field(7, ge=0, le=23)  # local time on the first working day of the month
+    workers: int = Field(1, ge=1, le=32)  # processes a month-end run shares its clients among (more cores)
 
 
 class StatementsOverride(Strict):

@@ -221,9 +221,11 @@ def test_scheduled_run_sends_once_per_client_and_a_killed_run_resumes(billing):
         journal(engine, config, client, [(date(2026, 10, 5), 20, "paid")], final="paid")
     early = _run(path, now="2026-11-02T05:59:00+02:00")  # before 07:00 local (Moscow too): nothing due
     assert early.returncode == 0 and count(engine, statements) == 0
-    killed = _run(path, env={"MAILBOT_FAILPOINT": "after_statement"})
-    assert killed.returncode == -9 and count(engine, statements) == 1
-    assert _run(path).returncode == 0 and _run(path).returncode == 0  # resume, then nothing left
+    killed = _run(path, env={"MAILBOT_FAILPOINT": "statement_before_commit"})
+    assert killed.returncode == -9 and count(engine, statements) == 0 and count(engine, statement_runs) == 0
+    killed = _run(path, env={"MAILBOT_FAILPOINT": "after_statement"})  # killed after its commit
+    assert killed.returncode == -9 and count(engine, statements) == 3
+    assert _run(path).returncode == 0 and _run(path).returncode == 0  # resume: nothing left to do
     sent = [r["rcpt"] for r in rows(engine, outbox, outbox.c.kind == "statement")]
     # scheduled clients only (stekas: on request, quiet: never); the client without work gets one too
     assert sorted(sent) == ["anna@acme.lv", "buh@krylov.ru", "maria@carpat.ro"]

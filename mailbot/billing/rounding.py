@@ -17,12 +17,10 @@ rounded once, per line, to the cent (ROUND_HALF_UP). A statement's total is the 
 """
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Iterable, Literal, Mapping
 
 Scope = Literal["entry", "ticket", "request"]
@@ -136,8 +134,11 @@ def top_up(total: int, rule: Rule) -> int:
 
 def charge(quantity: int, rate: Decimal, per_hour: bool = True) -> Decimal:
     """`quantity` minutes at `rate` per hour (or requests at `rate` each), exactly, to the cent, half up."""
-    value = Fraction(rate) * quantity / (60 if per_hour else 1)
-    return Decimal(math.floor(value * 100 + Fraction(1, 2))).scaleb(-2)
+    numerator, denominator = Decimal(rate).as_integer_ratio()
+    # In hundredths of the currency, plus a half, floored: integers only, so nothing is lost on the way.
+    cents, remainder = divmod(numerator * quantity * 100 * 2 + denominator * (60 if per_hour else 1),
+                              denominator * (60 if per_hour else 1) * 2)
+    return Decimal(cents).scaleb(-2)
 
 
 def _ticket_lines(ticket: int, items: list[Entry], terms: Mapping[str, Terms], final: str | None) -> list[Line]:

@@ -4,8 +4,10 @@
 them by the plan version each was entered under. `issue` stores the statement as sent — immutable; sending
 again makes the next version, a correction — and queues its mail in the same transaction (invariant 3).
 `run_due` is what the schedule does: for every client whose statement is due it claims the unique
-(client, period) row and issues the statement in one transaction, so a second daemon, a restart or a
+(client, period) row and issues the statement in the same transaction, so a second daemon, a restart or a
 missed-run catch-up can never send it twice, and a run killed half-way simply goes on where it stopped.
+Statements are computed and rendered outside that transaction and committed in small batches, so a
+month-end run can share its clients among worker processes without their waiting on each other.
 """
 from __future__ import annotations
 
@@ -263,32 +265,53 @@ def _run_in_worker(args) -> list:
         engine.dispose()
 
 
+BATCH = 25  # statements committed together: fewer write locks for parallel workers, one fsync per batch
+
+
 def _run(engine, config, now, owner, todo) -> list[tuple[str, str, str]]:
     done = []
-    for client_id, period in todo:
-        client = config.client_by_id(client_id)
-        key = (statement_runs.c.client_id == client.id) & (statement_runs.c.period == period)
+    for first in range(0, len(todo), BATCH):
+        ready = []
         with engine.connect() as conn:  # reads only: compute and render outside the write transaction
-            if conn.execute(select(statement_runs.c.status).where(key)).first():
-                continue  # issued already (the common case: nothing to do)
-            try:
-                prepared, problem = prepare(conn, config, client, period, now), None
-            except StatementError as exc:
-                prepared, problem = None, str(exc)
+            issued = {(r.client_id, r.period) for r in conn.execute(select(
+                statement_runs.c.client_id, statement_runs.c.period).where(
+                statement_runs.c.client_id.in_([c for c, _ in todo[first:first + BATCH]])))}
+            for client_id, period in todo[first:first + BATCH]:
+                if (client_id, period) in issued:
+                    continue  # issued already (the common case: nothing to do)
+                client = config.client_by_id(client_id)
+                try:
+                    ready.append((client, period, prepare(conn, config, client, period, now), None))
+                except StatementError as exc:
+                    ready.append((client, period, None, str(exc)))
+        if not ready:
+            continue
         with engine.begin() as conn:
-            try:  # the claim: a second daemon's INSERT waits for our commit, then fails — and it sends nothing
-                with conn.begin_nested():
-                    conn.execute(insert(statement_runs).values(client_id=client.id, period=period, status="claimed",
-                                                               owner=owner, lease_until=None, updated_at=now))
-            except IntegrityError:
-                continue
-            if prepared is not None:
-                doc = store(conn, prepared, "scheduled", now)
-                status, statement_id, outcome = "done", doc["id"], f"sent v{doc['version']}"
-            else:
-                status, statement_id, outcome = "skipped", None, problem
-                log.warning("statement %s %s not sent: %s", client.id, period, problem)
-            conn.execute(update(statement_runs).where(key).values(status=status, statement_id=statement_id))
-        done.append((client.id, period, outcome))
+            for client, period, prepared, problem in ready:
+                outcome = _claim_and_store(conn, client, period, prepared, problem, owner, now)
+                if outcome is not None:
+                    done.append((client.id, period, outcome))
+                failpoint("statement_before_commit")
         failpoint("after_statement")
     return done
+
+
+def _claim_and_store(conn, client, period, prepared, problem, owner, now) -> str | None:
+    """In the caller's transaction: claim (client, period) — a second daemon's INSERT waits for our commit,
+    then fails, and it sends nothing — then store the statement and queue its mail."""
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(statement_runs).values(client_id=client.id, period=period, status="claimed",
+                                                       owner=owner, lease_until=None, updated_at=now))
+    except IntegrityError:
+        return None
+    if prepared is not None:
+        doc = store(conn, prepared, "scheduled", now)
+        status, statement_id, outcome = "done", doc["id"], f"sent v{doc['version']}"
+    else:
+        status, statement_id, outcome = "skipped", None, problem
+        log.warning("statement %s %s not sent: %s", client.id, period, problem)
+    conn.execute(update(statement_runs).where(
+        (statement_runs.c.client_id == client.id) & (statement_runs.c.period == period)).values(
+        status=status, statement_id=statement_id))
+    return outcome

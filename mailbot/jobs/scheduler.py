@@ -26,7 +26,8 @@ PURGE_MINUTES = 60
 
 def statements_job(runtime) -> None:
     owner = f"{socket.gethostname()}-{os.getpid()}"
-    for client, period, outcome in run_due(runtime.engine, runtime.config, utcnow(), owner=owner):
+    for client, period, outcome in run_due(runtime.engine, runtime.config, utcnow(), owner=owner,
+                                           workers=runtime.config.statements.workers):
         log.info("statement %s %s: %s", client, period, outcome)
 
 

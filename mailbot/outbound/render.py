@@ -55,7 +55,7 @@ def text_table(rows, keys, align: str, wrap: dict | None = None, widths: dict | 
         cells, extra = [], []
         for k, a in zip(keys, align):
             value = str(row[k])
-            if k in wrap and value:
+            if k in wrap and len(value) > wrap[k]:
                 parts = textwrap.wrap(value, wrap[k]) or [""]
                 value, extra = parts[0], [(k, p) for p in parts[1:]]
             cells.append(value.ljust(widths[k]) if a == "l" else value.rjust(widths[k]))
