@@ -277,3 +277,21 @@ def test_the_daemon_issues_due_statements_by_itself(billing, daemon_factory):
        amount=st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False))
 def test_statement_amounts_read_exactly_as_babel_writes_them(lang, currency, amount):
     assert formatters(lang, currency)["money"](str(amount)) == format_currency(amount, currency, locale=lang)
+
+
+def test_a_dispatcher_sends_a_clients_report_by_mail(billing, daemon_factory):
+    agents = [{"email": "ilze@support.test", "name": "Ilze Bērziņa", "role": "dispatcher", "language": "lv"},
+              {"email": "andris@support.test", "name": "Andris Ozols", "role": "agent", "language": "lv"}]
+    config, path, engine = billing(agents=agents, commands={"auth": "authres",
+                                                            "trusted_authserv_ids": ["mx.support.test"]})
+    journal(engine, config, "carpat", [(date(2026, 10, 1), 45, "paid")])
+    d = daemon_factory(config, engine)
+    passed = [("Authentication-Results", "mx.support.test; dmarc=pass header.from=support.test")]
+    refused = mail(subject="[report 2026-10] [client carpat]", sender="Andris <andris@support.test>", headers=passed)
+    assert send(d.port, refused, mail_from="andris@support.test")[0] == 250  # an agent may not
+    assert count(engine, statements) == 0
+    asked = mail(subject="[report 2026-10] [client carpat]", sender="Ilze <ilze@support.test>", headers=passed)
+    assert send(d.port, asked, mail_from="ilze@support.test")[0] == 250
+    [row] = rows(engine, statements)
+    assert (row["client_id"], row["period"], row["reason"]) == ("carpat", "2026-10", "request")
+    assert [r["rcpt"] for r in rows(engine, outbox, outbox.c.kind == "statement")] == ["maria@carpat.ro"]
