@@ -6,7 +6,8 @@ For each database: a journal of CLIENTS x TICKETS x ENTRIES time entries in Octo
 STEKAS 12-minute entries, MONEO per-ticket minimum, Platphorma allowance and fees, 1C requests), then
 `run_due` in a subprocess at 09:00 on 3 November (2 November is a holiday in Lithuania) — every client's statement computed, stored and
 its mail (text, HTML, CSV) queued in the outbox, one transaction per client. The journal is ANALYZEd after filling, as autovacuum would have done. Reported: wall seconds, statements
-per second, and the peak RSS of the run (its parent process and the largest of its worker processes). The run is repeated with a fifth of the clients to show the memory does not
+per second, the peak RSS of the run (its parent process and the largest of its worker processes), the RSS
+before the run (the configuration with every client, the engine) and the growth during the run. The run is repeated with a fifth of the clients to show the memory does not
 grow with the number of clients. Needs PostgreSQL on 127.0.0.1:5432 for the PostgreSQL part.
 """
 from __future__ import annotations
@@ -116,14 +117,18 @@ from datetime import datetime
 from mailbot.billing.statements import run_due
 from mailbot.config import load
 from mailbot.store import db
+def status(key):
+    return int(next(l for l in open("/proc/self/status") if l.startswith(key)).split()[1]) / 1024
 config = load(sys.argv[1], environ={})
 engine = db.make_engine(config.database)
+with engine.connect() as conn:
+    pass
+before = status("VmRSS")  # the configuration (every client) and the engine, before the run
 t = time.perf_counter()
 done = run_due(engine, config, datetime.fromisoformat("2026-11-03T09:00:00+02:00"), workers=int(sys.argv[2]))
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent (this benchmark, grown while filling)
-hwm = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
 print(json.dumps({"seconds": time.perf_counter() - t, "statements": sum(1 for d in done if d[2].startswith("sent")),
-                  "peak_rss_mb": hwm / 1024,
+                  "peak_rss_mb": status("VmHWM"), "rss_before_run_mb": before,
                   "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
@@ -157,7 +162,9 @@ def run(kind: str, clients: int, args, workdir: Path) -> dict:
         out = json.loads(proc.stdout)
         out.update(clients=clients, time_entries=clients * args.tickets * args.entries, fill_seconds=round(fill_s, 1),
                    seconds=round(out["seconds"], 1), statements_per_s=round(out["statements"] / out["seconds"], 1),
-                   peak_rss_mb=round(out["peak_rss_mb"], 1), worker_peak_rss_mb=round(out["worker_peak_rss_mb"], 1))
+                   peak_rss_mb=round(out["peak_rss_mb"], 1), worker_peak_rss_mb=round(out["worker_peak_rss_mb"], 1),
+                   rss_before_run_mb=round(out["rss_before_run_mb"], 1),
+                   run_growth_mb=round(out["peak_rss_mb"] - out["rss_before_run_mb"], 1))
         log(f"  {out}")
         return out
     finally:
