@@ -33,8 +33,8 @@ _STUB_HEADERS = ("From", "To", "Cc", "Date", "Message-ID", "In-Reply-To", "Refer
 
 
 def run(ctx) -> None:
-    if ctx.agent is not None or ctx.msg is None:
-        return
+    if ctx.agent is not None or ctx.msg is None or ctx.kind != "message":
+        return  # agents' mail, delivery reports and auto-replies are not material a client sends
     policy = ctx.config.privacy_for(ctx.client)
     if not policy.enabled or policy.dpa:
         return  # nothing to decide: not worth a scan

@@ -43,6 +43,7 @@ _NOT_PERSONAL = re.compile(
     r"договор|nr\.?|no\.|numurs|numeris|număr|číslo (?!rodn)|номер|№|#|id\b|tel|phone|mob|fax|факс|тел|"
     r"konts|account|účet|счёт|cont\b|licen|serial|key|ключ)\W{0,12}$",
     re.I)
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 # How the language of the mail breaks a tie between equally valid readings.
 _BY_LANGUAGE = {"lv": "lv-personas-kods", "lt": "lt-asmens-kodas", "ru": "ru-snils", "sk": "sk-rodne-cislo",
                 "ro": "ro-cnp", "et": "ee-isikukood", "pl": "pl-pesel", "cs": "cz-rodne-cislo"}
@@ -135,6 +136,9 @@ def find(text: str, layout, language: str | None = None):
         else:
             if _NOT_PERSONAL.search(layout.text[max(0, m.start() - 40):m.start()]) or _company(digits, before):
                 continue
+            if set(kinds) <= {"ru-snils", "ru-inn"} and shape == "plain" and language != "ru" \
+                    and not _CYRILLIC.search(layout.text):
+                continue  # eleven or twelve plain digits pass these checks by chance one time in a hundred
             if shape == "plain" and len(digits) == 10 and not layout.in_table(m.start()) \
                     and not _after_a_name(layout, m.start()):
                 continue  # ten digits alone are too often a telephone or an account: wanted named, tabled or

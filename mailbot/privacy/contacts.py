@@ -25,7 +25,11 @@ PRIVATE_DOMAINS = frozenset((
     "online.ee mail.ee wp.pl o2.pl onet.pl interia.pl").split())
 # Lines that carry headers of quoted or forwarded mail: the correspondents, not data about third parties.
 HEADER_LINE = re.compile(r"^[ \t>]*(from|to|cc|sender|reply-to|no|kam|nuo|kam|kopija|de la|către|catre|od|komu|"
-                         r"kópia|от|кому|копия|sent|date)\s*:", re.I)
+                         r"kópia|от|кому|копия|sent|date|message-id|in-reply-to|references|return-path|"
+                         r"delivered-to|x-original-to|envelope-to|original-recipient|final-recipient)\s*:", re.I | re.M)
+# "On 22 Aug 2015, Adam <adam@gmail.com> wrote:" — who wrote the quoted mail, in any of the usual languages.
+ATTRIBUTION = re.compile(r"(wrote|schrieb|escribió|a écrit|scrive|rakstīja|rašė|parašė|a scris|napísal\w*|"
+                         r"napsal\w*|написал\w*|пишет|skrev|schreef|kirjoitti)\s*:?\s*$", re.I)
 PERSON_WORDS = re.compile(
     r"(?<!\w)(darbinie|kolēģ|kolēg|mob|privāt|personīg|darbuotoj|kolego|asmenin|angajat|coleg|personal|zamestnan|"
     r"kolega|osobn|сотрудни|работни|коллег|личн|employee|colleague|private|his(?!\w)|her(?!\w)|jo(?!\w)|"
@@ -74,5 +78,8 @@ def ibans(text: str):
 
 
 def on_header_line(text: str, pos: int) -> bool:
+    """A quoted or forwarded mail's header line or attribution: its correspondents, not data about others."""
     start = text.rfind("\n", 0, pos) + 1
-    return bool(HEADER_LINE.match(text, start))
+    end = text.find("\n", pos)
+    line = text[start:end if end >= 0 else len(text)]
+    return bool(HEADER_LINE.match(line)) or bool(ATTRIBUTION.search(line))
