@@ -295,3 +295,15 @@ def test_a_dispatcher_sends_a_clients_report_by_mail(billing, daemon_factory):
     [row] = rows(engine, statements)
     assert (row["client_id"], row["period"], row["reason"]) == ("carpat", "2026-10", "request")
     assert [r["rcpt"] for r in rows(engine, outbox, outbox.c.kind == "statement")] == ["maria@carpat.ro"]
+
+
+def test_asking_again_for_an_unchanged_statement_resends_it_rather_than_correcting_it(billing):
+    config, path, engine = billing()
+    journal(engine, config, "stekas", [(date(2026, 10, 1), 10, "paid")])
+    for _ in range(2):
+        assert run_cli("statement", "send", "stekas", "--period", "2026-10", config_path=path).returncode == 0
+    assert [r["version"] for r in rows(engine, statements)] == [1]
+    mails = [email.message_from_bytes(r["raw"], policy=policy.default)
+             for r in rows(engine, outbox, outbox.c.kind == "statement")]
+    assert len(mails) == 2 and mails[0]["Subject"] == mails[1]["Subject"]
+    assert "2" not in mails[1]["Subject"].split("2026")[-1]  # no "(corrected, version 2)"

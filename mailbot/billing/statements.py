@@ -152,14 +152,20 @@ def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Out
     if not client.contacts:
         raise StatementError(f"client {client.id} has no registered contact address to send a statement to")
     doc = compute(conn, config, client, period, now)
-    version = (conn.execute(select(func.max(statements.c.version)).where(
-        statements.c.client_id == client.id, statements.c.period == period)).scalar() or 0) + 1
-    local_now = now.astimezone(ZoneInfo(config.client_zone(client)[1]))
-    objections = next((m for m in config.mailboxes if m.role == "objections"), None)
-    doc.update(version=version, issued_at=local_now.date().isoformat(), objections=dict(
-        address=objections.address, until=(local_now.date() + timedelta(days=doc["objection_days"])).isoformat())
-        if objections and doc["total"] != "0.00" else None)
-    lang = client.language
+    last = conn.execute(select(statements.c.id, statements.c.version, statements.c.document).where(
+        statements.c.client_id == client.id, statements.c.period == period).order_by(
+        statements.c.version.desc()).limit(1)).first()
+    if last is not None and _content(json.loads(last.document)) == _content(doc):
+        # Nothing changed since it was issued: the same statement again (as issued), not a "correction".
+        doc = dict(json.loads(last.document), resend_of=last.id)
+    else:
+        local_now = now.astimezone(ZoneInfo(config.client_zone(client)[1]))
+        objections = next((m for m in config.mailboxes if m.role == "objections"), None)
+        doc.update(version=(last.version if last else 0) + 1, issued_at=local_now.date().isoformat(),
+                   objections=dict(address=objections.address, until=(
+                       local_now.date() + timedelta(days=doc["objection_days"])).isoformat())
+                   if objections and doc["total"] != "0.00" else None)
+    version, lang = doc["version"], client.language
     mailbox = next((m for m in config.mailboxes if m.role == "support"), config.mailboxes[0])
     mail = Mail("statement", tuple(client.contacts), lang=lang, counted=False, auto_submitted="auto-generated",
                 attachments=(Attachment(f"statement-{client.id}-{period}-v{version}.csv", 'text/csv; charset="utf-8"',
@@ -169,12 +175,20 @@ def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Out
     return doc, build(mail, ticket=None, mailbox=mailbox, now=now)
 
 
+def _content(doc: dict) -> dict:
+    """What a statement says, without when it was issued: equal contents make a resend, not a new version."""
+    return {k: v for k, v in doc.items() if k not in ("version", "issued_at", "objections", "resend_of", "id")}
+
+
 def store(conn, prepared: tuple[dict, Outgoing], reason: str, now: datetime) -> dict:
     """Write the statement as sent and queue its mail. A version taken meanwhile (a concurrent manual send)
     fails the unique (client, period, version) and with it the caller's transaction: nothing half-done."""
     doc, outgoing = prepared
     client_id, period, version = doc["client"]["id"], doc["period"], doc["version"]
     outbox_id = write(conn, outgoing, now)
+    if "resend_of" in doc:
+        add_event(conn, None, "statement", f"{client_id} {period} v{version} sent again ({reason})", now)
+        return dict(doc, id=doc["resend_of"])
     statement_id = conn.execute(insert(statements).values(
         client_id=client_id, period=period, version=version, reason=reason,
         document=json.dumps(doc, ensure_ascii=False), total=doc["total"], currency=doc["currency"],
