@@ -59,6 +59,17 @@ class _Spans:
         self.starts: list[int] = []
         self.items: list[tuple[int, int, str, str]] = []
 
+    def masked(self, text: str, a: int, b: int) -> str:
+        """text[a:b] with the spans found in it blanked out (offsets kept)."""
+        out = list(text[a:b])
+        i = max(0, bisect_left(self.starts, a) - 1)
+        while i < len(self.items) and self.items[i][0] < b:
+            s, e = self.items[i][0], self.items[i][1]
+            for k in range(max(s, a), min(e, b)):
+                out[k - a] = " "
+            i += 1
+        return "".join(out)
+
     def add(self, kind: str, start: int, end: int, value: str) -> bool:
         i = bisect_left(self.starts, start)
         if i > 0 and self.items[i - 1][1] > start or i < len(self.items) and self.items[i][0] < end:
@@ -153,7 +164,10 @@ class _Scan:
         people_rows = self.name_rows | self.evidence_rows
         for row in _phone_rows(lay, people_rows):
             a, b = lay.line_span(row)
-            for start, end, value, mobile in contacts.phones(text[a:b], self.ctx.language):
+            line = self.spans.masked(text, a, b)  # a code or an account already found is no telephone
+            if not _DIGITS7.search(line):
+                continue
+            for start, end, value, mobile in contacts.phones(line, self.ctx.language):
                 start, end = start + a, end + a
                 if lay.in_signature(start) or contacts.on_header_line(text, start):
                     continue
