@@ -236,13 +236,12 @@ def cmd_health(args):
 
 def cmd_privacy(args):
     if args.action == "purge":
-        from zoneinfo import ZoneInfo
         from mailbot.privacy.purge import purge_expired
         from mailbot.store.models import utcnow
         config = _config(args)
         now = utcnow()
         with _engine(config).begin() as conn:
-            n = purge_expired(conn, now.astimezone(ZoneInfo(config.tickets.timezone)).date(), now)
+            n = purge_expired(conn, config.today(now), now)
         print(f"purged {n} message(s)")
         return 0
     from mailbot.privacy.verdict import verdict

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -361,6 +362,12 @@ class Config(Strict):
     def plan_categories(self, client: "Client | None") -> tuple[str, ...]:
         plan = self.plan_for(client)
         return tuple(plan.categories) if plan else ("free", "paid")
+
+    def today(self, now: datetime | None = None):
+        """The date in the tickets' time zone (the day a time entry or an exemption belongs to)."""
+        from zoneinfo import ZoneInfo
+        zone = ZoneInfo(self.tickets.timezone)
+        return (now.astimezone(zone) if now is not None else datetime.now(zone)).date()
 
     def statements_for(self, client: "Client") -> Statements:
         if client.statements is None:

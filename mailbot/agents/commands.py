@@ -8,8 +8,6 @@ client, and the agent hears exactly why. Every change is an audit event with the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -65,10 +63,6 @@ def _agent_by_name(config, name: str):
     return None
 
 
-def _local_today(config):
-    return datetime.now(ZoneInfo(config.tickets.timezone)).date()
-
-
 def _contacts_on_ticket(ctx) -> tuple[str, ...]:
     """The ticket's requester and every contact of its client who wrote on it (seed 001: the agreed contacts)."""
     rows = ctx.conn.execute(select(messages.c.sender).where(
@@ -101,7 +95,7 @@ def run(ctx) -> None:
     errors, cmds = [], None
     try:
         cmds = parse_tags(ctx.msg.subject, categories=ctx.config.plan_categories(client),
-                          today=_local_today(ctx.config), original=ctx.ticket["subject"] if ctx.ticket else "")
+                          today=ctx.config.today(), original=ctx.ticket["subject"] if ctx.ticket else "")
     except TagError as exc:
         errors += list(exc.errors)
     if cmds is not None:
@@ -154,7 +148,7 @@ def _check(ctx, cmds) -> list[str]:
             errors.append("only the head of service may grant [pd-allow]")
         elif ctx.ticket is None:
             errors.append("[pd-allow] belongs on a ticket: reply to its notification")
-        elif cmds.pd_allow < _local_today(ctx.config):
+        elif cmds.pd_allow < ctx.config.today():
             errors.append(f"[pd-allow {cmds.pd_allow}] is in the past")
     return errors
 
@@ -178,7 +172,7 @@ def _apply(ctx, cmds) -> None:
     if cmds.minutes:
         category = cmds.category or (ticket or {}).get("category") or "free"
         contact = ticket["contact"] if ticket else ctx.sender
-        ctx.time_entry = dict(agent=agent.email, contact=contact, work_date=cmds.work_date or _local_today(ctx.config),
+        ctx.time_entry = dict(agent=agent.email, contact=contact, work_date=cmds.work_date or ctx.config.today(),
                               minutes=cmds.minutes, category=category,
                               description=(text.strip().splitlines() or [ctx.msg.subject])[0][:500])
         events.append(("time", f"{cmds.minutes} min {category} on {ctx.time_entry['work_date']}"))
@@ -304,22 +298,26 @@ def refuse_forgery(ctx, why: str) -> None:
                                   "claimed_from": ctx.sender, "envelope_from": ctx.envelope.mail_from or ""}))
 
 
+def dispatchers(config) -> list:
+    """Who takes what no one else has: the dispatchers, or the head of service when there are none."""
+    return [a for a in config.agents if a.role == "dispatcher"] or [a for a in config.agents if a.role == "head"]
+
+
 def notify_agents(ctx) -> None:
     """A client's new request goes to the client's consultant (assigned at once) or to the dispatchers; a
     client's reply goes to the assignee (or the dispatchers). Each notification carries the client's message
     and files, and a reply address that signs the ticket and the agent (see agents.auth)."""
     cfg = ctx.config
-    dispatchers = [a for a in cfg.agents if a.role == "dispatcher"] or [a for a in cfg.agents if a.role == "head"]
     if ctx.ticket is not None:
         assignee = cfg.agent_for(ctx.ticket["assignee"]) if ctx.ticket.get("assignee") else None
-        targets = [assignee] if assignee else dispatchers
+        targets = [assignee] if assignee else dispatchers(cfg)
         position = _queue_position(ctx.conn, ctx.ticket["id"])
     else:
         consultant = cfg.agent_for(ctx.client.consultant) if ctx.client and ctx.client.consultant else None
         if consultant is not None:
             ctx.changes["assignee"] = consultant.email
             ctx.events.append(("assigned", f"{consultant.email} (the client's consultant)"))
-        targets = [consultant] if consultant else dispatchers
+        targets = [consultant] if consultant else dispatchers(cfg)
         position = _queue_position(ctx.conn, None)
     plan = cfg.plan_for(ctx.client)
     for agent in targets:

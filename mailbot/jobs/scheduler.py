@@ -11,7 +11,6 @@ import asyncio
 import logging
 import os
 import socket
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -34,7 +33,7 @@ def statements_job(runtime) -> None:
 def purge_job(runtime) -> None:
     now = utcnow()
     with runtime.engine.begin() as conn:
-        n = purge_expired(conn, now.astimezone(ZoneInfo(runtime.config.tickets.timezone)).date(), now)
+        n = purge_expired(conn, runtime.config.today(now), now)
     if n:
         log.info("purged %s message(s) kept under an expired pd-allow exemption", n)
 

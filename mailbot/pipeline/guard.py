@@ -19,15 +19,14 @@ import re
 from dataclasses import replace
 from datetime import date
 from email.utils import format_datetime
-from zoneinfo import ZoneInfo
 
+from mailbot.agents.commands import dispatchers
 from mailbot.outbound.render import placeholder
 from mailbot.pipeline.context import Mail
 from mailbot.privacy import Finding
-from mailbot.privacy.extract import Limits
 from mailbot.privacy.rewrite import redact_file
-from mailbot.privacy.scan import Context, Report, scan_message
-from mailbot.privacy.verdict import decide, known_addresses
+from mailbot.privacy.scan import Report
+from mailbot.privacy.verdict import decide, scan_for
 
 _STUB_HEADERS = ("From", "To", "Cc", "Date", "Message-ID", "In-Reply-To", "References")
 
@@ -38,10 +37,7 @@ def run(ctx) -> None:
     policy = ctx.config.privacy_for(ctx.client)
     if not policy.enabled or policy.dpa:
         return  # nothing to decide: not worth a scan
-    report = scan_message(ctx.msg, _context(ctx), Limits(ocr=policy.ocr, max_seconds=policy.max_seconds))
-    unscannable = [where for where, _ in report.unscannable]
-    if policy.unscannable == "personal":
-        report.findings += [Finding("unscannable", where, 0, 0, "") for where in unscannable]
+    report, unscannable = scan_for(ctx.config, ctx.client, ctx.msg, ctx.sender or "")
     decision, _ = decide(policy, report.findings, unscannable)
     if decision in ("clean", "keep"):
         return
@@ -67,11 +63,6 @@ def run(ctx) -> None:
     _tell(ctx, lang)
 
 
-def _context(ctx) -> Context:
-    return Context(language=ctx.client.language if ctx.client else None, sender=(ctx.sender or "").lower(),
-                   sender_name=ctx.msg.sender_name or "", known=known_addresses(ctx.config))
-
-
 def _language(ctx) -> str:
     if ctx.ticket is not None:
         return ctx.ticket["language"]
@@ -82,8 +73,7 @@ def _allowed_until(ctx) -> date | None:
     until = (ctx.ticket or {}).get("pd_allow_until")
     if until is None:
         return None
-    today = ctx.now.astimezone(ZoneInfo(ctx.config.tickets.timezone)).date()
-    return until if until >= today else None
+    return until if until >= ctx.config.today(ctx.now) else None
 
 
 def _files(msg) -> list[dict]:
@@ -166,8 +156,7 @@ def _tell(ctx, lang: str) -> None:
     config = ctx.config
     assignee = config.agent_for((ctx.ticket or {}).get("assignee") or "") if ctx.ticket else None
     consultant = config.agent_for(ctx.client.consultant) if ctx.client and ctx.client.consultant else None
-    targets = [assignee or consultant] if (assignee or consultant) else (
-        [a for a in config.agents if a.role == "dispatcher"] or [a for a in config.agents if a.role == "head"])
+    targets = [assignee or consultant] if (assignee or consultant) else dispatchers(config)
     for agent in targets:
         ctx.mails.append(Mail("privacy-alert", agent.email, lang=agent.language, counted=False,
                               auto_submitted="auto-generated", values=dict(

@@ -42,9 +42,9 @@ IBAN = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1
 
 # A number in international form is a telephone number even when the numbering plan does not know it.
 INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}[ \-]?(?:\(?\d{1,4}\)?[ \-]?){2,5}\d{2,4}(?![\w])")
-EMAIL_ONLY = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-MOBILE_WORDS_ANY = re.compile(r"(?<!\w)(mob\.?|mobil\w*|mobile|cell\w*|моб\.?|мобильн\w*|сотов\w*|gsm)", re.I)
-MOBILE_WORDS = re.compile(r"(?<!\w)(mob\.?|mobil\w*|mobile|cell\w*|моб\.?|мобильн\w*|сотов\w*|gsm)\W{0,5}$", re.I)
+_MOBILE = r"(?<!\w)(mob\.?|mobil\w*|mobile|cell\w*|моб\.?|мобильн\w*|сотов\w*|gsm)"
+MOBILE_WORDS_ANY = re.compile(_MOBILE, re.I)  # anywhere on a line
+MOBILE_WORDS = re.compile(_MOBILE + r"\W{0,5}$", re.I)  # right before a number
 
 
 def phones(text: str, language: str | None):

@@ -178,7 +178,7 @@ class _Scan:
     def emails(self) -> None:
         lay, text, ctx = self.lay, self.text, self.ctx
         sig_a, sig_b = lay.signature
-        own = {v.lower() for v in contacts.EMAIL_ONLY.findall(text[sig_a:sig_b])}
+        own = {value.lower() for _, _, value, _ in contacts.emails(text[sig_a:sig_b])}
         for start, end, value, private in contacts.emails(text):
             address = value.lower()
             if address == ctx.sender or address in ctx.known or address in own or lay.in_signature(start) \

@@ -24,21 +24,28 @@ def known_addresses(config) -> frozenset[str]:
         set(config.own_addresses) | {a.email for a in config.agents} | {c for cl in config.clients for c in cl.contacts}))
 
 
+def scan_for(config, client, msg, sender: str):
+    """Scan a client's message under the client's policy: (report, names of unscannable parts). With
+    `unscannable: personal` each unscannable part is a finding of its own."""
+    from mailbot.privacy.extract import Limits
+    policy = config.privacy_for(client)
+    report = scan_message(msg, Context(language=client.language if client else None, sender=sender.lower(),
+                                       sender_name=msg.sender_name or "", known=known_addresses(config)),
+                          Limits(ocr=policy.ocr, max_seconds=policy.max_seconds))
+    unscannable = [where for where, _ in report.unscannable]
+    if policy.unscannable == "personal":
+        report.findings += [Finding("unscannable", where, 0, 0, "") for where in unscannable]
+    return report, unscannable
+
+
 def verdict(raw: bytes, config, show_values: bool = False) -> dict:
     msg = parse(raw)
     sender = (msg.sender or "").lower()
     agent = config.agent_for(sender)
     client = None if agent else config.client_for(sender)
-    policy = config.privacy_for(client)
-    from mailbot.privacy.extract import Limits
-    report = scan_message(msg, Context(language=client.language if client else None, sender=sender,
-                                       sender_name=msg.sender_name or "", known=known_addresses(config)),
-                          Limits(ocr=policy.ocr, max_seconds=policy.max_seconds))
-    unscannable = [w for w, _ in report.unscannable]
-    findings = list(report.findings)
-    if policy.unscannable == "personal":
-        findings += [Finding("unscannable", w, 0, 0, "") for w in unscannable]
-    decision, why = decide(policy, findings, unscannable)
+    report, unscannable = scan_for(config, client, msg, sender)
+    findings = report.findings
+    decision, why = decide(config.privacy_for(client), findings, unscannable)
     if agent is not None:
         decision, why = "keep", "an agent's mail is not scanned"
     return {
