@@ -109,9 +109,28 @@ def _header(name: str, value: str) -> bytes:
     """One header line, RFC 2047-encoded when it is not ASCII, folded with CRLF."""
     if value.isascii() and len(name) + len(value) < 76:  # most of ours: nothing to encode or fold
         return f"{name}: {value}\r\n".encode("ascii")
-    charset = "us-ascii" if value.isascii() else "utf-8"
-    folded = Header(value, charset, header_name=name).encode(linesep="\r\n")
-    return f"{name}: {folded}\r\n".encode("ascii")
+    if value.isascii():
+        folded = Header(value, "us-ascii", header_name=name).encode(linesep="\r\n")
+        return f"{name}: {folded}\r\n".encode("ascii")
+    return f"{name}: {encoded_words(value, len(name) + 2)}\r\n".encode("ascii")
+
+
+def encoded_words(value: str, lead: int = 0) -> str:
+    """RFC 2047 base64 UTF-8 encoded words of whole characters (a decoder must never see half of one), each at
+    most 75 characters and folded so a line stays within 76. The email package's Header does the same by
+    trial encoding, at a tenth of a millisecond per subject on the ingest path."""
+    words, chunk, size = [], [], 0
+    budget = max(3, (76 - lead - 12) // 4 * 3)  # bytes of UTF-8 that fit the first line
+    for ch in value:
+        n = len(ch.encode("utf-8", "replace"))
+        if chunk and size + n > budget:
+            words.append("".join(chunk))
+            chunk, size, budget = [], 0, 45  # continuation lines: " =?utf-8?b?" + 60 + "?=" = 73
+        chunk.append(ch)
+        size += n
+    words.append("".join(chunk))
+    return "\r\n ".join(
+        "=?utf-8?b?" + base64.b64encode(w.encode("utf-8", "replace")).decode("ascii") + "?=" for w in words)
 
 
 def _base64(data: bytes) -> bytes:
@@ -132,7 +151,7 @@ def _filename_param(name: str) -> str:
 def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:
     boundary = f"=_mailbot_{uuid.uuid4().hex}"
     body = b"".join(b"--" + boundary.encode() + b"\r\n" + p + b"\r\n" for p in parts)
-    return f'multipart/{subtype}; boundary="{boundary}"', body + b"--" + boundary.encode() + b"--\r\n"
+    return f'multipart/{subtype};\r\n boundary="{boundary}"', body + b"--" + boundary.encode() + b"--\r\n"
 
 
 def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, html: str, message_id: str,
