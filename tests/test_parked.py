@@ -121,7 +121,7 @@ def test_a_batch_that_fails_as_a_whole_is_retaken_message_by_message(monkeypatch
         if len(calls) == 2:  # the second message of the first batch
             raise OperationalError("UPDATE tickets", {}, Deadlock("deadlock detected"))
     stages = list(runner._STAGES)
-    stages.insert(3, deadlock_once)
+    stages.insert(stages.index(runner._DEDUPE) + 1, deadlock_once)  # database work, in the transaction
     monkeypatch.setattr(runner, "_STAGES", tuple(stages))
     env = Envelope("help@support.test", "smtp", "janis@acme.lv")
     jobs = [runner.Job(mail(subject=f"d{i}", message_id=f"<d{i}@acme.lv>"), env) for i in range(3)]

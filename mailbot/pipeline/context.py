@@ -68,6 +68,8 @@ class Ctx:
     events: list[tuple[str, str]] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
     token: Any = None  # agents.auth.Token: a signed reply address found among the recipients
+    scan: tuple | None = None  # ((client id, sender), (report, unscannable)): the guard's reading, done early
+    stopped: Exception | None = None  # what stopped it before the transaction; raised after dedupe
     changes: dict = field(default_factory=dict)  # ticket columns to update
     time_entry: dict | None = None
     follows: int | None = None  # a new ticket opened by a late reply to this resolved one

@@ -26,18 +26,17 @@ from mailbot.pipeline.context import Mail
 from mailbot.privacy import Finding
 from mailbot.privacy.rewrite import redact_file
 from mailbot.privacy.scan import Report
-from mailbot.privacy.verdict import decide, scan_for
+from mailbot.pipeline import scan
+from mailbot.privacy.verdict import decide
 
 _STUB_HEADERS = ("From", "To", "Cc", "Date", "Message-ID", "In-Reply-To", "References")
 
 
 def run(ctx) -> None:
-    if ctx.agent is not None or ctx.msg is None or ctx.kind != "message":
-        return  # agents' mail, delivery reports and auto-replies are not material a client sends
+    if not scan.wanted(ctx):
+        return  # agents' mail, delivery reports, auto-replies, or nothing to decide for this client
     policy = ctx.config.privacy_for(ctx.client)
-    if not policy.enabled or policy.dpa:
-        return  # nothing to decide: not worth a scan
-    report, unscannable = scan_for(ctx.config, ctx.client, ctx.msg, ctx.sender or "")
+    report, unscannable = scan.result(ctx)
     decision, _ = decide(policy, report.findings, unscannable)
     if decision in ("clean", "keep"):
         return

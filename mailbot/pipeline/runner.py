@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from mailbot.drills import failpoint
-from mailbot.pipeline import STAGES
+from mailbot.pipeline import PREPARE, STAGES
 from mailbot.pipeline.context import Ctx, Discard, Duplicate, Envelope, Outcome, Park, Reject
 from mailbot.pipeline.dedupe import STORED, idem_key
 from mailbot.pipeline.persist import store_message
@@ -26,6 +26,7 @@ from mailbot.store.queries import insert_ignore
 
 log = logging.getLogger("mailbot.vette")
 _STAGES = tuple(importlib.import_module(f"mailbot.pipeline.{name}").run for name in STAGES)
+_DEDUPE = _STAGES[len(PREPARE)]  # the first stage in the transaction (see PREPARE)
 TRANSIENT = (OperationalError, InterfaceError, PoolTimeout)
 CONFLICT_RETRIES = 3
 _CONFLICTS = ("40P01", "40001")  # PostgreSQL: deadlock detected, serialization failure
@@ -59,14 +60,20 @@ def accept_batch(jobs: list[Job], config, engine, _attempt: int = 1) -> list[Out
     message that fails undoes only its own writes and is then parked on its own. If the batch as a whole
     fails (a deadlock, a failed COMMIT), nothing of it was kept: each message is then taken on its own."""
     now = utcnow()
-    ctxs: list[Ctx | None] = [None] * len(jobs)
+    ctxs = [Ctx(raw=job.raw, envelope=job.envelope, config=config, conn=None, now=now, retry_of=job.retry_of)
+            for job in jobs]
     results: list = [None] * len(jobs)
     failures: dict[int, Exception] = {}
+    for ctx in ctxs:
+        try:
+            for stage in _STAGES[:_STAGES.index(_DEDUPE)]:
+                stage(ctx)
+        except Exception as exc:  # Discard, Reject, a bug: it takes effect after dedupe, in the transaction
+            ctx.stopped = exc
     try:
         with engine.begin() as conn:
-            for i, job in enumerate(jobs):
-                ctxs[i] = Ctx(raw=job.raw, envelope=job.envelope, config=config, conn=conn, now=now,
-                              retry_of=job.retry_of)
+            for i in range(len(jobs)):
+                ctxs[i].conn = conn
                 savepoint = conn.begin_nested() if len(jobs) > 1 else None
                 try:
                     results[i] = _take(ctxs[i])
@@ -104,7 +111,9 @@ def _take(ctx: Ctx) -> Outcome:
     """Run the stages and map their disposition; every write goes through ctx.conn."""
     envelope, conn = ctx.envelope, ctx.conn
     try:
-        for stage in _STAGES:
+        for stage in _STAGES[_STAGES.index(_DEDUPE):]:
+            if ctx.stopped is not None and (stage is not _DEDUPE or ctx.msg is None):
+                raise ctx.stopped  # dedupe has had its say: a redelivery stays a no-op
             stage(ctx)
         outcome = Outcome("stored", ctx.ticket_id, ctx.disposition, ctx.message_row)
     except Duplicate as d:
@@ -154,6 +163,7 @@ def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
     detail = error if isinstance(exc, Park) else "".join(traceback.format_exception(exc, limit=8))
     now = utcnow()
     key = (ctx.idem_key if ctx is not None and ctx.idem_key else None) or idem_key(raw, envelope.recipient, None)
+    after = envelope.imap.action if envelope.imap else None
     try:
         with engine.begin() as conn:
             if retry_of is not None:
@@ -166,8 +176,8 @@ def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
                         seconds=config.parking.retry_seconds * 2 ** (attempts - 1))))
                 park_id = retry_of
             else:
-                if envelope.imap is not None:
-                    record_imap(conn, envelope, None, now)
+                if envelope.imap is not None:  # the guard's "expunge" holds for a parked message too
+                    after = record_imap(conn, envelope, ctx.after if ctx is not None else None, now)
                 park_id = conn.execute(insert(parked).values(
                     source=envelope.source, mailbox=envelope.recipient, mail_from=envelope.mail_from or "",
                     raw=raw, idem_key=key, error=detail, attempts=1, status="parked", created_at=now,
@@ -178,7 +188,7 @@ def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
     except Exception as exc2:
         raise TempFail(f"could not park: {type(exc2).__name__}") from exc2
     log.error("message %s to %s parked as #%s: %s", _mid(ctx), envelope.recipient, park_id, error.splitlines()[0])
-    return Outcome("parked", reason=error, after=envelope.imap.action if envelope.imap else None)
+    return Outcome("parked", reason=error, after=after)
 
 
 def record_imap(conn, envelope, override: str | None, now) -> str:
