@@ -70,6 +70,20 @@ def proc_cpu(pid: int, part: str = "both") -> float:
         return float("nan")
 
 
+def tree_cpu(pid: int, part: str = "both") -> float:
+    """proc_cpu of a daemon and its live worker processes (listen.workers)."""
+    total = proc_cpu(pid, part)
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit() and d.name != str(pid):
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == pid:
+                total += proc_cpu(int(d.name), part)
+    return total
+
+
 def system_cpu() -> tuple[float, float, float]:
     """(busy, total, steal) CPU seconds over all cores since boot; steal: taken by the hypervisor."""
     parts = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -88,8 +102,8 @@ class CpuMeter:
         self.pg = postgres_cpu() if self.postgres else None
         self.kernel = kernel_cpu()
         self.t = time.perf_counter()
-        self.server = proc_cpu(self.pid) if self.pid else 0.0
-        self.server_sys = proc_cpu(self.pid, "system") if self.pid else 0.0
+        self.server = tree_cpu(self.pid) if self.pid else 0.0
+        self.server_sys = tree_cpu(self.pid, "system") if self.pid else 0.0
         self.client = time.process_time()
         self.sys = system_cpu()
         return self
@@ -97,12 +111,12 @@ class CpuMeter:
     def __exit__(self, *exc):
         wall = time.perf_counter() - self.t
         busy, total, steal = system_cpu()
-        server = (proc_cpu(self.pid) - self.server) if self.pid else None
+        server = (tree_cpu(self.pid) - self.server) if self.pid else None
         self.result = {
             "wall_s": round(wall, 3),
             "server_cpu_s": None if server is None else round(server, 3),
             "server_cpu_cores": None if server is None else round(server / wall, 2),
-            "server_system_cpu_s": round(proc_cpu(self.pid, "system") - self.server_sys, 3) if self.pid else None,
+            "server_system_cpu_s": round(tree_cpu(self.pid, "system") - self.server_sys, 3) if self.pid else None,
             "client_cpu_s": round(time.process_time() - self.client, 3),
             "machine_busy_cores": round((busy - self.sys[0]) / wall, 2) if wall else None,
             "steal_cores": round((steal - self.sys[2]) / wall, 2) if wall else None,
@@ -245,11 +259,14 @@ def sqlite_commit_rate(n: int = 300) -> dict:
 
 # ---------------------------------------------------------------------------------------------- processes
 
+WORKERS = 1  # listen.workers of the benchmarked daemon (--workers)
+
+
 def write_config(path: Path, port: int, db_path: Path, maildir: Path, synchronous: str = "FULL") -> None:
     cfg = {
         "database": {"url": f"sqlite:///{db_path}", "sqlite_synchronous": synchronous, "pool_size": 5},
         "listen": {"smtp": {"enabled": True, "host": "127.0.0.1", "port": port},
-                   "lmtp": {"enabled": False}, "hostname": "mailbot.bench"},
+                   "lmtp": {"enabled": False}, "hostname": "mailbot.bench", "workers": WORKERS},
         "outbound": {"enabled": True, "transport": "maildir", "maildir": str(maildir), "poll_seconds": 2,
                      "auto_reply_limit_per_day": RECEIPT_LIMIT},
         "mailboxes": [
@@ -741,6 +758,7 @@ def main() -> int:
                     help="extra throughput runs allowed per system to replace runs disturbed by other load "
                          "(more than 0.5 cores of it; default 2, quick 1)")
     ap.add_argument("--seed", type=int, default=20260302)
+    ap.add_argument("--workers", type=int, default=1, help="the daemon's listen.workers (processes)")
     ap.add_argument("--only", default="sqlite,postgresql,floor,pipe",
                     help="comma-separated: sqlite, sqlite_normal, guard_off, postgresql, floor, pipe")
     ap.add_argument("--profile", type=Path, default=None, help="py-spy the daemons' first runs into DIR")
@@ -764,6 +782,8 @@ def main() -> int:
     QUIET["max_wait"] = args.quiet_wait if args.quiet_wait is not None else (10.0 if args.quick else 30.0)
     Profiler.mode = args.profile_mode
     Daemon.switch_interval = args.switch_interval
+    global WORKERS
+    WORKERS = args.workers
 
     t_start = time.perf_counter()
     log(f"generating the corpus (seed {args.seed})")
@@ -791,7 +811,8 @@ def main() -> int:
                    "duration_s": args.duration, "pipe_n": args.pipe_n, "repeat": args.repeat, "seed": args.seed,
                    "noisy_retries": args.noisy_retries, "sqlite_synchronous": "FULL",
                    "daemon_log_level": "INFO (default)",
-                   "daemon_switch_interval": args.switch_interval or "default (0.005)"},
+                   "daemon_switch_interval": args.switch_interval or "default (0.005)",
+                   "daemon_workers": args.workers},
         "corpus": {"throughput": mailgen.describe(corpus),
                    "latency": mailgen.describe([m for _, lc in latency_corpora for m in lc]),
                    "pipe": mailgen.describe(pipe_daemon + pipe_direct)},

@@ -12,6 +12,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select
 
+from mailbot import workers
 from mailbot.ingress import smtp
 from mailbot.ingress.imap import MailboxReader
 from mailbot.jobs.scheduler import start as scheduler_start
@@ -127,8 +128,11 @@ def _due_parked(engine):
             parked.c.status == "parked", parked.c.next_retry_at <= utcnow()).order_by(parked.c.id).limit(20)))
 
 
-async def serve(config, engine, ready=None, stop: asyncio.Event | None = None) -> None:
-    """Run until SIGTERM/SIGINT (or `stop` is set); `ready(runtime, servers)` is called once listening."""
+async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, worker=None) -> None:
+    """Run until SIGTERM/SIGINT (or `stop` is set); `ready(runtime, servers)` is called once listening.
+
+    `worker` (index, sockets, ready_fd) makes this one of the extra processes of `listen.workers`: it takes
+    mail on the sockets it was given and sends, and leaves IMAP, the scheduler and parked mail to the first."""
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     runtime = Runtime(config, engine)
     loop = asyncio.get_running_loop()
@@ -136,26 +140,43 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None) -
         stop = asyncio.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+    primary = worker is None
+    socks = worker[1] if worker else {}
+    others = None
+    if primary and config.listen.workers > 1:
+        socks = workers.bind(config)
+        others = workers.Workers(config, socks, config.listen.workers - 1)
+        await others.start()
     servers = []
     for source in ("smtp", "lmtp"):
         listener = getattr(config.listen, source)
         if listener.enabled:
-            servers.append(await smtp.start(runtime, listener, source))
-    tasks = [asyncio.create_task(retry_parked(runtime, stop))]
-    readers = [MailboxReader(runtime, m) for m in config.mailboxes if m.imap is not None]
-    runtime.readers = readers
-    tasks += [asyncio.create_task(r.run(stop)) for r in readers]
+            servers.append(await smtp.start(runtime, listener, source, sock=socks.get(source)))
+    tasks = []
+    if primary:
+        tasks.append(asyncio.create_task(retry_parked(runtime, stop)))
+        readers = [MailboxReader(runtime, m) for m in config.mailboxes if m.imap is not None]
+        runtime.readers = readers
+        tasks += [asyncio.create_task(r.run(stop)) for r in readers]
+        if others is not None:
+            tasks.append(asyncio.create_task(others.watch(stop)))
     if config.outbound.enabled:
         runtime.sender = Sender(runtime)
         tasks.append(asyncio.create_task(runtime.sender.run(stop)))
-    scheduler = scheduler_start(runtime) if config.jobs.enabled else None
+    scheduler = scheduler_start(runtime) if config.jobs.enabled and primary else None
     if ready is not None:
         ready(runtime, servers)
-    log.info("mailbot ready")
+    if worker:
+        workers.signal_ready(worker[2])
+        log.info("worker %s ready", worker[0])
+    else:
+        log.info("mailbot ready" + (f" ({config.listen.workers} processes)" if others else ""))
     await stop.wait()
     log.info("stopping: no new connections, finishing messages in flight")
     for server in servers:
         server.close()
+    if others is not None:
+        tasks.append(asyncio.create_task(others.stop()))
     try:
         await asyncio.wait_for(runtime.drained.wait(), DRAIN_SECONDS)
     except asyncio.TimeoutError:

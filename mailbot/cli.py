@@ -28,7 +28,7 @@ def _engine(config, upgrade=True):
 
 
 def _logging(level="INFO"):
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s[%(process)d] %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every address it sees
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -45,8 +45,16 @@ def cmd_run(args):
     from mailbot.app import serve
     _logging(args.log_level)
     config = _config(args)
-    engine = _engine(config)
-    asyncio.run(serve(config, engine))
+    worker = None
+    if args.worker:  # one of the extra processes of listen.workers: index:parent:sockets:ready-fd
+        from mailbot import workers
+        index, parent, spec, ready_fd = args.worker.split(":")
+        workers.die_with_parent(int(parent))
+        worker = (int(index) + 1, workers.inherited(spec), int(ready_fd))
+        engine = _engine(config, upgrade=False)  # the first process brought the schema up to date
+    else:
+        engine = _engine(config)
+    asyncio.run(serve(config, engine, worker=worker))
     return 0
 
 
@@ -336,6 +344,7 @@ def build_parser():
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="start the daemon")
     r.add_argument("--log-level", default=os.environ.get("MAILBOT_LOG_LEVEL", "INFO"))
+    r.add_argument("--worker", help=argparse.SUPPRESS)  # set by the daemon for its own worker processes
     r.set_defaults(fn=cmd_run)
     d = sub.add_parser("deliver", help="take one message on stdin (MTA pipe); exits 0, 65 or 75")
     d.add_argument("--recipient", required=True, help="the mailbox address it was delivered to")

@@ -51,6 +51,7 @@ class Listen(Strict):
     lmtp: Listener = Listener(enabled=False, port=2424)
     max_message_size: int = Field(26_214_400, ge=1024)  # bytes; larger gets 552
     hostname: str = "mailbot"
+    workers: int = Field(1, ge=1, le=64)  # processes taking mail on the same sockets (one core each)
 
 
 class SmtpRelay(Strict):

@@ -67,8 +67,9 @@ class Handler:
         return REPLY_TEMPFAIL
 
 
-async def start(runtime, listener, source: str):
-    """Start one listener; returns the asyncio server (port 0 binds a free port: see server.sockets)."""
+async def start(runtime, listener, source: str, sock=None):
+    """Start one listener; returns the asyncio server (port 0 binds a free port: see server.sockets).
+    `sock`: an already bound listening socket, shared by the daemon's worker processes."""
     cls = type("Listener", (LMTP if source == "lmtp" else SMTP,), {"line_length_limit": LINE_LIMIT})
     cfg = runtime.config.listen
     handler = Handler(runtime, source)
@@ -78,7 +79,10 @@ async def start(runtime, listener, source: str):
         return cls(handler, data_size_limit=cfg.max_message_size, enable_SMTPUTF8=True, decode_data=False,
                    hostname=cfg.hostname, ident="mailbot", timeout=300)
 
-    server = await loop.create_server(factory, host=listener.host, port=listener.port)
+    if sock is not None:
+        server = await loop.create_server(factory, sock=sock)
+    else:
+        server = await loop.create_server(factory, host=listener.host, port=listener.port)
     port = server.sockets[0].getsockname()[1]
     log.info("%s listener on %s:%s", source.upper(), listener.host, port)
     return server

@@ -6,7 +6,10 @@ as aiosqlite on these machines, and the pipe command needs no event loop at all)
 """
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
@@ -28,12 +31,59 @@ def normalise_url(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
+class QueuedWriterConnection(sqlite3.Connection):
+    """A SQLite connection whose transactions queue on a lock file (flock) before BEGIN IMMEDIATE.
+
+    SQLite makes a second writer poll, asleep for 1, 2, 5, 10 ... ms between tries, so the daemon's worker
+    processes and the pipe command would spend much of their time asleep while the lock is free. A blocking
+    flock wakes the next writer as soon as it is let go, and the kernel lets go of it when a process dies."""
+    lock_path: str | None = None
+    _fd: int | None = None
+
+    def begin_immediate(self) -> None:
+        if self.lock_path is not None:
+            if self._fd is None:
+                self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            self.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+
 def make_engine(db_config) -> Engine:
     url = make_url(normalise_url(db_config.url))
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        lock = f"{url.database}.writer" if url.database and url.database != ":memory:" else None
+        factory = type("QueuedWriterConnection", (QueuedWriterConnection,), {"lock_path": lock})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False, "factory": factory})
         synchronous = db_config.sqlite_synchronous
 
         @event.listens_for(engine, "connect")
@@ -50,8 +100,8 @@ def make_engine(db_config) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin(conn):
             # IMMEDIATE takes the write lock up front: a reader that later writes cannot deadlock
-            # against another process (the pipe command) doing the same.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # against another process (a worker, the pipe command) doing the same.
+            conn.connection.dbapi_connection.begin_immediate()
 
         return engine
     return create_engine(url, pool_size=db_config.pool_size, max_overflow=db_config.pool_size,
