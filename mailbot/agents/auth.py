@@ -27,6 +27,7 @@ TOKEN = re.compile(r"^(?P<local>[^+@\s]+)\+mb(?P<ticket>\d{1,12})\.(?P<mac>[a-z2
 _RESULT = re.compile(r"\b(dkim|dmarc|spf)\s*=\s*(\w+)((?:\s+[\w.-]+\.[\w.-]+\s*=\s*[^\s;]+)*)", re.I)
 _PROP = re.compile(r"([\w.-]+)\s*=\s*([^\s;]+)")
 SECRET_SETTING = "reply_token_secret"
+_STORED: dict[str, bytes] = {}  # database URL -> the installation's generated secret
 
 
 def reply_secret(conn, configured: str | None) -> bytes:
@@ -34,8 +35,16 @@ def reply_secret(conn, configured: str | None) -> bytes:
     (so every daemon on a shared database signs alike, and the quick start needs no setup)."""
     if configured:
         return configured.encode()
+    database = conn.engine.url.render_as_string(hide_password=False)
+    if database in _STORED:
+        return _STORED[database]
+    query = select(settings.c.value).where(settings.c.name == SECRET_SETTING)
+    stored = conn.execute(query).scalar()
+    if stored is not None:  # committed by someone, and never changed: read once per process
+        _STORED[database] = stored.encode()
+        return _STORED[database]
     insert_ignore(conn, settings, name=SECRET_SETTING, value=_secrets.token_hex(32))
-    return conn.execute(select(settings.c.value).where(settings.c.name == SECRET_SETTING)).scalar().encode()
+    return conn.execute(query).scalar().encode()  # ours may yet be rolled back: not remembered
 
 
 def _mac(secret: bytes, ticket_id: int, agent: str) -> str:

@@ -10,7 +10,8 @@ import asyncio
 import logging
 
 from aiosmtpd.lmtp import LMTP
-from aiosmtpd.smtp import SMTP
+
+from mailbot.ingress.data import BulkData
 
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import TempFail
@@ -70,7 +71,8 @@ class Handler:
 async def start(runtime, listener, source: str, sock=None):
     """Start one listener; returns the asyncio server (port 0 binds a free port: see server.sockets).
     `sock`: an already bound listening socket, shared by the daemon's worker processes."""
-    cls = type("Listener", (LMTP if source == "lmtp" else SMTP,), {"line_length_limit": LINE_LIMIT})
+    bases = (BulkData, LMTP) if source == "lmtp" else (BulkData,)
+    cls = type("Listener", bases, {"line_length_limit": LINE_LIMIT})
     cfg = runtime.config.listen
     handler = Handler(runtime, source)
     loop = asyncio.get_running_loop()

@@ -1,0 +1,75 @@
+"""Reading a message's DATA in bulk.
+
+aiosmtpd reads DATA a line at a time, one await and a few Python steps per line: for a 30 KB request that is
+some 500 rounds, a fifth of the daemon's CPU. This reads up to each ".<CRLF>" with the stream's own search and
+keeps aiosmtpd's rules: the end is a line holding only a dot; a leading dot is removed from every line
+(RFC 5321 4.5.2); past the size limit the rest is still read to the end and then refused with 552.
+Lines of any length are taken (up to the size limit): real mail breaks the 1,000-byte rule.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from aiosmtpd.smtp import MISSING, SMTP, syntax
+
+DOT_LINE = b".\r\n"
+REPLY_TOO_BIG = "552 5.3.4 Error: too much mail data"
+
+
+async def read_data(reader: asyncio.StreamReader, limit: int | None) -> bytes | None:
+    """The content up to the end-of-data line, unstuffed; None when it was larger than `limit`."""
+    parts: list[bytes] = []
+    size, over = 0, False
+    prev = b"\r\n"  # the two bytes before what comes next: DATA starts at the beginning of a line
+    while True:
+        try:
+            chunk = await reader.readuntil(DOT_LINE)
+            found = True
+        except asyncio.LimitOverrunError as exc:  # no ".<CRLF>" in the buffer yet: take what cannot hold one
+            chunk = await reader.read(exc.consumed)
+            found = False
+        end = found and (prev + chunk)[-5:-3] == b"\r\n"
+        if end:
+            chunk = chunk[:-3]
+        size += len(chunk)
+        if limit and size > limit:
+            over = True
+            parts.clear()  # read on to the end, keeping nothing
+        elif not over:
+            parts.append(chunk)
+        if end:
+            break
+        prev = (prev + chunk)[-2:]
+    if over:
+        return None
+    content = b"".join(parts).replace(b"\r\n.", b"\r\n")
+    return content[1:] if content.startswith(b".") else content
+
+
+class BulkData(SMTP):
+    """aiosmtpd's SMTP (and LMTP) with DATA read by read_data; everything else is aiosmtpd's."""
+
+    @syntax("DATA")
+    async def smtp_DATA(self, arg: str) -> None:
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        if not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        try:
+            content = await read_data(self._reader, self.data_size_limit)
+        except asyncio.CancelledError:  # the connection went away during DATA
+            self._writer.close()
+            raise
+        if content is None:
+            await self.push(REPLY_TOO_BIG)
+            self._set_post_data_state()
+            return
+        self.envelope.content = self.envelope.original_content = content
+        status = await self._call_handler_hook("DATA")
+        self._set_post_data_state()
+        await self.push("250 OK" if status is MISSING else status)
