@@ -226,15 +226,9 @@ def cmd_health(args):
         except OSError as exc:
             problems.append(f"{listener.host}:{listener.port}: {exc}")
     if any(m.imap for m in config.mailboxes):
-        from sqlalchemy import select
-        from mailbot.store.models import imap_status
+        from mailbot.ingress.imap import health_problems
         with _engine(config, upgrade=False).connect() as conn:
-            status = {r.mailbox: r for r in conn.execute(select(imap_status))}
-        for m in config.mailboxes:
-            row = status.get(m.address) if m.imap else None
-            if m.imap and (row is None or row.state != "ok"):
-                problems.append(f"IMAP {m.name} <{m.address}>: " + (
-                    f"{row.state} since {row.since:%Y-%m-%d %H:%M:%S}Z: {row.detail}" if row else "not read yet"))
+            problems += health_problems(config, conn)
     for p in problems:
         print(f"unhealthy: {p}", file=sys.stderr)
     if not problems:

@@ -37,7 +37,7 @@ Using it from a test module (``tests/`` is on ``sys.path``, like ``conftest``)::
 API (``user`` is a key of ``users``; folder names are ordinary Python strings, the helper does the IMAP
 quoting and modified UTF-7, so ``"Apstrādāts"`` works; the hierarchy separator is ``"."``):
 
-``Dovecot(root, users, *, capability_without=(), tls="none", host="127.0.0.1")``
+``Dovecot(root, users, *, capability_without=(), tls="none", host="127.0.0.1", idle_notify_seconds=None)``
     ``root``: a directory (created) that holds everything.  ``users``: ``{login: password}``; logins are
     lower case (Dovecot lower-cases logins), no ``:``, whitespace or ``/``.
     ``tls``: ``"none"`` (plain port only), ``"ssl"`` (implicit TLS port only), ``"starttls"`` (plain port
@@ -54,6 +54,9 @@ quoting and modified UTF-7, so ``"Apstrādāts"`` works; the hierarchy separator
     a name Dovecot does not advertise is a ValueError.  Only the advertisement changes: the commands
     still work if a client sends them anyway.  The pre-login banner is left alone (it never lists
     MOVE etc., and replacing it would drop STARTTLS/AUTH=).
+    ``idle_notify_seconds``: how often an idling client gets ``* OK Still here`` (Dovecot's
+    ``imap_idle_notify_interval``, 2 minutes by default), e.g. 1 to test a client that must re-issue
+    IDLE on its own clock while the server keeps chatting.
 ``host`` (``"127.0.0.1"`` unless given), ``port`` (what clients use: the plain port for none/starttls,
     the TLS port for ssl; fixed on construction, kept across restarts), ``ca_file`` (``Path`` or ``None``),
     ``users``, ``log_file``, ``running``.
@@ -212,7 +215,7 @@ class Dovecot:
     host: str = "127.0.0.1"
 
     def __init__(self, root: Path, users: dict[str, str], *, capability_without: tuple[str, ...] = (),
-                 tls: str = "none", host: str = "127.0.0.1"):
+                 tls: str = "none", host: str = "127.0.0.1", idle_notify_seconds: int | None = None):
         if tls not in TLS_MODES:
             raise ValueError(f"tls must be one of {TLS_MODES}, not {tls!r}")
         for user, password in users.items():
@@ -229,6 +232,7 @@ class Dovecot:
         self.capability_without = tuple(capability_without)
         self.tls = tls
         self.host = host
+        self.idle_notify_seconds = idle_notify_seconds
         self.plain_port = free_port(host) if tls in ("none", "starttls") else 0
         self.ssl_port = free_port(host) if tls == "ssl" else 0
         self.port = self.ssl_port if tls == "ssl" else self.plain_port
@@ -299,6 +303,9 @@ class Dovecot:
         if self._capability is not None:
             userdb_args += f" imap_capability=%{{env:{CAPS_ENV}}}"
             env_import += f" {CAPS_ENV}"
+        extra = ""
+        if self.idle_notify_seconds is not None:
+            extra += f"imap_idle_notify_interval = {int(self.idle_notify_seconds)} secs\n"
         if self.tls == "none":
             tls = "ssl = no\n"
         else:
@@ -319,7 +326,7 @@ auth_failure_delay = 0
 mail_location = maildir:~/Maildir
 mail_fsync = never
 valid_chroot_dirs = {r}/mail
-passdb {{
+{extra}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {r}/users
 }}
@@ -763,7 +770,7 @@ def make_dovecot(tmp_path: Path, users: dict[str, str] | None = None, *, name: s
     """A Dovecot in ``tmp_path/name`` with ``users`` (default DEFAULT_USERS), started unless start=False.
 
     The caller stops it: ``with make_dovecot(tmp_path) as d: ...`` or ``d.stop()``.
-    Keywords: ``tls``, ``capability_without``, ``host``.
+    Keywords: ``tls``, ``capability_without``, ``host``, ``idle_notify_seconds``.
     """
     d = Dovecot(Path(tmp_path) / name, dict(DEFAULT_USERS if users is None else users), **kw)
     if start:

@@ -1,18 +1,25 @@
-"""IMAP ingress against a real Dovecot: IDLE, backlogs, crashes, restarts, UIDVALIDITY changes, servers
-without MOVE, TLS, and three mailboxes at once. Every message is taken exactly once."""
+"""IMAP ingress against a real Dovecot: IDLE, polling, backlogs, crashes, restarts, UIDVALIDITY changes,
+servers without MOVE or UIDPLUS, TLS, three mailboxes at once, reconnect backoff and health. Every message is
+taken exactly once."""
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from aioimaplib import Response
 from sqlalchemy import select
 
 from conftest import ROOT, count, mail, messages, outbox, rows, run_cli, tickets
-from dovecot import Dovecot
+from dovecot import Dovecot, dovecot_factory  # noqa: F401  (dovecot_factory: a fixture)
+from mailbot.config import Imap
+from mailbot.ingress import imap
 from mailbot.store import db
-from mailbot.store.models import imap_status
+from mailbot.store.models import imap_status, utcnow
 
 USERS = {"help": "pw-help", "suport": "pw-suport", "iebildumi": "pw-iebildumi"}
 ADDRESSES = {"help": "help@support.test", "suport": "suport@support.test", "iebildumi": "iebildumi@support.test"}
@@ -83,7 +90,7 @@ def test_backlog_of_500_is_taken_exactly_once(make_config, dovecot, daemon_facto
 
 def test_killed_between_commit_and_move_takes_the_message_once(make_config, dovecot, tmp_path):
     config, path, env = imap_config(make_config, dovecot, lease_seconds=3)
-    dovecot.append("help", mail(subject="Avārija", message_id="<crash@acme.lv>"))
+    uid = dovecot.append("help", mail(subject="Avārija", message_id="<crash@acme.lv>"))
     base = {**os.environ, "PYTHONPATH": str(ROOT), **env}
     log = tmp_path / "daemon.log"
     with open(log, "ab") as out:
@@ -92,7 +99,8 @@ def test_killed_between_commit_and_move_takes_the_message_once(make_config, dove
     assert proc.wait(30) == -signal.SIGKILL, log.read_text()
     engine = db.make_engine(config.database)
     assert count(engine, tickets) == 1
-    assert len(dovecot.uids("help")) == 1  # committed, but still on the server
+    assert dovecot.uids("help") == [uid]  # committed, but still on the server...
+    assert "\\Seen" not in dovecot.flags("help", uid)  # ...and not marked read: BODY.PEEK[] until committed
     with open(log, "ab") as out:
         proc = subprocess.Popen([sys.executable, "-m", "mailbot", "--config", str(path), "run"], cwd=ROOT,
                                 env=base, stdout=out, stderr=out)
@@ -149,18 +157,16 @@ def test_uidvalidity_change_rescans_without_duplicates(make_config, dovecot, dae
     d.stop()
 
 
-def test_server_without_move_uses_copy_and_expunge(make_config, tmp_path, daemon_factory):
-    server = Dovecot(tmp_path / "nomove", USERS, capability_without=("MOVE",))
-    server.start()
-    try:
-        config, _, _ = imap_config(make_config, server)
-        engine, d = start(config, daemon_factory)
-        server.append("help", mail(message_id="<nm@acme.lv>"))
-        assert wait_for(lambda: server.uids("help") == [] and len(server.uids("help", "Processed")) == 1)
-        assert count(engine, tickets) == 1
-        d.stop()
-    finally:
-        server.stop()
+@pytest.mark.parametrize("hidden", [("MOVE",), ("MOVE", "UIDPLUS")], ids=["no-move", "no-move-no-uidplus"])
+def test_server_without_move_uses_copy_and_expunge(make_config, dovecot_factory, daemon_factory, hidden):
+    """COPY + \\Deleted, then UID EXPUNGE, or a plain EXPUNGE where the server has no UIDPLUS."""
+    server = dovecot_factory(USERS, capability_without=hidden)
+    config, _, _ = imap_config(make_config, server)
+    engine, d = start(config, daemon_factory)
+    server.append_many("help", [mail(message_id=f"<nm{i}@acme.lv>") for i in range(2)])
+    assert wait_for(lambda: server.uids("help") == [] and len(server.uids("help", "Processed")) == 2)
+    assert count(engine, tickets) == 2
+    d.stop()
 
 
 def test_delete_mode_expunges(make_config, dovecot, daemon_factory):
@@ -228,10 +234,13 @@ def test_guard_can_choose_to_expunge_and_failures_are_parked_not_retried(make_co
                                 message_id="<pd@acme.lv>"))
     dovecot.append("help", mail(subject="BOOM", message_id="<boom@acme.lv>"))
     dovecot.append("help", mail(subject="Parasts", message_id="<ok@acme.lv>"))
+    # the guard chose to expunge, then a later stage failed: parked, and still expunged, never moved
+    dovecot.append("help", mail(subject="BOOM ar kodu", body="Jānis, personas kods 010190-12345",
+                                message_id="<pdboom@acme.lv>"))
     assert wait_for(lambda: dovecot.uids("help") == [], 20)
     assert len(dovecot.uids("help", "Processed")) == 2  # the ordinary one and the parked one; not the expunged
     from mailbot.store.models import parked
-    assert count(engine, parked) == 1 and count(engine, tickets) == 2
+    assert count(engine, parked) == 2 and count(engine, tickets) == 2
     d.stop()
 
 
@@ -252,3 +261,104 @@ def test_a_discarded_message_is_expunged_from_the_server_not_moved(make_config, 
     stubs = [json.loads(m["privacy"]) for m in rows(engine, messages, messages.c.direction == "in") if m["privacy"]]
     assert [s["action"] for s in stubs] == ["discard"] and count(engine, raw_messages) == 1
     d.stop()
+
+
+@pytest.mark.parametrize("how", ["idle-off", "server-without-idle"])
+def test_polling_fallback_takes_mail_within_the_poll_interval(make_config, dovecot_factory, daemon_factory,
+                                                              caplog, how):
+    caplog.set_level(logging.INFO, logger="mailbot.ingress")
+    server = dovecot_factory(USERS, capability_without=("IDLE",) if how == "server-without-idle" else ())
+    config, _, _ = imap_config(make_config, server, poll_seconds=1, idle=how != "idle-off")
+    engine, d = start(config, daemon_factory)
+    assert wait_for(lambda: any("polling every 1 s" in r.getMessage() for r in caplog.records), 10)
+    t = time.monotonic()
+    server.append("help", mail(message_id=f"<poll-{how}@acme.lv>"))
+    assert wait_for(lambda: count(engine, tickets) == 1, 10, 0.02)
+    assert time.monotonic() - t < 1.5  # one poll interval (1 s), not two
+    assert wait_for(lambda: server.uids("help") == [], 5)
+    d.stop()
+
+
+def test_idle_is_reissued_on_time_however_chatty_the_server(make_config, dovecot_factory, daemon_factory):
+    """Dovecot says "* OK Still here" every second; each such push used to restart the wait for the whole
+    window, so the IDLE never ended and neither the lease nor the status row was renewed."""
+    server = dovecot_factory(USERS, idle_notify_seconds=1)
+    config, _, _ = imap_config(make_config, server, idle_seconds=5, lease_seconds=15, timeout=5)
+    engine, d = start(config, daemon_factory)
+    assert wait_for(lambda: _state(engine, "help@support.test") == "ok")
+    first = _row(engine, "help@support.test").updated_at
+    assert wait_for(lambda: _row(engine, "help@support.test").updated_at > first + timedelta(seconds=3), 12)
+    with engine.connect() as conn:
+        assert imap.health_problems(config, conn) == []
+    server.append("help", mail(message_id="<chatty@acme.lv>"))  # and the re-issued IDLE still hears news
+    assert wait_for(lambda: count(engine, tickets) == 1, 5)
+    d.stop()
+
+
+def test_a_brief_drop_after_a_long_outage_reconnects_at_once(make_config, dovecot, daemon_factory, monkeypatch,
+                                                            caplog):
+    """The backoff grows to 5 minutes during an outage, and starts again at 1 s once a session got in
+    (login and SELECT), not only when a session ends without an error (it never does)."""
+    real_nap = imap.nap
+    monkeypatch.setattr(imap, "nap", lambda stop, seconds, *also: real_nap(stop, min(seconds, 0.02), *also))
+
+    def reconnects():
+        return [r.getMessage() for r in list(caplog.records) if "reconnecting in" in r.getMessage()]
+    config, _, _ = imap_config(make_config, dovecot)
+    dovecot.stop()
+    engine, d = start(config, daemon_factory)
+    assert wait_for(lambda: any(m.endswith("reconnecting in 300 s") for m in reconnects()), 20)
+    dovecot.start()
+    assert wait_for(lambda: _state(engine, "help@support.test") == "ok", 10)
+    seen = len(reconnects())
+    dovecot.stop()
+    assert wait_for(lambda: len(reconnects()) > seen, 10)
+    assert reconnects()[seen].endswith("reconnecting in 1 s")
+    d.stop()
+
+
+def test_health_reports_failing_unread_and_stale_mailboxes_not_fresh_ones(make_config):
+    """A SIGKILLed or hung daemon leaves its row at "ok": the row's age tells it is dead."""
+    config, _, _ = imap_config(make_config, SimpleNamespace(host="127.0.0.1", port=143),
+                               users=("help", "suport", "iebildumi"))
+    engine = db.make_engine(config.database)
+    db.ensure_schema(engine)
+    now = utcnow()
+    bound = imap.stale_after(config.mailboxes[0].imap)
+    row = dict(owner="host:1:abc", lease_until=now, detail="INBOX UIDVALIDITY 1", since=now - timedelta(hours=1))
+    with engine.begin() as conn:
+        conn.execute(imap_status.insert(), [
+            {**row, "mailbox": "help@support.test", "state": "ok", "updated_at": now - timedelta(seconds=bound - 1)},
+            {**row, "mailbox": "suport@support.test", "state": "ok", "updated_at": now - timedelta(seconds=bound + 1)},
+        ])
+    with engine.connect() as conn:
+        problems = imap.health_problems(config, conn, now)
+    assert len(problems) == 2
+    assert problems[0].startswith("IMAP suport <suport@support.test>: no word from its reader since ")
+    assert "is the daemon running?" in problems[0]
+    assert problems[1] == "IMAP iebildumi <iebildumi@support.test>: not read yet"
+    with engine.begin() as conn:
+        conn.execute(imap_status.insert(), {**row, "detail": "ConnectionRefusedError: [Errno 111]",
+                                            "mailbox": "iebildumi@support.test", "state": "failing", "updated_at": now})
+    with engine.connect() as conn:
+        problems = imap.health_problems(config, conn, now)
+    since = f"{now - timedelta(hours=1):%Y-%m-%d %H:%M:%S}Z"
+    assert problems[1] == (f"IMAP iebildumi <iebildumi@support.test>: failing since {since}: "
+                           "ConnectionRefusedError: [Errno 111]")
+    with engine.connect() as conn:  # a healthy reader reports well within the bound
+        assert imap.health_problems(config, conn, now - timedelta(seconds=5)) == [problems[1]]
+    # With the defaults (IDLE, 90 s lease, 30 s timeout) a dead daemon shows within a few minutes.
+    assert 60 <= imap.stale_after(Imap(host="mail.vendor.lv", username="help")) <= 300
+    engine.dispose()
+
+
+def test_search_reads_only_search_lines():
+    """Untagged data the server mixes into the reply (EXISTS, flag updates, EXPUNGE) holds numbers too."""
+    r = Response("OK", [b"4 EXISTS", b"1 FETCH (UID 9 FLAGS (\\Seen))", b"5 7", b"2 EXPUNGE", b"SEARCH 8",
+                        b"", b"Search completed (0.001 + 0.000 secs)."])
+    assert imap._search_uids(r) == [5, 7, 8]
+
+
+def _row(engine, mailbox):
+    with engine.connect() as conn:
+        return conn.execute(select(imap_status).where(imap_status.c.mailbox == mailbox)).first()

@@ -4,7 +4,9 @@ Per message: fetch with BODY.PEEK[] (nothing is marked seen before commit), acce
 (mailbox, folder, UIDVALIDITY, UID) and the action to take in the same transaction as the ticket — and only
 then move, flag or expunge it on the server. A crash in between makes the next pass find the UID recorded
 and do nothing but the action. After a UIDVALIDITY change the folder is read again; the messages' own
-idempotency keys make that a series of no-ops. One daemon reads a mailbox at a time (a lease in imap_status).
+idempotency keys make that a series of no-ops. One daemon reads a mailbox at a time (a lease in imap_status);
+renewing the lease also refreshes the row's updated_at, which is how `mailbot health` tells a live reader
+from a dead one (health_problems).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import re
 import socket
 import ssl
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select, update
 
@@ -32,6 +34,7 @@ BACKOFF_MAX = 300
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 _FETCH_START = re.compile(rb"^\d+ FETCH \(")
 _UID = re.compile(rb"UID (\d+)")
+_SEARCH = re.compile(rb"(?:SEARCH\b)?[\d ]*", re.I)
 _RETURN_PATH = re.compile(rb"^Return-Path:[ \t]*<([^>\r\n]*)>", re.I | re.M)
 
 
@@ -83,9 +86,12 @@ def parse_fetch(lines) -> dict[int, bytes]:
 
 
 def _search_uids(response) -> list[int]:
+    """The UIDs of the `* SEARCH` lines only. aioimaplib hands them over with the keyword cut off
+    (b"4 5 7"); untagged data mixed into the reply (`3 EXISTS`, `1 FETCH (FLAGS ...)`, `2 EXPUNGE`) and the
+    tagged status line hold numbers too, and reading those as UIDs would take or act on the wrong messages."""
     uids = []
-    for line in response.lines:
-        if isinstance(line, bytes) and (line[:1].isdigit() or line.startswith(b"SEARCH")):
+    for line in response.lines[:-1]:  # the last line is the tagged status
+        if isinstance(line, bytes) and _SEARCH.fullmatch(line):
             uids += [int(t) for t in line.split() if t.isdigit()]
     return sorted(set(uids))
 
@@ -119,8 +125,13 @@ async def connect(cfg, lost: asyncio.Event | None = None):
         await client.wait_hello_from_server()
         if cfg.tls == "starttls":
             await _starttls(client, ctx, cfg)
-        _ok(await client.login(cfg.username, cfg.password or ""), f"login as {cfg.username}")
-        if "IMAP4REV1" not in {c.upper() for c in client.protocol.capabilities}:
+        r = _ok(await client.login(cfg.username, cfg.password or ""), f"login as {cfg.username}")
+        # What the server offers after login replaces what its banner said (RFC 3501 §6.2.3): aioimaplib
+        # adds the two up, and Dovecot's banner lists IDLE even where the logged-in session has none.
+        caps = next((x for x in r.lines if isinstance(x, bytes) and x.upper().startswith(b"CAPABILITY ")), None)
+        if caps is not None:
+            client.protocol.capabilities = set(caps.decode("ascii", "replace").split()[1:])
+        else:
             await asyncio.wait_for(client.protocol.capability(), cfg.timeout)
     except BaseException:
         close(client)
@@ -129,13 +140,14 @@ async def connect(cfg, lost: asyncio.Event | None = None):
 
 
 def close(client) -> None:
-    """aioimaplib leaves the socket open after LOGOUT or a failed start; close it ourselves."""
+    """aioimaplib leaves the socket open after LOGOUT or a failed start, and an IDLE whose connection
+    dropped pending for ever; close and cancel them ourselves."""
     transport = getattr(client.protocol, "transport", None)
     if transport is not None:
         transport.close()
-    task = getattr(client, "_client_task", None)
-    if task is not None and not task.done():
-        task.cancel()
+    for task in (getattr(client, "_client_task", None), *getattr(client, "tasks", ())):
+        if task is not None and not task.done():
+            task.cancel()
 
 
 async def _starttls(client, ctx, cfg) -> None:
@@ -171,6 +183,43 @@ async def ensure_folder(client, folder: str) -> None:
             _ok(r, f"CREATE {folder}")
 
 
+def idle_window(cfg) -> float:
+    """How long one IDLE lasts at most, counted from its start: re-issued well inside the 29-minute limit
+    of RFC 2177 and often enough to renew the lease (each renewal also refreshes the status row)."""
+    return min(cfg.idle_seconds, cfg.lease_seconds / 3)
+
+
+def stale_after(cfg) -> float:
+    """Seconds after which a mailbox's status row counts as stale. A healthy reader refreshes it at least
+    once per IDLE window or poll interval (whichever it uses; without IDLE on the server it polls), plus
+    the time to end the IDLE and look for mail, each bounded by the command timeout; twice that leaves
+    room for one slow round, and a killed or hung daemon shows within a few minutes."""
+    interval = max(idle_window(cfg), cfg.poll_seconds) if cfg.idle else cfg.poll_seconds
+    return 2 * (interval + cfg.timeout)
+
+
+def health_problems(config, conn, now: datetime | None = None) -> list[str]:
+    """For `mailbot health`: one line per configured IMAP mailbox that is failing, not read yet, or
+    whose reader has gone quiet. A SIGKILLed or hung daemon cannot write "failing": its row stays "ok",
+    so the age of the row is what gives it away."""
+    now = now or utcnow()
+    status = {r.mailbox: r for r in conn.execute(select(imap_status))}
+    problems = []
+    for m in config.mailboxes:
+        if m.imap is None:
+            continue
+        row, who = status.get(m.address), f"IMAP {m.name} <{m.address}>: "
+        if row is None:
+            problems.append(who + "not read yet")
+        elif row.state != "ok":
+            problems.append(who + f"{row.state} since {row.since:%Y-%m-%d %H:%M:%S}Z: {row.detail}")
+        elif (age := (now - row.updated_at).total_seconds()) > stale_after(m.imap):
+            problems.append(who + f"no word from its reader since {row.updated_at:%Y-%m-%d %H:%M:%S}Z "
+                            f"({age:.0f} s; a live one reports within {stale_after(m.imap):.0f} s): "
+                            "is the daemon running?")
+    return problems
+
+
 class MailboxReader:
     """Reads one configured mailbox for the life of the daemon; never dies, never spins."""
 
@@ -179,29 +228,28 @@ class MailboxReader:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lost = asyncio.Event()
         self.folder_ready = False
+        self.backoff = 1.0  # seconds before the next reconnect; back to 1 once a session got in
 
     @property
     def name(self) -> str:
         return self.mailbox.address
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = 1.0
         while not stop.is_set():
             try:
                 if not await self.runtime.db(self._lease):
                     await nap(stop, self.cfg.lease_seconds / 3)  # another daemon reads this mailbox
                     continue
                 await self.session(stop)
-                backoff = 1.0
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:
                 detail = f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("IMAP %s (%s:%s): %s; reconnecting in %.0f s", self.name, self.cfg.host,
-                            self.cfg.effective_port, detail, backoff)
+                            self.cfg.effective_port, detail, self.backoff)
                 await self._status("failing", detail)
-                await nap(stop, backoff * random.uniform(0.5, 1.0))
-                backoff = min(backoff * 2, BACKOFF_MAX)
+                await nap(stop, self.backoff * random.uniform(0.5, 1.0))
+                self.backoff = min(self.backoff * 2, BACKOFF_MAX)
         await self._release()
 
     async def session(self, stop: asyncio.Event) -> None:
@@ -213,6 +261,9 @@ class MailboxReader:
                 await ensure_folder(client, self.cfg.move_to)
                 self.folder_ready = True
             await self._status("ok", f"{self.cfg.folder} UIDVALIDITY {uidvalidity}")
+            # Reset here, not when a session ends (it ends by failing): after a long outage the backoff
+            # stands at minutes, and a later brief drop must not wait that long.
+            self.backoff = 1.0
             log.info("IMAP %s: reading %s (UIDVALIDITY %s%s)", self.name, self.cfg.folder, uidvalidity,
                      ", IDLE" if self._idle(client) else f", polling every {self.cfg.poll_seconds:g} s")
             last = 0
@@ -271,6 +322,8 @@ class MailboxReader:
             await self.apply(client, uidvalidity, actions)
             if failed is not None:
                 raise ConnectionError(f"could not commit: {failed}") from failed
+            # A long backlog is a healthy reader too: keep the lease and the status row fresh.
+            await self.runtime.db(self._lease)
 
     async def apply(self, client, uidvalidity: int, actions: dict[str, list[int]]) -> None:
         """Carry out the recorded actions, then mark them done (a crash before that repeats only this)."""
@@ -293,31 +346,41 @@ class MailboxReader:
             await self.runtime.db(self._done, uidvalidity, uids)
 
     async def wait_for_news(self, client, stop: asyncio.Event) -> None:
+        """Until new mail is announced, the IDLE window is over, the daemon stops or the connection drops.
+        The window counts from the start of the IDLE: other pushes (Dovecot's "* OK Still here", flag
+        changes, aioimaplib's stop marker) only shorten the wait for the next one, so a chatty server
+        cannot keep one IDLE open past the lease or the 29-minute limit."""
         if not self._idle(client):
             await nap(stop, self.cfg.poll_seconds, self.lost)
+            if not (stop.is_set() or self.lost.is_set()):
+                # A selected folder shows mail from other sessions only once a command lets the server
+                # announce it (Dovecot does so at the end of one): a bare SEARCH would miss it until the
+                # next poll, doubling the delay.
+                _ok(await client.noop(), "NOOP")
             return
-        # Re-issued at least every idle_seconds (and often enough to renew the lease), well inside the
-        # 29-minute limit of RFC 2177.
-        window = min(self.cfg.idle_seconds, self.cfg.lease_seconds / 3)
-        idle = await client.idle_start(timeout=window + 30)
-        waiters = [asyncio.ensure_future(client.wait_server_push(timeout=window)),
-                   asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.lost.wait())]
+        loop = asyncio.get_running_loop()
+        window = idle_window(self.cfg)
+        deadline = loop.time() + window
+        idle = await asyncio.wait_for(client.idle_start(timeout=window + 30), self.cfg.timeout)
+        others = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.lost.wait())]
+        push = None
         try:
-            while True:
-                done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-                if waiters[0] not in done:
+            while (left := deadline - loop.time()) > 0:
+                push = asyncio.ensure_future(client.wait_server_push(timeout=left))
+                done, _ = await asyncio.wait([push, *others], return_when=asyncio.FIRST_COMPLETED)
+                if push not in done:
                     break  # stopping, or the connection went away
                 try:
-                    push = waiters[0].result()
+                    lines = push.result()
                 except asyncio.TimeoutError:
                     break
                 if any(isinstance(x, bytes) and (b"EXISTS" in x or b"RECENT" in x) for x in
-                       (push if isinstance(push, list) else [push])):
+                       (lines if isinstance(lines, list) else [lines])):
                     break
-                waiters[0] = asyncio.ensure_future(client.wait_server_push(timeout=window))
         finally:
-            for w in waiters:
-                w.cancel()
+            for w in (push, *others):
+                if w is not None:
+                    w.cancel()
             if not self.lost.is_set():
                 client.idle_done()
                 await _quietly(asyncio.wait_for(idle, self.cfg.timeout), self.cfg.timeout)
