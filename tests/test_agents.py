@@ -180,6 +180,11 @@ def test_resolved_sends_dialogue_and_late_reply_opens_following_ticket(desk):
     send(d.port, mail(subject="Re: [#1] Rēķins neatveras", body="Pēc mēneša atkal."))
     assert count(d.engine, tickets) == 2
     assert rows(d.engine, tickets)[1]["follows"] == 1 and rows(d.engine, tickets)[0]["status"] == "resolved"
+    receipt = mail_with(d.sink, "janis@acme.lv", "pieteikumā #1")  # Latvian client: "an answer in ticket #1"
+    assert receipt is not None and receipt["Subject"].startswith("[#2]")
+    assert "pieteikumā #1" in receipt.get_body(("html",)).get_content()
+    told = mail_with(d.sink, "ilze@support.test", "Turpina #1")  # the dispatcher sees where it comes from
+    assert told is not None and told["Subject"].startswith("[#2]")
     d.stop()
 
 
@@ -230,6 +235,8 @@ def test_authentication_results_modes(desk):
     ("[reopen]", "not possible"),
     ("[15m] [programming]", "[programming]"),
     ("[assign andrius] [take]", "together"),
+    ("[note] [resolved] [10m]", "together"),
+    ("[note] [waiting]", "together"),
 ])
 def test_bad_commands_apply_nothing_and_say_why(desk, tags, why):
     d = desk()
@@ -281,19 +288,58 @@ def test_agent_opens_ticket_for_a_phone_call(desk):
     assert t["subject"] == "Zvans par algu aprēķinu" and t["contact"] == "gramatvede@acme.lv"
     [entry] = rows(d.engine, time_entries)
     assert (entry["minutes"], entry["category"]) == (20, "paid")
+    assert (entry["agent"], entry["contact"]) == ("ilze@support.test", "gramatvede@acme.lv")  # the client's, not hers
     time.sleep(0.3)
     assert not mails_to(d.sink, "gramatvede@acme.lv", 1, timeout=0.2)  # no [notify]: nothing to the client
+    # With [notify] the client hears what was agreed on the phone, from the support address, as a person's words.
+    m.replace_header("Subject", "Zvans par atskaitēm [client acme] [10m] [notify]")
+    m.replace_header("Message-ID", "<call-notify@support.test>")
+    m.set_content("Kā runājām: atskaiti pārsūtīsim rīt.")
+    send(d.port, m.as_bytes(), mail_from="ilze@support.test")
+    told = mail_with(d.sink, "gramatvede@acme.lv", "atskaiti pārsūtīsim")
+    assert told is not None and told["From"].addresses[0].addr_spec == "help@support.test"
+    assert told["Auto-Submitted"] is None and "Zvans par atskaitēm" in told["Subject"] and "[notify]" not in told[
+        "Subject"]
+    assert count(d.engine, time_entries) == 2
     d.stop()
 
 
-def test_consultant_gets_the_ticket(desk):
+def consultants_desk(desk):
+    """A daemon where acme's requests go to its consultant Andrius; and his notification of one."""
     d = desk(clients=[{"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"], "plan": "basic",
                        "consultant": "andrius@support.test"}])
     send(d.port, mail())
     [note] = mails_to(d.sink, "andrius@support.test")
+    return d, note
+
+
+def test_consultant_gets_the_ticket(desk):
+    d, note = consultants_desk(desk)
     assert rows(d.engine, tickets)[0]["assignee"] == "andrius@support.test"
     assert not mails_to(d.sink, "ilze@support.test", 1, timeout=0.3)
     assert note["Content-Language"] == "lt"
+    # The consultant never needs [take]: their first answer is when work starts (seed 001), once.
+    send(d.port, agent_reply(note, "[10m]", "Labdien, pārbaudu.", sender="Andrius <andrius@support.test>"),
+         mail_from="andrius@support.test")
+    assert mail_with(d.sink, "janis@acme.lv", "pārbaudu")
+    [t] = rows(d.engine, tickets)
+    assert t["started_at"] is not None
+    send(d.port, agent_reply(note, "[5m]", "Vēl mirklis.", sender="Andrius <andrius@support.test>"),
+         mail_from="andrius@support.test")
+    assert mail_with(d.sink, "janis@acme.lv", "Vēl mirklis")
+    kinds = [r["kind"] for r in rows(d.engine, outbox) if r["rcpt"] == "janis@acme.lv"]
+    assert kinds == ["receipt", "started", "relay", "relay"]
+    assert rows(d.engine, tickets)[0]["started_at"] == t["started_at"]
+    d.stop()
+
+
+def test_a_ticket_solved_at_once_gets_the_solution_not_work_started(desk):
+    d, note = consultants_desk(desk)
+    send(d.port, agent_reply(note, "[resolved] [10m]", "Izlabots.", sender="Andrius <andrius@support.test>"),
+         mail_from="andrius@support.test")
+    assert mail_with(d.sink, "janis@acme.lv", "Izlabots")
+    assert [r["kind"] for r in rows(d.engine, outbox) if r["rcpt"] == "janis@acme.lv"] == ["receipt", "resolved"]
+    assert rows(d.engine, tickets)[0]["started_at"] is not None
     d.stop()
 
 
@@ -310,7 +356,8 @@ def test_cli_filters_and_time_journal(desk):
     assert listed("--agent", "ilze") == ["#1"]
     assert listed("--unassigned") == ["#2"]
     assert listed("--client", "krizhik") == ["#2"]
-    assert listed("--status", "new", "--client", "acme") == ["#1"]
+    assert listed("--status", "open", "--client", "acme") == ["#1"]  # an agent is on it
+    assert listed("--status", "new") == ["#2"]
     shown = json.loads(run_cli("tickets", "show", "1", "--json", config_path=d.path).stdout)
     assert shown["time_entries"] == [{"work_date": "2026-11-20", "agent": "ilze@support.test",
                                       "contact": "janis@acme.lv", "minutes": 45, "category": "paid",
@@ -346,4 +393,43 @@ def test_closing_with_a_last_word_relays_it_with_the_agents_files(desk):
     last = mail_with(d.sink, "janis@acme.lv", "atrisināts telefoniski")
     assert last is not None and [p.get_filename() for p in last.iter_attachments()] == ["instrukcija.pdf"]
     assert rows(d.engine, tickets)[0]["status"] == "closed"
+    d.stop()
+
+
+def test_priority_from_impact_and_urgency_or_stated(desk):
+    d = desk()
+    note = open_ticket(d)
+    send(d.port, agent_reply(note, "[impact high] [urgency high]", ""), mail_from="ilze@support.test")
+    [t] = rows(d.engine, tickets)
+    assert (t["impact"], t["urgency"], t["priority"]) == ("high", "high", "P1")
+    send(d.port, agent_reply(note, "[urgency low]", ""), mail_from="ilze@support.test")
+    assert rows(d.engine, tickets)[0]["priority"] == "P3"  # high impact, low urgency
+    send(d.port, agent_reply(note, "[prio P4]", ""), mail_from="ilze@support.test")
+    assert rows(d.engine, tickets)[0]["priority"] == "P4"
+    assert [e["detail"] for e in rows(d.engine, events) if e["kind"] == "priority"] == ["P1", "P3", "P4"]
+    assert count(d.engine, outbox, outbox.c.kind.in_(CLIENT_KINDS)) == 0  # no text: nothing for the client
+    d.stop()
+
+
+PASS = ("Authentication-Results", "mx.support.test; dkim=pass header.d=support.test; dmarc=pass")
+FAIL = ("Authentication-Results", "mx.support.test; dkim=fail header.d=support.test; dmarc=fail")
+
+
+@pytest.mark.parametrize("mode, applied", [
+    # what reaches us: (signed reply address?, Authentication-Results)
+    ("authres", {(True, PASS): True, (False, PASS): True, (True, FAIL): False, (True, None): False}),
+    ("token_and_authres", {(True, PASS): True, (False, PASS): False, (True, FAIL): False, (True, None): False}),
+    ("token", {(True, PASS): True, (False, PASS): False, (True, FAIL): True, (True, None): True}),
+])
+def test_each_authentication_mode_over_smtp(desk, mode, applied):
+    d = desk(commands={"auth": mode, "trusted_authserv_ids": ["mx.support.test"]})
+    note = open_ticket(d)
+    expected = 0
+    for n, ((signed, header), ok) in enumerate(applied.items()):
+        reply = agent_reply(note, "[5m]", f"Pārbaude {n}.", to=None if signed else "help@support.test",
+                            headers=[header] if header else [])
+        assert send(d.port, reply, mail_from="ilze@support.test")[0] == 250
+        expected += ok
+        assert count(d.engine, time_entries) == expected, (mode, signed, header)
+    assert count(d.engine, events, events.c.kind == "security") == len(applied) - expected
     d.stop()

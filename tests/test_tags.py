@@ -193,6 +193,14 @@ def test_assign_errors():
     assert errors("[take] [assign ilze]") == ["[take] and [assign ilze] together"]
 
 
+@pytest.mark.parametrize("status", ["[waiting]", "[resolved]", "[gaida]", "[решено]"])
+def test_a_note_cannot_write_to_the_client(status):
+    [why] = errors(f"[note] {status}")
+    assert why.startswith(f"[note] and {status} together")
+    assert parse("[note] [closed]") == Commands(note=True, status="closed")  # closed quietly
+    assert parse("[note] [reopen]") == Commands(note=True, status="reopen")
+
+
 @pytest.mark.parametrize("tag, field, value", [
     ("[impact high]", "impact", "high"), ("[Impact LOW]", "impact", "low"), ("[impact medium]", "impact", "medium"),
     ("[urgency high]", "urgency", "high"), ("[ urgency  low ]", "urgency", "low"),
@@ -351,17 +359,18 @@ NAMES = st.from_regex(r"[a-z0-9āčēģīķļņšūžа-я][a-z0-9._+āčēģī�
 def commands(draw) -> Commands:
     minutes = draw(st.none() | st.integers(1, 24 * 60))
     take = draw(st.booleans())
+    status = draw(st.none() | st.sampled_from(("waiting", "resolved", "closed", "reopen")))
     return Commands(
         minutes=minutes,
         work_date=draw(st.none() | st.dates(max_value=TODAY)) if minutes else None,
         category=draw(st.none() | st.sampled_from(PLAN)),
-        status=draw(st.none() | st.sampled_from(("waiting", "resolved", "closed", "reopen"))),
+        status=status,
         assign=None if take else draw(st.none() | NAMES),
         take=take,
         impact=draw(st.none() | st.sampled_from(("high", "medium", "low"))),
         urgency=draw(st.none() | st.sampled_from(("high", "medium", "low"))),
         priority=draw(st.none() | st.sampled_from(("P1", "P2", "P3", "P4"))),
-        note=draw(st.booleans()),
+        note=status not in ("waiting", "resolved") and draw(st.booleans()),
         client=draw(st.none() | NAMES),
         notify=draw(st.booleans()),
         pd_allow=draw(st.none() | st.dates()),

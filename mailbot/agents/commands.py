@@ -171,7 +171,7 @@ def _apply(ctx, cmds) -> None:
         events.append(("category", cmds.category))
     if cmds.minutes:
         category = cmds.category or (ticket or {}).get("category") or "free"
-        contact = ticket["contact"] if ticket else ctx.sender
+        contact = ticket["contact"] if ticket else changes["contact"]  # the client's, never the agent's
         ctx.time_entry = dict(agent=agent.email, contact=contact, work_date=cmds.work_date or ctx.config.today(),
                               minutes=cmds.minutes, category=category,
                               description=(text.strip().splitlines() or [ctx.msg.subject])[0][:500])
@@ -184,9 +184,15 @@ def _apply(ctx, cmds) -> None:
     if assignee is not None:
         changes["assignee"] = assignee.email
         events.append(("assigned", assignee.email))
-        if ticket is not None and not ticket.get("started_at"):
-            changes["started_at"] = ctx.now
-            ctx.mails.append(_to_client(ctx, "started", values={"agent_name": assignee.name}))
+    reachable = "@" in (ticket or {}).get("contact", "")
+    # Seed 001: work starts when an agent is put on the ticket, or when the one it was given to (the client's
+    # consultant) first acts on it. A ticket solved in the same breath gets the solution, not this.
+    owner = assignee or (agent if ticket is not None and ticket.get("assignee") == agent.email else None)
+    if ticket is not None and owner is not None and not ticket.get("started_at"):
+        changes["started_at"] = ctx.now
+        events.append(("started", owner.email))
+        if reachable and cmds.status not in ("resolved", "closed"):
+            ctx.mails.append(_to_client(ctx, "started", values={"agent_name": owner.name}))
     if cmds.impact or cmds.urgency or cmds.priority:
         impact = cmds.impact or (ticket or {}).get("impact") or "medium"
         urgency = cmds.urgency or (ticket or {}).get("urgency") or "medium"
@@ -209,9 +215,10 @@ def _apply(ctx, cmds) -> None:
         ctx.status = status
         if status == "resolved":
             changes["resolved_at"] = ctx.now
-    if status:
+    elif ticket is not None and ticket["status"] == "new":
+        ctx.status = "open"  # an agent is on it: no longer untouched
+    if ctx.status and ticket is not None and ctx.status != ticket["status"] or status:
         events.append(("status", f"{(ticket or {}).get('status', 'new')} -> {ctx.status}"))
-    reachable = "@" in (ticket or {}).get("contact", "")
     if ticket is not None and not cmds.note and not reachable and (text.strip() or status == "resolved"):
         events.append(("not-relayed", "the ticket has no client address to write to"))
     elif ticket is not None and not cmds.note:
@@ -326,7 +333,8 @@ def notify_agents(ctx) -> None:
                               attachments=tuple(ctx.msg.attachments), values={
                                   "agent_name": agent.name, "text": ctx.msg.text or "", "queue_position": position,
                                   "from_name": ctx.msg.sender_name, "from_address": ctx.sender, "plan": plan,
-                                  "client": ctx.client, "is_reply": ctx.ticket is not None}))
+                                  "client": ctx.client, "is_reply": ctx.ticket is not None,
+                                  "follows": ctx.follows}))
 
 
 def find_reply_token(ctx):

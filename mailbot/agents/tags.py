@@ -30,8 +30,8 @@ aliases, which map to whatever name the plan gives that concept (``[paid]`` is "
 
 Rules: a time is a positive whole number of minutes, at most 24 h, one time tag per subject, its date real and not
 after ``today`` (pass the agent's local date; default: the clock's); a category must be in the plan; conflicting
-values (two categories, two statuses, two assignees, [take] with [assign x], ...) are errors, the same value twice
-is not. [impact]/[urgency] and [prio] may come together: what wins is the caller's business, as is every check that
+values (two categories, two statuses, two assignees, [take] with [assign x], [note] with [waiting] or [resolved],
+which both write to the client, ...) are errors, the same value twice is not. [impact]/[urgency] and [prio] may come together: what wins is the caller's business, as is every check that
 needs the ticket (transitions, [client] only without a ticket reference). The fixed words win over a plan's
 category of the same name, and a category name starting with a digit reads as a time.
 
@@ -74,6 +74,7 @@ STATUS_ALIASES: dict[str, tuple[str, ...]] = {
     "closed": ("slēgts", "uždaryta", "închis", "uzavreté", "закрыто"),
     "reopen": ("atvērt", "atidaryti", "redeschis", "znovu", "открыть"),
 }
+CLIENT_STATUSES = ("waiting", "resolved")  # these send the client the agent's questions or the solution
 FLAG_ALIASES: dict[str, tuple[str, ...]] = {  # tags without an argument that set a flag
     "take": ("ņemu", "imu", "preiau", "beriem", "беру"),
     "note": ("piezīme", "pastaba", "notă", "poznámka", "заметка"),
@@ -302,6 +303,9 @@ def parse_tags(subject: str, *, categories: Iterable[str] = ("free", "paid"), to
         pos = m.end()
     if "take" in found and "assign" in found:
         errors.append(f"{found['take'][1]} and {found['assign'][1]} together")
+    if "note" in found and found.get("status", (None,))[0] in CLIENT_STATUSES:
+        errors.append(f"{found['note'][1]} and {found['status'][1]} together: {found['status'][1]} writes to "
+                      "the client, a note does not")
     if errors:
         raise TagError(errors)
     values = {name: value for name, (value, _) in found.items()}
