@@ -433,3 +433,20 @@ def test_each_authentication_mode_over_smtp(desk, mode, applied):
         assert count(d.engine, time_entries) == expected, (mode, signed, header)
     assert count(d.engine, events, events.c.kind == "security") == len(applied) - expected
     d.stop()
+
+
+def test_time_without_a_category_follows_the_ticket_once_it_is_decided(desk):
+    d = desk()
+    note = open_ticket(d)
+    send(d.port, agent_reply(note, "[20m] [note]", "Meklēju cēloni."), mail_from="ilze@support.test")
+    send(d.port, agent_reply(note, "[10m] [free] [note]", "Konsultācija par portālu."), mail_from="ilze@support.test")
+    assert [e["category"] for e in rows(d.engine, time_entries)] == ["free", "free"]  # nothing decided yet
+    # Seed 000: the category may be known only when the request is solved; the untagged time goes with it.
+    send(d.port, agent_reply(note, "[30m] [paid] [resolved]", "Kļūda bija Jūsu iestatījumos."),
+         mail_from="ilze@support.test")
+    assert [(e["minutes"], e["category"]) for e in rows(d.engine, time_entries)] == [
+        (20, "paid"), (10, "free"), (30, "paid")]  # the entry the agent filed as free stays free
+    assert any(e["kind"] == "time-refiled" and "1 earlier time entry" in e["detail"] for e in rows(d.engine, events))
+    send(d.port, agent_reply(note, "[reopen] [5m] [note]", "Klients zvanīja."), mail_from="ilze@support.test")
+    assert rows(d.engine, time_entries)[-1]["category"] == "paid"  # the ticket's category, until it changes
+    d.stop()

@@ -85,19 +85,19 @@ def authres_pass(headers: list[str], trusted: tuple[str, ...], from_domain: str)
         authserv = value.split(";", 1)[0].strip().split()[0].lower() if value.strip() else ""
         if authserv not in trusted:
             continue
-        results = {}
-        for method, result, props in _RESULT.findall(value):
-            results.setdefault(method.lower(), (result.lower(), dict(
-                (k.lower(), v.strip('"').lower()) for k, v in _PROP.findall(props))))
-        dmarc = results.get("dmarc")
-        if dmarc and dmarc[0] == "pass":
+        results = [(method.lower(), result.lower(), dict((k.lower(), v.strip('"').lower())
+                                                         for k, v in _PROP.findall(props)))
+                   for method, result, props in _RESULT.findall(value)]
+        if any(m == "dmarc" and r == "pass" for m, r, _ in results):
             return True, f"{authserv}: dmarc=pass"
-        dkim = results.get("dkim")
-        if dkim and dkim[0] == "pass":
-            d = dkim[1].get("header.d") or dkim[1].get("header.i", "").rpartition("@")[2]
-            if d and (from_domain == d or from_domain.endswith("." + d)):
+        signers = [p.get("header.d") or p.get("header.i", "").rpartition("@")[2]
+                   for m, r, p in results if m == "dkim" and r == "pass"]
+        for d in signers:  # relaxed alignment: the same organisation's domain, either way round (the From
+            # domain is a configured agent's, so a subdomain of it is that organisation's too)
+            if d and (from_domain == d or from_domain.endswith("." + d) or d.endswith("." + from_domain)):
                 return True, f"{authserv}: dkim=pass aligned ({d})"
-            return False, f"{authserv}: dkim=pass for {d or '?'}, not aligned with {from_domain}"
+        if signers:
+            return False, f"{authserv}: dkim=pass for {', '.join(d or '?' for d in signers)}, not aligned with {from_domain}"
         return False, f"{authserv}: no dmarc or dkim pass"
     return False, "no Authentication-Results from a trusted server"
 

@@ -173,7 +173,7 @@ def _apply(ctx, cmds) -> None:
         category = cmds.category or (ticket or {}).get("category") or "free"
         contact = ticket["contact"] if ticket else changes["contact"]  # the client's, never the agent's
         ctx.time_entry = dict(agent=agent.email, contact=contact, work_date=cmds.work_date or ctx.config.today(),
-                              minutes=cmds.minutes, category=category,
+                              minutes=cmds.minutes, category=category, category_stated=bool(cmds.category),
                               description=(text.strip().splitlines() or [ctx.msg.subject])[0][:500])
         events.append(("time", f"{cmds.minutes} min {category} on {ctx.time_entry['work_date']}"))
     assignee = None

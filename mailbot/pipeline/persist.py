@@ -76,6 +76,13 @@ def run(ctx) -> None:
         if action == "failed":
             conn.execute(update(outbox).where(outbox.c.id == ctx.bounced_outbox).values(status="bounced"))
         ctx.events.append(("delivery-report", f"outbox #{ctx.bounced_outbox}: {action}"))
+    if "category" in ctx.changes and ctx.ticket is not None:  # time logged before the category was known
+        moved = conn.execute(update(time_entries).where(
+            time_entries.c.ticket_id == ticket_id, time_entries.c.category_stated.is_(False),
+            time_entries.c.category != ctx.changes["category"]).values(category=ctx.changes["category"])).rowcount
+        if moved:
+            ctx.events.append(("time-refiled", f"{moved} earlier time entr{'y' if moved == 1 else 'ies'} without a "
+                                               f"category now {ctx.changes['category']}"))
     if ctx.time_entry is not None:
         plan = ctx.config.plan_for(ctx.config.client_by_id(ticket.get("client_id")))
         conn.execute(INSERT_TIME, dict(ctx.time_entry, ticket_id=ticket_id, message_row=ctx.message_row,

@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String,
-                        Table, Text, TypeDecorator, UniqueConstraint)
+                        Table, Text, TypeDecorator, UniqueConstraint, true)
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -149,6 +149,9 @@ time_entries = Table(
     Column("work_date", Date, nullable=False),
     Column("minutes", Integer, nullable=False),
     Column("category", String(50), nullable=False),
+    # False: the agent gave no category with this time, so it follows the ticket's category as that is decided
+    # (seed 000: the category may be known only after the request is solved)
+    Column("category_stated", Boolean, nullable=False, default=True, server_default=true()),
     Column("description", Text, nullable=False),
     Column("message_row", Integer, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
