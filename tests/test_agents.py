@@ -180,9 +180,9 @@ def test_resolved_sends_dialogue_and_late_reply_opens_following_ticket(desk):
     send(d.port, mail(subject="Re: [#1] Rēķins neatveras", body="Pēc mēneša atkal."))
     assert count(d.engine, tickets) == 2
     assert rows(d.engine, tickets)[1]["follows"] == 1 and rows(d.engine, tickets)[0]["status"] == "resolved"
-    receipt = mail_with(d.sink, "janis@acme.lv", "pieteikumā #1")  # Latvian client: "an answer in ticket #1"
+    receipt = mail_with(d.sink, "janis@acme.lv", "atbilde uz pieteikumu #1")  # Latvian client: "an answer to ticket #1"
     assert receipt is not None and receipt["Subject"].startswith("[#2]")
-    assert "pieteikumā #1" in receipt.get_body(("html",)).get_content()
+    assert "atbilde uz pieteikumu #1" in receipt.get_body(("html",)).get_content()
     told = mail_with(d.sink, "ilze@support.test", "Turpina #1")  # the dispatcher sees where it comes from
     assert told is not None and told["Subject"].startswith("[#2]")
     d.stop()
@@ -333,6 +333,16 @@ def test_consultant_gets_the_ticket(desk):
     d.stop()
 
 
+def test_a_consultants_note_is_not_news_for_the_client(desk):
+    d, note = consultants_desk(desk)
+    send(d.port, agent_reply(note, "[note] [10m]", "Jāpārbauda licence.", sender="Andrius <andrius@support.test>"),
+         mail_from="andrius@support.test")
+    assert count(d.engine, time_entries) == 1
+    assert [r["kind"] for r in rows(d.engine, outbox) if r["rcpt"] == "janis@acme.lv"] == ["receipt"]
+    assert rows(d.engine, tickets)[0]["started_at"] is None  # the first word to the client will say it
+    d.stop()
+
+
 def test_a_ticket_solved_at_once_gets_the_solution_not_work_started(desk):
     d, note = consultants_desk(desk)
     send(d.port, agent_reply(note, "[resolved] [10m]", "Izlabots.", sender="Andrius <andrius@support.test>"),
@@ -449,4 +459,24 @@ def test_time_without_a_category_follows_the_ticket_once_it_is_decided(desk):
     assert any(e["kind"] == "time-refiled" and "1 earlier time entry" in e["detail"] for e in rows(d.engine, events))
     send(d.port, agent_reply(note, "[reopen] [5m] [note]", "Klients zvanīja."), mail_from="ilze@support.test")
     assert rows(d.engine, time_entries)[-1]["category"] == "paid"  # the ticket's category, until it changes
+    d.stop()
+
+
+def test_time_in_a_month_already_stated_stays_as_the_client_was_told(desk):
+    from datetime import datetime, timezone
+    from mailbot.store.models import statements
+    d = desk()
+    note = open_ticket(d)
+    send(d.port, agent_reply(note, "[20m 2026-10-30] [note]", "Oktobrī sāku."), mail_from="ilze@support.test")
+    send(d.port, agent_reply(note, "[15m] [note]", "Turpinu."), mail_from="ilze@support.test")
+    client = rows(d.engine, tickets)[0]["client_id"]
+    with d.engine.begin() as conn:  # October's statement went out with the 20 minutes as free
+        conn.execute(statements.insert().values(client_id=client, period="2026-10", version=1, reason="scheduled",
+                                                document="{}", total="0.00", currency="EUR",
+                                                created_at=datetime.now(timezone.utc)))
+    send(d.port, agent_reply(note, "[paid] [note]", "Izrādījās maksas darbs."), mail_from="ilze@support.test")
+    assert [(e["work_date"].isoformat()[:7], e["category"]) for e in rows(d.engine, time_entries)] == [
+        ("2026-10", "free"), (rows(d.engine, time_entries)[1]["work_date"].isoformat()[:7], "paid")]
+    [refiled] = [e["detail"] for e in rows(d.engine, events) if e["kind"] == "time-refiled"]
+    assert refiled.startswith("1 earlier time entry") and "1 kept as filed" in refiled
     d.stop()

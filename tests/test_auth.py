@@ -31,6 +31,7 @@ def test_a_signed_address_proves_its_ticket_and_agent_only(ticket, agent):
     (["mx.vendor.lv; dkim=pass header.d=esp.example"], False),              # not aligned
     (["mx.vendor.lv; dkim=pass header.d=notvendor.lv"], False),             # a suffix is not a subdomain
     (["mx.vendor.lv; dkim=fail header.d=vendor.lv; dmarc=fail"], False),
+    (["mx.vendor.lv; dkim=pass header.d=mail.vendor.lv; dmarc=fail"], False),  # the domain's policy decides
     (["evil.example; dmarc=pass"], False),                                  # not our server
     (["mx.vendor.lv; dmarc=fail", "mx.vendor.lv; dmarc=pass"], False),      # only the topmost trusted one counts
     (["evil.example; dmarc=pass", "mx.vendor.lv; dmarc=pass"], True),

@@ -199,6 +199,8 @@ def test_a_note_cannot_write_to_the_client(status):
     assert why.startswith(f"[note] and {status} together")
     assert parse("[note] [closed]") == Commands(note=True, status="closed")  # closed quietly
     assert parse("[note] [reopen]") == Commands(note=True, status="reopen")
+    assert errors("[client acme] [note] [notify]") == [
+        "[note] and [notify] together: a note is not sent to the client"]
 
 
 @pytest.mark.parametrize("tag, field, value", [
@@ -360,6 +362,7 @@ def commands(draw) -> Commands:
     minutes = draw(st.none() | st.integers(1, 24 * 60))
     take = draw(st.booleans())
     status = draw(st.none() | st.sampled_from(("waiting", "resolved", "closed", "reopen")))
+    note = status not in ("waiting", "resolved") and draw(st.booleans())  # a note never writes to the client
     return Commands(
         minutes=minutes,
         work_date=draw(st.none() | st.dates(max_value=TODAY)) if minutes else None,
@@ -370,9 +373,9 @@ def commands(draw) -> Commands:
         impact=draw(st.none() | st.sampled_from(("high", "medium", "low"))),
         urgency=draw(st.none() | st.sampled_from(("high", "medium", "low"))),
         priority=draw(st.none() | st.sampled_from(("P1", "P2", "P3", "P4"))),
-        note=status not in ("waiting", "resolved") and draw(st.booleans()),
+        note=note,
         client=draw(st.none() | NAMES),
-        notify=draw(st.booleans()),
+        notify=draw(st.booleans()) if not note else False,
         pd_allow=draw(st.none() | st.dates()),
         report=draw(st.none() | st.just("") | st.builds("{:04d}-{:02d}".format, st.integers(0, 9999),
                                                            st.integers(1, 12))),

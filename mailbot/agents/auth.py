@@ -88,8 +88,11 @@ def authres_pass(headers: list[str], trusted: tuple[str, ...], from_domain: str)
         results = [(method.lower(), result.lower(), dict((k.lower(), v.strip('"').lower())
                                                          for k, v in _PROP.findall(props)))
                    for method, result, props in _RESULT.findall(value)]
-        if any(m == "dmarc" and r == "pass" for m, r, _ in results):
+        dmarc = [r for m, r, _ in results if m == "dmarc"]
+        if "pass" in dmarc:
             return True, f"{authserv}: dmarc=pass"
+        if "fail" in dmarc:  # the domain's own policy (strict alignment, say) said no: no DKIM second opinion
+            return False, f"{authserv}: dmarc=fail"
         signers = [p.get("header.d") or p.get("header.i", "").rpartition("@")[2]
                    for m, r, p in results if m == "dkim" and r == "pass"]
         for d in signers:  # relaxed alignment: the same organisation's domain, either way round (the From

@@ -1,8 +1,8 @@
 """What an agent's mail does: authenticate it, read its tags, check them all, then apply all or nothing.
 
 Applied: a time entry in the journal (seed 002), the ticket's category, status, assignee and priority, the
-agent's new text relayed to the client (unless it is a [note]), "work has started" the first time the ticket
-is taken (seed 001), the whole dialogue when it is resolved. Refused: nothing changes, nothing reaches the
+agent's new text relayed to the client (unless it is a [note]), "work has started" when an agent is put on the
+ticket or its consultant first acts on it (seed 001), the whole dialogue when it is resolved. Refused: nothing changes, nothing reaches the
 client, and the agent hears exactly why. Every change is an audit event with the agent and the message.
 """
 from __future__ import annotations
@@ -187,8 +187,10 @@ def _apply(ctx, cmds) -> None:
     reachable = "@" in (ticket or {}).get("contact", "")
     # Seed 001: work starts when an agent is put on the ticket, or when the one it was given to (the client's
     # consultant) first acts on it. A ticket solved in the same breath gets the solution, not this.
+    # A [note] is not news for the client, nor is anything on a ticket already solved.
     owner = assignee or (agent if ticket is not None and ticket.get("assignee") == agent.email else None)
-    if ticket is not None and owner is not None and not ticket.get("started_at"):
+    if (ticket is not None and owner is not None and not ticket.get("started_at") and not cmds.note
+            and ticket["status"] not in ("resolved", "closed")):
         changes["started_at"] = ctx.now
         events.append(("started", owner.email))
         if reachable and cmds.status not in ("resolved", "closed"):
@@ -217,7 +219,7 @@ def _apply(ctx, cmds) -> None:
             changes["resolved_at"] = ctx.now
     elif ticket is not None and ticket["status"] == "new":
         ctx.status = "open"  # an agent is on it: no longer untouched
-    if ctx.status and ticket is not None and ctx.status != ticket["status"] or status:
+    if status or (ticket is not None and ctx.status and ctx.status != ticket["status"]):
         events.append(("status", f"{(ticket or {}).get('status', 'new')} -> {ctx.status}"))
     if ticket is not None and not cmds.note and not reachable and (text.strip() or status == "resolved"):
         events.append(("not-relayed", "the ticket has no client address to write to"))

@@ -30,8 +30,8 @@ aliases, which map to whatever name the plan gives that concept (``[paid]`` is "
 
 Rules: a time is a positive whole number of minutes, at most 24 h, one time tag per subject, its date real and not
 after ``today`` (pass the agent's local date; default: the clock's); a category must be in the plan; conflicting
-values (two categories, two statuses, two assignees, [take] with [assign x], [note] with [waiting] or [resolved],
-which both write to the client, ...) are errors, the same value twice is not. [impact]/[urgency] and [prio] may come together: what wins is the caller's business, as is every check that
+values (two categories, two statuses, two assignees, [take] with [assign x], [note] with [waiting], [resolved] or
+[notify], which write to the client, ...) are errors, the same value twice is not. [impact]/[urgency] and [prio] may come together: what wins is the caller's business, as is every check that
 needs the ticket (transitions, [client] only without a ticket reference). The fixed words win over a plan's
 category of the same name, and a category name starting with a digit reads as a time.
 
@@ -303,6 +303,8 @@ def parse_tags(subject: str, *, categories: Iterable[str] = ("free", "paid"), to
         pos = m.end()
     if "take" in found and "assign" in found:
         errors.append(f"{found['take'][1]} and {found['assign'][1]} together")
+    if "note" in found and "notify" in found:
+        errors.append(f"{found['note'][1]} and {found['notify'][1]} together: a note is not sent to the client")
     if "note" in found and found.get("status", (None,))[0] in CLIENT_STATUSES:
         errors.append(f"{found['note'][1]} and {found['status'][1]} together: {found['status'][1]} writes to "
                       "the client, a note does not")

@@ -6,13 +6,14 @@ events and the outbox rows for every mail this causes: committed together or not
 import json
 import re
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from mailbot.agents.auth import reply_secret
-from mailbot.billing.plans import register
+from mailbot.billing.periods import period_of
+from mailbot.billing.plans import load, register
 from mailbot.outbound.outbox import enqueue
 from mailbot.pipeline.thread import base_subject
-from mailbot.store.models import attachments, outbox, raw_messages, tickets, time_entries
+from mailbot.store.models import attachments, outbox, raw_messages, statements, tickets, time_entries
 from mailbot.store.queries import INSERT_MESSAGE, add_event, remember_message_id
 
 _ACTION = re.compile(rb"^action:\s*(\w+)", re.I | re.M)
@@ -77,12 +78,7 @@ def run(ctx) -> None:
             conn.execute(update(outbox).where(outbox.c.id == ctx.bounced_outbox).values(status="bounced"))
         ctx.events.append(("delivery-report", f"outbox #{ctx.bounced_outbox}: {action}"))
     if "category" in ctx.changes and ctx.ticket is not None:  # time logged before the category was known
-        moved = conn.execute(update(time_entries).where(
-            time_entries.c.ticket_id == ticket_id, time_entries.c.category_stated.is_(False),
-            time_entries.c.category != ctx.changes["category"]).values(category=ctx.changes["category"])).rowcount
-        if moved:
-            ctx.events.append(("time-refiled", f"{moved} earlier time entr{'y' if moved == 1 else 'ies'} without a "
-                                               f"category now {ctx.changes['category']}"))
+        _refile(conn, ctx, ticket_id, ctx.changes["category"])
     if ctx.time_entry is not None:
         plan = ctx.config.plan_for(ctx.config.client_by_id(ticket.get("client_id")))
         conn.execute(INSERT_TIME, dict(ctx.time_entry, ticket_id=ticket_id, message_row=ctx.message_row,
@@ -101,3 +97,33 @@ def run(ctx) -> None:
         in_reply_to, refs = mail.thread or (msg.message_id, references)
         enqueue(conn, mail, ticket=ticket, mailbox=ctx.mailbox, now=now, in_reply_to=in_reply_to,
                 references=refs, secret=secret)
+
+
+def _refile(conn, ctx, ticket_id: int, category: str) -> None:
+    """Time logged without a category follows the ticket's newly decided one — except in a month whose statement
+    is already issued (what the client was sent stays true; a correction is the objections' business) and where
+    the plan the work was done under has no such category."""
+    rows = conn.execute(select(time_entries.c.id, time_entries.c.work_date, time_entries.c.plan_version).where(
+        time_entries.c.ticket_id == ticket_id, time_entries.c.category_stated.is_(False),
+        time_entries.c.category != category)).all()
+    if not rows:
+        return
+    issued = {r.period for r in conn.execute(select(statements.c.period).where(
+        statements.c.client_id == ctx.ticket.get("client_id")).distinct())}
+    known: dict[str | None, bool] = {}
+    moved, kept = [], 0
+    for r in rows:
+        if r.plan_version not in known:
+            try:
+                known[r.plan_version] = r.plan_version is None or category in load(conn, r.plan_version).categories
+            except LookupError:
+                known[r.plan_version] = False
+        if known[r.plan_version] and period_of(r.work_date) not in issued:
+            moved.append(r.id)
+        else:
+            kept += 1
+    if moved:
+        conn.execute(update(time_entries).where(time_entries.c.id.in_(moved)).values(category=category))
+    ctx.events.append(("time-refiled", f"{len(moved)} earlier time entr{'y' if len(moved) == 1 else 'ies'} without "
+                                       f"a category now {category}" + (
+        f"; {kept} kept as filed (statement issued, or not in that plan)" if kept else "")))
