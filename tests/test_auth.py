@@ -17,7 +17,8 @@ def test_a_signed_address_proves_its_ticket_and_agent_only(ticket, agent):
     assert token.ticket_id == ticket and token_valid(token, agent, SECRET)
     assert not token_valid(token, "someone." + agent, SECRET)
     assert not token_valid(token, agent, b"t" * 32)
-    forged = find_token([address.replace(f"+mb{ticket}.", f"+mb{ticket + 1}.")], "help@vendor.lv")
+    other = ticket + 1 if ticket < 10**12 - 1 else ticket - 1  # references have at most 12 digits
+    forged = find_token([address.replace(f"+mb{ticket}.", f"+mb{other}.")], "help@vendor.lv")
     assert not token_valid(forged, agent, SECRET)
     assert find_token([address], "help@elsewhere.lv") is None  # another mailbox's address is not ours
 

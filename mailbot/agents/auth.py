@@ -100,7 +100,8 @@ def authres_pass(headers: list[str], trusted: tuple[str, ...], from_domain: str)
             if d and (from_domain == d or from_domain.endswith("." + d) or d.endswith("." + from_domain)):
                 return True, f"{authserv}: dkim=pass aligned ({d})"
         if signers:
-            return False, f"{authserv}: dkim=pass for {', '.join(d or '?' for d in signers)}, not aligned with {from_domain}"
+            named = ", ".join(d or "?" for d in signers)
+            return False, f"{authserv}: dkim=pass for {named}, not aligned with {from_domain}"
         return False, f"{authserv}: no dmarc or dkim pass"
     return False, "no Authentication-Results from a trusted server"
 

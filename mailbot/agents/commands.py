@@ -2,8 +2,9 @@
 
 Applied: a time entry in the journal (seed 002), the ticket's category, status, assignee and priority, the
 agent's new text relayed to the client (unless it is a [note]), "work has started" when an agent is put on the
-ticket or its consultant first acts on it (seed 001), the whole dialogue when it is resolved. Refused: nothing changes, nothing reaches the
-client, and the agent hears exactly why. Every change is an audit event with the agent and the message.
+ticket or its consultant first acts on it (seed 001), the whole dialogue when it is resolved. Refused: nothing
+changes, nothing reaches the client, and the agent hears exactly why. Every change is an audit event with the
+agent and the message.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from mailbot.billing import periods
 from mailbot.billing.statements import current_period, issue
 from mailbot.mime.headers import raw_headers
 from mailbot.pipeline.context import Mail
-from mailbot.pipeline.thread import ticket_ref
+from mailbot.pipeline.thread import SOLVED, ticket_ref
 from mailbot.store.models import messages, tickets
 
 # Which status may follow which (the ticket's life, seeds 000 and 001).
@@ -186,14 +187,14 @@ def _apply(ctx, cmds) -> None:
         events.append(("assigned", assignee.email))
     reachable = "@" in (ticket or {}).get("contact", "")
     # Seed 001: work starts when an agent is put on the ticket, or when the one it was given to (the client's
-    # consultant) first acts on it. A ticket solved in the same breath gets the solution, not this.
-    # A [note] is not news for the client, nor is anything on a ticket already solved.
+    # consultant) first acts on it — not with a [note], which is no news for the client, and not on a ticket
+    # already solved. A ticket solved in the same breath gets the solution instead of this mail.
     owner = assignee or (agent if ticket is not None and ticket.get("assignee") == agent.email else None)
     if (ticket is not None and owner is not None and not ticket.get("started_at") and not cmds.note
-            and ticket["status"] not in ("resolved", "closed")):
+            and ticket["status"] not in SOLVED):
         changes["started_at"] = ctx.now
         events.append(("started", owner.email))
-        if reachable and cmds.status not in ("resolved", "closed"):
+        if reachable and cmds.status not in SOLVED:
             ctx.mails.append(_to_client(ctx, "started", values={"agent_name": owner.name}))
     if cmds.impact or cmds.urgency or cmds.priority:
         impact = cmds.impact or (ticket or {}).get("impact") or "medium"

@@ -31,9 +31,10 @@ aliases, which map to whatever name the plan gives that concept (``[paid]`` is "
 Rules: a time is a positive whole number of minutes, at most 24 h, one time tag per subject, its date real and not
 after ``today`` (pass the agent's local date; default: the clock's); a category must be in the plan; conflicting
 values (two categories, two statuses, two assignees, [take] with [assign x], [note] with [waiting], [resolved] or
-[notify], which write to the client, ...) are errors, the same value twice is not. [impact]/[urgency] and [prio] may come together: what wins is the caller's business, as is every check that
-needs the ticket (transitions, [client] only without a ticket reference). The fixed words win over a plan's
-category of the same name, and a category name starting with a digit reads as a time.
+[notify], which write to the client, ...) are errors, the same value twice is not. [impact]/[urgency] and [prio]
+may come together: what wins is the caller's business, as is every check that needs the ticket (transitions,
+[client] only without a ticket reference). The fixed words win over a plan's category of the same name, and a
+category name starting with a digit reads as a time.
 
 Brackets that are not commands
 ------------------------------

@@ -78,7 +78,7 @@ def run(ctx) -> None:
             conn.execute(update(outbox).where(outbox.c.id == ctx.bounced_outbox).values(status="bounced"))
         ctx.events.append(("delivery-report", f"outbox #{ctx.bounced_outbox}: {action}"))
     if "category" in ctx.changes and ctx.ticket is not None:  # time logged before the category was known
-        _refile(conn, ctx, ticket_id, ctx.changes["category"])
+        _refile(conn, ctx, ticket_id, ticket.get("client_id"), ctx.changes["category"])
     if ctx.time_entry is not None:
         plan = ctx.config.plan_for(ctx.config.client_by_id(ticket.get("client_id")))
         conn.execute(INSERT_TIME, dict(ctx.time_entry, ticket_id=ticket_id, message_row=ctx.message_row,
@@ -99,7 +99,7 @@ def run(ctx) -> None:
                 references=refs, secret=secret)
 
 
-def _refile(conn, ctx, ticket_id: int, category: str) -> None:
+def _refile(conn, ctx, ticket_id: int, client_id: str | None, category: str) -> None:
     """Time logged without a category follows the ticket's newly decided one — except in a month whose statement
     is already issued (what the client was sent stays true; a correction is the objections' business) and where
     the plan the work was done under has no such category."""
@@ -109,7 +109,7 @@ def _refile(conn, ctx, ticket_id: int, category: str) -> None:
     if not rows:
         return
     issued = {r.period for r in conn.execute(select(statements.c.period).where(
-        statements.c.client_id == ctx.ticket.get("client_id")).distinct())}
+        statements.c.client_id == client_id).distinct())}
     known: dict[str | None, bool] = {}
     moved, kept = [], 0
     for r in rows:

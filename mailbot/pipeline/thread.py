@@ -22,6 +22,7 @@ PREFIX = re.compile(
 _WS = re.compile(r"\s+")
 _HEADER_MID = re.compile(rb"^message-id:\s*<([^<>\s]+)>", re.I | re.M)
 _CLOSED = ("closed",)
+SOLVED = ("resolved", "closed")  # a client's reply reopens these only within tickets.reopen_days
 
 
 def is_reply(subject: str) -> bool:
@@ -120,7 +121,7 @@ def _join(ctx, ticket) -> None:
 
 
 def _too_late(ctx, ticket) -> bool:
-    if ticket["status"] not in ("resolved", "closed"):
+    if ticket["status"] not in SOLVED:
         return False
     since = ticket.get("resolved_at") or ticket["updated_at"]
     return (ctx.now - since).days >= ctx.config.tickets.reopen_days
