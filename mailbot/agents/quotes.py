@@ -50,6 +50,8 @@ from __future__ import annotations
 
 import re
 
+from mailbot.regex import compile_fast
+
 __all__ = ["reply_text"]
 
 _MAX_ATTR_LINE = 400      # a longer line is never part of an attribution
@@ -177,7 +179,7 @@ _HEADER_KEYS = {
     "cc": "cc|bcc|kopija|копия|копія|kópia|kopie|copie|cópia|kopio|másolat|kopia",
     "reply": "reply-to|risposta|antwort an|responder a",
 }
-_HEADER = re.compile(
+_HEADER = compile_fast(
     r"[ \t]*\*{0,2}[ \t]*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _HEADER_KEYS.items()) + r")[ \t]*\*{0,2}[ \t]*[:：]",
     re.I)
 
@@ -250,8 +252,8 @@ _FOOTERS = [
     re.compile(r"diese nachricht wurde von meinem [^,;]{1,80} gesendet", re.I),
     re.compile(r"(?:von meinem|з мого|с моего) [\w'+-]+(?: [\w'+-]+){0,3} (?:gesendet|отправлено|надіслано)", re.I),
 ]
-_FOOTER_GENERIC = re.compile(r"(?:" + _FOOTER_PREFIX + r")(?:[ \-]+[\w.'+-]+){1,6}", re.I)
-_FOOTER_DEVICE = re.compile(r"(?<!\w)(?:" + _DEVICE + r")(?!\w)", re.I)
+_FOOTER_GENERIC = compile_fast(r"(?:" + _FOOTER_PREFIX + r")(?:[ \-]+[\w.'+-]+){1,6}", re.I)
+_FOOTER_DEVICE = compile_fast(r"(?<!\w)(?:" + _DEVICE + r")(?!\w)", re.I)
 _LINKS = re.compile(r"<[^<>\s]{1,300}>|https?://[^\s<>()]{1,300}|\((?:https?:|mailto:)[^()\s]{0,300}\)")
 _MD_LINK = re.compile(r"\[([^\[\]]{1,80})\]\([^()\s]{1,300}\)")
 

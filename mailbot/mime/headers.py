@@ -22,6 +22,7 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?]*?)\?="
 _QP_BYTE = re.compile(rb"=([0-9A-Fa-f]{2})")
 _B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
 _MSGID = re.compile(r"<([^<>\s]+)>")
+_ESCAPED = re.compile("[\udc80-\udcff]")  # raw 8-bit bytes as compat32 keeps them
 
 
 def raw_headers(msg: Message, name: str) -> list[str]:
@@ -38,7 +39,7 @@ def raw_header(msg: Message, name: str) -> str | None:
 
 def unescape_8bit(value: str, hint: str | None = None) -> str:
     """compat32 keeps raw 8-bit header bytes as surrogates; read them as UTF-8, the hint, or detected."""
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
+    if not value.isascii() and _ESCAPED.search(value):
         return decode_bytes(value.encode("utf-8", "surrogateescape"), None, hint)
     return value
 
@@ -103,7 +104,7 @@ def header_charset(msg: Message, hint: str | None) -> str | None:
     """The charset of the raw 8-bit bytes in the top-level headers, judged on all of them together (one
     short display name alone is too little to tell GB2312 from a Central European charset)."""
     raw = b" ".join(v.encode("utf-8", "surrogateescape") for _, v in msg.raw_items()
-                    if isinstance(v, str) and any("\udc80" <= ch <= "\udcff" for ch in v))
+                    if isinstance(v, str) and not v.isascii() and _ESCAPED.search(v))
     if not raw:
         return hint
     return detect_charset(raw, (hint,))

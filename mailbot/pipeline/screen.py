@@ -12,6 +12,7 @@ import re
 
 from mailbot.mime.headers import raw_header
 from mailbot.pipeline.context import Discard
+from mailbot.regex import compile_fast
 
 _DAEMON = re.compile(r"^(mailer-daemon|postmaster|post_master|mail-daemon|mailerdaemon|mail\.delivery\.(sub)?system|"
                      r"mdaemon|bounce[s]?|no-?reply-bounce)(@|$)", re.I)
@@ -27,7 +28,7 @@ _BOUNCE_SUBJECT = re.compile(
     r"delivery has failed|message not delivered|could not send|delayed mail|mail could not be delivered|"
     r"delivery report|warning: message .* delayed|message delivery failure|mail delivery failure)", re.I)
 # What delivery reports say; read only in mail that software sent (null path, daemon, Auto-Submitted ...).
-_BOUNCE_TEXT = re.compile(
+_BOUNCE_TEXT = compile_fast(
     r"could ?n[o']t be delivered|could not deliver|was not delivered|undeliverable|unable to deliver|"
     r"delivery (to the following recipients? )?(has )?failed|failed permanently|permanent (fatal )?error|"
     r"not a valid (user|recipient|mailbox|address)|user unknown|unknown user|no such (user|mailbox|recipient)|"
@@ -92,7 +93,7 @@ def run(ctx) -> None:
     daemon = bool(_DAEMON.match(sender)) or ("@" not in sender and bool(_DAEMON_NAME.match(msg.sender_name or "")))
     head = (msg.text or "")[:8000]
     returned = any(a.content_type in ("message/rfc822", "text/rfc822-headers") for a in msg.attachments)
-    text_says = bool(_BOUNCE_TEXT.search(head)) and (null_path or daemon or (returned and _ROBOT.match(sender)))
+    text_says = bool((null_path or daemon or (returned and _ROBOT.match(sender))) and _BOUNCE_TEXT.search(head))
     ses = _SES_JSON.search(head[:4000]) if head.lstrip().startswith("{") else None
     if ses and ses.group(1) == "Complaint":
         raise Discard("feedback-report", "Amazon SES complaint notification")

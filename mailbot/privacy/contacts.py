@@ -13,6 +13,8 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
 from stdnum import iban as _iban
 
+from mailbot.regex import compile_fast
+
 REGION = {"lv": "LV", "lt": "LT", "ro": "RO", "sk": "SK", "ru": "RU", "en": "LV"}
 EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+@([\w-]+(?:\.[\w-]+)+))(?![\w-])")
 # Mail services where an address is a private person's.
@@ -28,14 +30,14 @@ HEADER_LINE = re.compile(r"^[ \t>]*(from|to|cc|sender|reply-to|no|kam|nuo|kam|ko
                          r"kópia|от|кому|копия|sent|date|message-id|in-reply-to|references|return-path|"
                          r"delivered-to|x-original-to|envelope-to|original-recipient|final-recipient)\s*:", re.I | re.M)
 # "On 22 Aug 2015, Adam <adam@gmail.com> wrote:" — who wrote the quoted mail, in any of the usual languages.
-ATTRIBUTION = re.compile(r"(wrote|schrieb|escribió|a écrit|scrive|rakstīja|rašė|parašė|a scris|napísal\w*|"
+ATTRIBUTION = compile_fast(r"(wrote|schrieb|escribió|a écrit|scrive|rakstīja|rašė|parašė|a scris|napísal\w*|"
                          r"napsal\w*|написал\w*|пишет|skrev|schreef|kirjoitti)\s*:?\s*$", re.I)
-PERSON_WORDS = re.compile(
+PERSON_WORDS = compile_fast(
     r"(?<!\w)(darbinie|kolēģ|kolēg|mob|privāt|personīg|darbuotoj|kolego|asmenin|angajat|coleg|personal|zamestnan|"
     r"kolega|osobn|сотрудни|работни|коллег|личн|employee|colleague|private|his(?!\w)|her(?!\w)|jo(?!\w)|"
     r"jos(?!\w)|viņa|viņas|его(?!\w)|её(?!\w)|ее(?!\w))", re.I)
 # "Write to me at ...": the sender's own address or number, given in the text.
-FIRST_PERSON = re.compile(r"(?<!\w)(me|my|man|mani|mans|mano|mane|mi|mă|mie|mňa|mne|mnou|мне|меня|мой|моя|mnie|"
+FIRST_PERSON = compile_fast(r"(?<!\w)(me|my|man|mani|mans|mano|mane|mi|mă|mie|mňa|mne|mnou|мне|меня|мой|моя|mnie|"
                           r"mój)(?!\w)", re.I)
 IBAN = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)(?![\w])")
 
@@ -43,8 +45,8 @@ IBAN = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1
 # A number in international form is a telephone number even when the numbering plan does not know it.
 INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}[ \-]?(?:\(?\d{1,4}\)?[ \-]?){2,5}\d{2,4}(?![\w])")
 _MOBILE = r"(?<!\w)(mob\.?|mobil\w*|mobile|cell\w*|моб\.?|мобильн\w*|сотов\w*|gsm)"
-MOBILE_WORDS_ANY = re.compile(_MOBILE, re.I)  # anywhere on a line
-MOBILE_WORDS = re.compile(_MOBILE + r"\W{0,5}$", re.I)  # right before a number
+MOBILE_WORDS_ANY = compile_fast(_MOBILE, re.I)  # anywhere on a line
+MOBILE_WORDS = compile_fast(_MOBILE + r"\W{0,5}$", re.I)  # right before a number
 
 
 def phones(text: str, language: str | None):

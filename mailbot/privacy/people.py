@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from mailbot.regex import compile_fast
+
 UP = "A-ZĀČĒĢĪĶĻŅŠŪŽĄĘĖĮŲĂÂÎȘȚŞŢÁÄĎÉÍĹĽŇÓÔŔŤÚÝĚŘŮÕÖÜŁŃŚŹŻА-ЯЁ"
 LOW = "a-zāčēģīķļņšūžąęėįųăâîșțşţáäďéíĺľňóôŕťúýěřůõöüłńśźżßа-яё"
 WORD = rf"[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?|[{UP}]{{2,}}(?:-[{UP}]{{2,}})?"
@@ -40,7 +42,7 @@ class _NameHeader:
 NAME_HEADER = _NameHeader()
 # "Name" alone heads product and file columns too: its cells must look like people.
 LOOSE_HEADER = re.compile(r"^(name|nosaukums|pavadinimas|denumire|názov|название)$", re.I)
-BIRTH = re.compile(
+BIRTH = compile_fast(
     r"(dzimšanas datums|dzimš\.|dzim\.|dzimis|dzimusi|dz\.\s?d\.|gimimo data|gim\.|gimęs|gimusi|data na[sșş]terii|"
     r"n[aă]scut|n[aă]scut[aă]|dátum narodenia|dát\. nar\.|narodený|narodená|narodil|nar\.|"
     r"datum narození|дата рождения|д\.\s?р\.|родился|родилась|г\.\s?р\.|date of birth|birth ?date|born|dob|"
@@ -49,7 +51,7 @@ BIRTH = re.compile(
 BIRTH_AFTER = re.compile(r"\s*(\(?\s*)?(г\.?\s?р\.?|года рождения|gim\.|dzim\.|nar\.|born)", re.I)
 DATE = re.compile(r"(?<!\d)(\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|"
                   r"\d{1,2}\.\d{1,2}\.\d{2})(?![\d])")
-SALARY = re.compile(
+SALARY = compile_fast(
     r"(alga|algas|atalgojum|darba samaksa|bruto|neto|izmaksājam|avans|advance|аванс|darbo užmokest|atlyginim|"
     r"užmokesč|priskaičiuota|výplat|"
     r"išmokėti|salariu|salarii|salarial|venit|brut|mzda|mzdy|plat\b|odmena|hrubá|čistá|зарплат|заработн|оклад|"
@@ -175,7 +177,7 @@ def birth_dates(layout):
                     yield d.start(1), d.end(1), d.group(1)
 
 
-AMOUNT_HEADER = re.compile(r"^(amount|sum|summa|suma|sumă|suma de plată|сумма|сумма к выплате|částka|čiastka|"
+AMOUNT_HEADER = compile_fast(r"^(amount|sum|summa|suma|sumă|suma de plată|сумма|сумма к выплате|částka|čiastka|"
                            r"izmaksājamā summa|mokėtina suma|total|kopā|iš viso|итого)$", re.I)
 
 

@@ -129,6 +129,8 @@ class _Scan:
     def salaries(self) -> None:
         """Salary lines of named (or coded) people."""
         lay, text = self.lay, self.text
+        if not lay.cells and not people.SALARY.search(text):
+            return  # no pay word anywhere and no table: most mail
         for row in range(len(lay.starts)):
             a, b = lay.line_span(row)
             if row in lay.header_lines or not people.SALARY.search(text, a, b) and not _salary_columns(lay, row) \
