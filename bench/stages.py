@@ -45,6 +45,7 @@ def main():
     ap.add_argument("--synchronous", default="FULL", choices=("FULL", "NORMAL"))
     ap.add_argument("--pg", action="store_true")
     ap.add_argument("--seed", type=int, default=20260302)
+    ap.add_argument("--sql", action="store_true", help="also count the SQL statements per message, by statement")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="mailbot_stages_"))
@@ -63,6 +64,13 @@ def main():
         config = load(tmp / "config.yaml")
         engine = db.make_engine(config.database)
         db.ensure_schema(engine, say=lambda m: None)
+        statements: dict[str, int] = defaultdict(int)
+        if args.sql:
+            from sqlalchemy import event
+
+            @event.listens_for(engine, "before_cursor_execute")
+            def _count(conn, cursor, statement, parameters, context, executemany):
+                statements[" ".join(statement.split())[:90]] += 1
 
         from mailbot.pipeline import PREPARE, STAGES
         runner._STAGES = tuple(timed(f"stage.{name}", fn) for name, fn in zip(STAGES, runner._STAGES))
@@ -104,6 +112,10 @@ def main():
             "cpu_ms_per_message": round((time.process_time() - cpu0) / n * 1000, 3),
             "wall_s": round(wall, 2),
         }
+        if args.sql:
+            out["sql_per_message"] = round(sum(statements.values()) / n, 2)
+            out["sql_by_statement"] = {k: round(v / n, 3) for k, v in sorted(
+                statements.items(), key=lambda kv: -kv[1])[:30]}
         print(json.dumps(out, indent=2))
         engine.dispose()
     finally:

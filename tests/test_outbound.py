@@ -66,3 +66,30 @@ def test_outbound_disabled_keeps_mail_queued(make_config, daemon_factory, sink):
     time.sleep(0.5)
     assert sink.received == [] and rows(engine, outbox)[0]["status"] == "pending"
     d.stop()
+
+
+def test_maildir_batch_delivers_whole_files_with_unique_names(tmp_path):
+    import asyncio
+    import mailbox
+    from types import SimpleNamespace
+    from mailbot.outbound.sender import MaildirTransport
+    transport = MaildirTransport(str(tmp_path / "outbox"))
+    raws = [f"Subject: {n}\r\n\r\n{'Ā' * 5000 * n}\r\n".encode() for n in range(1, 4)]
+    results = asyncio.run(transport.send_all([SimpleNamespace(raw=r) for r in raws]))
+    assert results == [None, None, None]
+    files = list((tmp_path / "outbox" / "new").iterdir())
+    assert sorted(f.read_bytes() for f in files) == sorted(raws)  # byte for byte, CRLF kept
+    assert len(mailbox.Maildir(str(tmp_path / "outbox"), create=False)) == 3  # a maildir reader sees them
+    assert not list((tmp_path / "outbox" / "tmp").iterdir())  # nothing half-written left behind
+
+
+def test_maildir_that_cannot_be_written_fails_each_mail_and_leaves_nothing(tmp_path):
+    import asyncio
+    from types import SimpleNamespace
+    from mailbot.outbound.sender import MaildirTransport
+    (tmp_path / "outbox").mkdir()
+    (tmp_path / "outbox" / "new").write_text("not a directory")
+    transport = MaildirTransport(str(tmp_path / "outbox"))
+    results = asyncio.run(transport.send_all([SimpleNamespace(raw=b"Subject: x\r\n\r\nx\r\n")] * 2))
+    assert len(results) == 2 and all(isinstance(r, OSError) for r in results)
+    assert not list((tmp_path / "outbox" / "tmp").iterdir())
