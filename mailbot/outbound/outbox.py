@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, case, insert, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 
 from mailbot.agents.auth import reply_address
 from mailbot.outbound.render import compose, new_message_id, render
 from mailbot.store.models import outbox, utcnow
-from mailbot.store.queries import INSERT_MESSAGE, add_event, remember_message_id
-
-INSERT_OUTBOX = insert(outbox)
+from mailbot.store.queries import INSERT_MESSAGE, INSERT_OUTBOX, add_event, remember_message_id
 
 
 
@@ -59,12 +57,12 @@ def build(mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, referenc
 def write(conn, out: Outgoing, now) -> int:
     """The outbox row and the ticket's record of the mail, in the caller's transaction."""
     rcpts = ",".join(r.lower() for r in out.recipients)
-    row = conn.execute(INSERT_OUTBOX, dict(
+    row = INSERT_OUTBOX(conn, dict(
         ticket_id=out.ticket_id, kind=out.kind, auto=out.counted, message_id=out.message_id, mail_from=out.mailbox,
         rcpt=out.recipients[0].lower(), recipients=rcpts, raw=out.raw, status="pending", attempts=0,
         next_attempt_at=now, created_at=now, lease_until=None, lease_owner=None, last_error=None,
-        sent_at=None)).inserted_primary_key[0]
-    conn.execute(INSERT_MESSAGE, dict(
+        sent_at=None))
+    INSERT_MESSAGE(conn, dict(
         ticket_id=out.ticket_id, direction="out", source="mailbot", mailbox=out.mailbox, message_id=out.message_id,
         sender=out.mailbox, sender_name=out.sender_name, recipients=rcpts, subject=out.subject, body_text=out.text,
         disposition=out.kind, reason="", size=len(out.raw), defects="", created_at=now, idem_key=None))

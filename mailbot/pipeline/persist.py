@@ -13,12 +13,11 @@ from mailbot.billing.periods import period_of
 from mailbot.billing.plans import load, register
 from mailbot.outbound.outbox import enqueue
 from mailbot.pipeline.thread import base_subject
-from mailbot.store.models import attachments, outbox, raw_messages, statements, tickets, time_entries
-from mailbot.store.queries import INSERT_MESSAGE, add_event, remember_message_id
+from mailbot.store.models import attachments, outbox, statements, tickets, time_entries
+from mailbot.store.queries import INSERT_MESSAGE, INSERT_RAW, INSERT_TICKET, add_event, remember_message_id
 
 _ACTION = re.compile(rb"^action:\s*(\w+)", re.I | re.M)
-INSERT_TICKET = insert(tickets)
-INSERT_RAW, INSERT_ATTACHMENT = insert(raw_messages), insert(attachments)
+INSERT_ATTACHMENT = insert(attachments)
 INSERT_TIME = insert(time_entries)
 
 
@@ -40,10 +39,9 @@ def message_values(ctx, ticket_id, disposition, reason="") -> dict:
 
 def store_message(ctx, ticket_id, disposition, reason="") -> int:
     conn = ctx.conn
-    row = conn.execute(INSERT_MESSAGE, message_values(ctx, ticket_id, disposition, reason))
-    message_row = row.inserted_primary_key[0]
+    message_row = INSERT_MESSAGE(conn, message_values(ctx, ticket_id, disposition, reason))
     if ctx.keep_raw:
-        conn.execute(INSERT_RAW, dict(message_id=message_row, raw=ctx.raw))
+        INSERT_RAW(conn, dict(message_id=message_row, raw=ctx.raw))
     if ctx.msg and ctx.msg.attachments:
         conn.execute(INSERT_ATTACHMENT, [dict(
             message_id=message_row, filename=a.filename[:500], content_type=a.content_type, size=a.size,
@@ -59,7 +57,7 @@ def run(ctx) -> None:
             contact=ctx.sender[:320], contact_name=msg.sender_name, subject=msg.subject,
             base_subject=base_subject(msg.subject), status=ctx.status or "new", language=_language(ctx),
             created_at=now, updated_at=now, follows=ctx.follows) | ctx.changes
-        ticket_id = conn.execute(INSERT_TICKET, values).inserted_primary_key[0]
+        ticket_id = INSERT_TICKET(conn, values)
         ticket = dict.fromkeys(tickets.c.keys()) | values | {"id": ticket_id}
         add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}" + (
             f", following #{ctx.follows}" if ctx.follows else ""), now)
