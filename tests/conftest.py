@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from mailbot.config import load
 from mailbot.store import db
-from mailbot.store.models import messages, outbox, tickets
+from mailbot.store.models import messages, outbox, outbox_raw, tickets
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -227,8 +227,12 @@ def count(engine, table, *where) -> int:
 
 
 def rows(engine, table, *where, order=None):
+    """Rows as mappings; an outbox row comes with its mail (outbox_raw.raw)."""
     with engine.connect() as conn:
-        q = select(table).where(*where).order_by(order if order is not None else table.c.id)
+        q = select(table)
+        if table is outbox:
+            q = select(outbox, outbox_raw.c.raw).outerjoin(outbox_raw, outbox_raw.c.outbox_id == outbox.c.id)
+        q = q.where(*where).order_by(order if order is not None else table.c.id)
         return list(conn.execute(q).mappings())
 
 

@@ -33,3 +33,36 @@ def test_postgres_migrations_match_models(pg_url):
     assert (before, after) == (None, db.SCHEMA_HEAD)
     assert _diff(engine) == []
     engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0006_moves_queued_mail_beside_its_row_and_back(backend, tmp_path, request):
+    """A daemon upgraded with mail still queued sends that mail as it was; a downgrade gives it back."""
+    from datetime import datetime, timezone
+
+    from alembic import command
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path}/m.db" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    engine = db.make_engine(Database(url=url))
+    cfg = db.alembic_config(engine)
+    command.upgrade(cfg, "0005")
+    mail = "Subject: Rēķins\r\n\r\nЗдравствуйте\r\n".encode() * 2000
+    now = datetime.now(timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO outbox (kind, auto, message_id, mail_from, rcpt, recipients, raw, status, attempts, "
+            "next_attempt_at, created_at) VALUES ('receipt', :t, 'm1@x', 'help@x', 'a@b', 'a@b', :raw, 'pending', "
+            "0, :now, :now)"), {"raw": mail, "now": now, "t": True})
+    command.upgrade(cfg, "head")
+    assert _diff(engine) == []
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT outbox_id, raw FROM outbox_raw")).all() == [(1, mail)]
+    from mailbot.outbound.outbox import claim
+    with engine.begin() as conn:
+        [row] = claim(conn, "test", 10, 60)
+    assert row.raw == mail and row.message_id == "m1@x"
+    command.downgrade(cfg, "0005")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT raw FROM outbox")).scalar() == mail
+    engine.dispose()

@@ -9,8 +9,8 @@ from sqlalchemy import and_, case, or_, select, update
 
 from mailbot.agents.auth import reply_address
 from mailbot.outbound.render import compose, new_message_id, render
-from mailbot.store.models import outbox, utcnow
-from mailbot.store.queries import INSERT_MESSAGE, INSERT_OUTBOX, add_event, remember_message_id
+from mailbot.store.models import outbox, outbox_raw, utcnow
+from mailbot.store.queries import INSERT_MESSAGE, INSERT_OUTBOX, INSERT_OUTBOX_RAW, add_event, remember_message_id
 
 
 
@@ -59,9 +59,10 @@ def write(conn, out: Outgoing, now) -> int:
     rcpts = ",".join(r.lower() for r in out.recipients)
     row = INSERT_OUTBOX(conn, dict(
         ticket_id=out.ticket_id, kind=out.kind, auto=out.counted, message_id=out.message_id, mail_from=out.mailbox,
-        rcpt=out.recipients[0].lower(), recipients=rcpts, raw=out.raw, status="pending", attempts=0,
+        rcpt=out.recipients[0].lower(), recipients=rcpts, status="pending", attempts=0,
         next_attempt_at=now, created_at=now, lease_until=None, lease_owner=None, last_error=None,
         sent_at=None))
+    INSERT_OUTBOX_RAW(conn, dict(outbox_id=row, raw=out.raw))
     INSERT_MESSAGE(conn, dict(
         ticket_id=out.ticket_id, direction="out", source="mailbot", mailbox=out.mailbox, message_id=out.message_id,
         sender=out.mailbox, sender_name=out.sender_name, recipients=rcpts, subject=out.subject, body_text=out.text,
@@ -86,7 +87,8 @@ def claim(conn, owner: str, limit: int, lease_seconds: float) -> list:
     conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
         lease_until=now + timedelta(seconds=lease_seconds), lease_owner=owner))
     return list(conn.execute(select(outbox.c.id, outbox.c.ticket_id, outbox.c.mail_from, outbox.c.recipients,
-                                    outbox.c.raw, outbox.c.attempts, outbox.c.message_id).where(
+                                    outbox_raw.c.raw, outbox.c.attempts, outbox.c.message_id).join_from(
+        outbox, outbox_raw, outbox_raw.c.outbox_id == outbox.c.id).where(
         outbox.c.id.in_(ids), outbox.c.lease_owner == owner)))
 
 

@@ -116,7 +116,6 @@ outbox = Table(
     Column("mail_from", String(320), nullable=False),
     Column("rcpt", String(320), nullable=False),  # primary recipient, lower-cased
     Column("recipients", Text, nullable=False),  # all envelope recipients, comma-separated
-    Column("raw", LargeBinary, nullable=False),
     Column("status", String(10), nullable=False, default="pending"),  # pending | sent | failed | bounced
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UTCDateTime, nullable=False),
@@ -127,6 +126,15 @@ outbox = Table(
     Column("sent_at", UTCDateTime, nullable=True),
     Index("ix_outbox_due", "status", "next_attempt_at"),
     Index("ix_outbox_rcpt_created", "rcpt", "created_at"),
+)
+
+# The mail itself, beside its outbox row: SQLite rewrites a whole row, blob and all, on every UPDATE, and the
+# sender updates the row twice (lease, sent) — for a notification with the client's files that was hundreds
+# of kilobytes written to the log per mail.
+outbox_raw = Table(
+    "outbox_raw", metadata,
+    Column("outbox_id", Integer, ForeignKey("outbox.id"), primary_key=True, autoincrement=False),
+    Column("raw", LargeBinary, nullable=False),
 )
 
 events = Table(

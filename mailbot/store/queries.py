@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert as sa_insert
 
-from mailbot.store.models import events, messages, outbox, raw_messages, thread_ids, tickets
+from mailbot.store.models import events, messages, outbox, outbox_raw, raw_messages, thread_ids, tickets
 
 
 class Insert:
@@ -73,6 +73,7 @@ class Insert:
 
 
 INSERT_EVENT, INSERT_MESSAGE, INSERT_OUTBOX = Insert(events), Insert(messages), Insert(outbox)
+INSERT_OUTBOX_RAW = Insert(outbox_raw)
 INSERT_TICKET, INSERT_RAW = Insert(tickets), Insert(raw_messages)
 _THREAD_ID = Insert(thread_ids, ignore=True)
 _IGNORING: dict = {}
