@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, or_, select
 
 from mailbot.agents.auth import authenticate, authres_pass, find_token, reply_secret, token_valid
 from mailbot.agents.quotes import reply_text
@@ -76,12 +76,16 @@ def _contacts_on_ticket(ctx) -> tuple[str, ...]:
     return tuple(a for a in found if "@" in a)
 
 
+_WAITING = select(func.count()).select_from(tickets).where(
+    or_(tickets.c.status == "new", tickets.c.status == "open"))  # two index ranges; built once
+_WAITING_BEFORE = _WAITING.where(tickets.c.id <= bindparam("id"))
+
+
 def _queue_position(conn, ticket_id: int | None) -> int:
     """Place in the queue of waiting requests, oldest first; a ticket not yet stored comes last."""
-    q = select(func.count()).select_from(tickets).where(tickets.c.status.in_(("new", "open")))
     if ticket_id is None:
-        return conn.execute(q).scalar() + 1
-    return conn.execute(q.where(tickets.c.id <= ticket_id)).scalar()
+        return conn.execute(_WAITING).scalar() + 1
+    return conn.execute(_WAITING_BEFORE, {"id": ticket_id}).scalar()
 
 
 def run(ctx) -> None:

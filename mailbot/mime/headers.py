@@ -26,9 +26,17 @@ _ESCAPED = re.compile("[\udc80-\udcff]")  # raw 8-bit bytes as compat32 keeps th
 
 
 def raw_headers(msg: Message, name: str) -> list[str]:
-    """Header values as they arrived: compat32 would wrap raw 8-bit bytes in a Header that loses them."""
-    name = name.lower()
-    return [v if isinstance(v, str) else str(v) for k, v in msg.raw_items() if k.lower() == name]
+    """Header values as they arrived: compat32 would wrap raw 8-bit bytes in a Header that loses them.
+
+    The stages ask a message for some twenty headers; it is indexed by name once (and again only if its
+    headers were changed in number meanwhile)."""
+    index = msg.__dict__.get("_mailbot_header_index")
+    if index is None or index[0] != len(msg):
+        by_name: dict[str, list[str]] = {}
+        for k, v in msg.raw_items():
+            by_name.setdefault(k.lower(), []).append(v if isinstance(v, str) else str(v))
+        index = msg.__dict__["_mailbot_header_index"] = (len(msg), by_name)
+    return list(index[1].get(name.lower(), ()))
 
 
 def raw_header(msg: Message, name: str) -> str | None:
