@@ -259,7 +259,7 @@ def sqlite_commit_rate(n: int = 300) -> dict:
 
 # ---------------------------------------------------------------------------------------------- processes
 
-WORKERS = 1  # listen.workers of the benchmarked daemon (--workers)
+WORKERS = "auto"  # listen.workers of the benchmarked daemon (--workers): as shipped unless told
 
 
 def write_config(path: Path, port: int, db_path: Path, maildir: Path, synchronous: str = "FULL") -> None:
@@ -758,7 +758,8 @@ def main() -> int:
                     help="extra throughput runs allowed per system to replace runs disturbed by other load "
                          "(more than 0.5 cores of it; default 2, quick 1)")
     ap.add_argument("--seed", type=int, default=20260302)
-    ap.add_argument("--workers", type=int, default=1, help="the daemon's listen.workers (processes)")
+    ap.add_argument("--workers", type=lambda v: v if v == "auto" else int(v), default="auto",
+                    help="the daemon's listen.workers (processes; default auto, as shipped: one per core, at most 4)")
     ap.add_argument("--only", default="sqlite,postgresql,floor,pipe",
                     help="comma-separated: sqlite, sqlite_normal, guard_off, postgresql, floor, pipe")
     ap.add_argument("--profile", type=Path, default=None, help="py-spy the daemons' first runs into DIR")
@@ -767,7 +768,7 @@ def main() -> int:
     ap.add_argument("--quiet-wait", type=float, default=None,
                     help="seconds to wait for background load to pass before each run (default 30, quick 10)")
     ap.add_argument("--switch-interval", type=float, default=None,
-                    help="diagnostic: start the daemon with sys.setswitchinterval(S) (Python's default: 0.005)")
+                    help="diagnostic: start the daemon with sys.setswitchinterval(S) (mailbot's: 0.02)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directories (printed on stderr)")
     ap.add_argument("--output", type=Path, help="also write the JSON here")
     args = ap.parse_args()
@@ -811,8 +812,9 @@ def main() -> int:
                    "duration_s": args.duration, "pipe_n": args.pipe_n, "repeat": args.repeat, "seed": args.seed,
                    "noisy_retries": args.noisy_retries, "sqlite_synchronous": "FULL",
                    "daemon_log_level": "INFO (default)",
-                   "daemon_switch_interval": args.switch_interval or "default (0.005)",
-                   "daemon_workers": args.workers},
+                   "daemon_switch_interval": args.switch_interval or "mailbot's (0.02)",
+                   "daemon_workers": args.workers,
+                   "daemon_processes": __import__("mailbot.config").config.Listen(workers=args.workers).processes},
         "corpus": {"throughput": mailgen.describe(corpus),
                    "latency": mailgen.describe([m for _, lc in latency_corpora for m in lc]),
                    "pipe": mailgen.describe(pipe_daemon + pipe_direct)},

@@ -139,7 +139,8 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
 
     `worker` (index, sockets, ready_fd) makes this one of the extra processes of `listen.workers`: it takes
     mail on the sockets it was given and sends, and leaves IMAP, the scheduler and parked mail to the first."""
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)
+    if sys.getswitchinterval() == 0.005:  # Python's default; a deliberate other setting stands
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
     runtime = Runtime(config, engine)
     loop = asyncio.get_running_loop()
     if stop is None:
@@ -149,9 +150,9 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
     primary = worker is None
     socks = worker[1] if worker else {}
     others = None
-    if primary and config.listen.workers > 1:
+    if primary and config.listen.processes > 1:
         socks = workers.bind(config)
-        others = workers.Workers(config, socks, config.listen.workers - 1)
+        others = workers.Workers(config, socks, config.listen.processes - 1)
         await others.start()
     servers = []
     for source in ("smtp", "lmtp"):
@@ -179,7 +180,7 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
         workers.signal_ready(worker[2])
         log.info("worker %s ready", worker[0])
     else:
-        log.info("mailbot ready" + (f" ({config.listen.workers} processes)" if others else ""))
+        log.info("mailbot ready" + (f" ({config.listen.processes} processes)" if others else ""))
     await stop.wait()
     log.info("stopping: no new connections, finishing messages in flight")
     for server in servers:

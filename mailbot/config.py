@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
@@ -18,6 +18,9 @@ from mailbot.configfile import ConfigError, default_path, read  # noqa: F401  (C
 
 LANGUAGES = ("lv", "lt", "ro", "sk", "ru", "en")
 Language = Literal["lv", "lt", "ro", "sk", "ru", "en"]
+AUTO_WORKERS_MAX = 4
+_KEY = re.compile(r"[a-z_][a-z0-9_]*$")
+_TAGS = frozenset(("int", "str", "float", "bool", "list", "dict"))
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|wd)\s*$")
 
@@ -51,7 +54,19 @@ class Listen(Strict):
     lmtp: Listener = Listener(enabled=False, port=2424)
     max_message_size: int = Field(26_214_400, ge=1024)  # bytes; larger gets 552
     hostname: str = "mailbot"
-    workers: int = Field(1, ge=1, le=64)  # processes taking mail on the same sockets (one core each)
+    # Processes taking mail on the same sockets (one core each); auto: one per available core, at most
+    # AUTO_WORKERS_MAX (beyond that SQLite's single writer, not the cores, sets the pace).
+    workers: Annotated[int, Field(ge=1, le=64)] | Literal["auto"] = "auto"
+
+    @property
+    def processes(self) -> int:
+        if self.workers != "auto":
+            return self.workers
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            cores = os.cpu_count() or 1
+        return max(1, min(cores, AUTO_WORKERS_MAX))
 
 
 class SmtpRelay(Strict):
@@ -426,11 +441,13 @@ def load(path: str | os.PathLike | None = None, environ=None) -> Config:
     try:
         return Config.model_validate({**data, "source": str(path)})
     except ValidationError as exc:
-        lines = []
+        problems: dict[str, list[str]] = {}
         for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"])
+            # a union's members appear in the location ("constrained-int", "literal['auto']"): not keys
+            key = ".".join(str(p) for p in err["loc"] if isinstance(p, int) or _KEY.match(p) and p not in _TAGS)
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key"
-            lines.append(f"{key}: {msg}" if key else msg)
+            problems.setdefault(key, []).append(msg)
+        lines = [f"{key}: {' or '.join(msgs)}" if key else " or ".join(msgs) for key, msgs in problems.items()]
         raise ConfigError(f"{path}: invalid configuration:\n  " + "\n  ".join(lines)) from None

@@ -31,7 +31,7 @@ BASE = {
     "jobs": {"enabled": False},  # scheduled statements have their own tests (tests/test_statements.py)
     "database": {"url": "sqlite:///{tmp}/mailbot.db", "sqlite_synchronous": "NORMAL"},
     "listen": {"smtp": {"host": "127.0.0.1", "port": 0}, "lmtp": {"enabled": False, "host": "127.0.0.1", "port": 0},
-               "max_message_size": 2_000_000},
+               "max_message_size": 2_000_000, "workers": 1},  # tests/test_workers.py runs several
     "outbound": {"transport": "maildir", "maildir": "{tmp}/outbox", "poll_seconds": 0.2,
                  "retry_base_seconds": 0.2, "retry_max_seconds": 1},
     "mailboxes": [

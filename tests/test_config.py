@@ -20,6 +20,14 @@ def test_example_config_is_valid_as_shipped():
     assert (config.listen.smtp.host, config.listen.smtp.port) == ("127.0.0.1", 2525)
     assert config.outbound.transport == "maildir"
     assert {p.name for p in config.plans} >= {"standard"}
+    assert config.listen.workers == "auto" and 1 <= config.listen.processes <= 4  # one per core
+
+
+def test_workers_auto_is_one_per_available_core_at_most_four(tmp_path):
+    import os
+    config = load(_write(tmp_path, MIN), environ={})
+    assert config.listen.processes == min(len(os.sched_getaffinity(0)), 4)
+    assert load(_write(tmp_path, MIN), environ={"MAILBOT_LISTEN__WORKERS": "3"}).listen.processes == 3
 
 
 @pytest.mark.parametrize("text, key", [
@@ -31,6 +39,8 @@ def test_example_config_is_valid_as_shipped():
     ("mailboxes: [{name: help, address: not-an-address}]\n", "mailboxes.0.address"),
     (MIN + "plans: [{name: p, reaction_time: soon}]\n", "plans.0.reaction_time"),
     ("database: {url: x}\n", "mailboxes"),
+    (MIN + "listen: {workers: lots}\n", "listen.workers: Input should be a valid integer"),
+    (MIN + "listen: {workers: 0}\n", "listen.workers: Input should be greater than or equal to 1"),
 ])
 def test_errors_name_the_key(tmp_path, text, key):
     with pytest.raises(ConfigError) as err:
