@@ -68,11 +68,75 @@ class Handler:
         return REPLY_TEMPFAIL
 
 
+class _Counted:
+    """The listener's protocol, counting the connections it holds open (see SharedAcceptor)."""
+    open_connections = 0
+
+    def connection_made(self, transport):
+        type(self).open_connections += 1
+        super().connection_made(transport)
+
+    def connection_lost(self, exc):
+        type(self).open_connections -= 1
+        super().connection_lost(exc)
+
+
+class SharedAcceptor:
+    """Accepts on a listening socket that the daemon's worker processes share, least-loaded first.
+
+    Left to the kernel, whichever process wakes first takes a connection: the 8 long-lived connections of a
+    busy MTA can land 7 to 1, and then one process works while the other idles. Here a process that has just
+    taken one waits a millisecond per connection it already holds (at most MAX_WAIT) before it takes another,
+    so the next one goes to a process holding fewer. Quacks like asyncio's Server where the daemon needs it."""
+
+    MS_PER_CONNECTION, MAX_WAIT = 0.001, 0.02
+
+    def __init__(self, sock, factory, counted):
+        self.sockets, self._sock, self._factory, self._counted = [sock], sock, factory, counted
+        self._loop = asyncio.get_running_loop()
+        self._armed = self._closed = False
+        self._arm()
+
+    def _arm(self) -> None:
+        if not self._closed and not self._armed:
+            self._loop.add_reader(self._sock.fileno(), self._accept)
+            self._armed = True
+
+    def _accept(self) -> None:
+        try:
+            conn, _ = self._sock.accept()
+        except (BlockingIOError, InterruptedError):
+            return  # another process took it
+        except OSError as exc:  # e.g. out of file descriptors: say so, try again in a second (as asyncio does)
+            log.warning("accept failed: %s", type(exc).__name__)
+            conn, wait = None, 1.0
+        if conn is not None:
+            conn.setblocking(False)
+            self._loop.create_task(self._serve(conn))
+            wait = min(self.MAX_WAIT, (self._counted.open_connections + 1) * self.MS_PER_CONNECTION)
+        self._loop.remove_reader(self._sock.fileno())
+        self._armed = False
+        self._loop.call_later(wait, self._arm)
+
+    async def _serve(self, conn) -> None:
+        try:
+            await self._loop.connect_accepted_socket(self._factory, conn)
+        except Exception as exc:
+            log.warning("could not take a connection: %s", type(exc).__name__)
+            conn.close()
+
+    def close(self) -> None:
+        self._closed = True
+        if self._armed:
+            self._loop.remove_reader(self._sock.fileno())
+            self._armed = False
+
+
 async def start(runtime, listener, source: str, sock=None):
     """Start one listener; returns the asyncio server (port 0 binds a free port: see server.sockets).
     `sock`: an already bound listening socket, shared by the daemon's worker processes."""
-    bases = (BulkData, LMTP) if source == "lmtp" else (BulkData,)
-    cls = type("Listener", bases, {"line_length_limit": LINE_LIMIT})
+    bases = (_Counted, BulkData, LMTP) if source == "lmtp" else (_Counted, BulkData)
+    cls = type("Listener", bases, {"line_length_limit": LINE_LIMIT, "open_connections": 0})
     cfg = runtime.config.listen
     handler = Handler(runtime, source)
     loop = asyncio.get_running_loop()
@@ -82,7 +146,7 @@ async def start(runtime, listener, source: str, sock=None):
                    hostname=cfg.hostname, ident="mailbot", timeout=300)
 
     if sock is not None:
-        server = await loop.create_server(factory, sock=sock)
+        server = SharedAcceptor(sock, factory, cls)
     else:
         server = await loop.create_server(factory, host=listener.host, port=listener.port)
     port = server.sockets[0].getsockname()[1]
