@@ -137,7 +137,7 @@ def _due_parked(engine):
 async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, worker=None) -> None:
     """Run until SIGTERM/SIGINT (or `stop` is set); `ready(runtime, servers)` is called once listening.
 
-    `worker` (index, sockets, ready_fd) makes this one of the extra processes of `listen.workers`: it takes
+    `worker` (index, sockets, ready_fd, board) makes this one of the extra processes of `listen.workers`: it takes
     mail on the sockets it was given and sends, and leaves IMAP, the scheduler and parked mail to the first."""
     if sys.getswitchinterval() == 0.005:  # Python's default; a deliberate other setting stands
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
@@ -149,16 +149,18 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
             loop.add_signal_handler(sig, stop.set)
     primary = worker is None
     socks = worker[1] if worker else {}
+    board = worker[3] if worker else None
     others = None
     if primary and config.listen.processes > 1:
         socks = workers.bind(config)
-        others = workers.Workers(config, socks, config.listen.processes - 1)
+        board = workers.Board.create(config.listen.processes)
+        others = workers.Workers(config, socks, config.listen.processes - 1, board)
         await others.start()
     servers = []
     for source in ("smtp", "lmtp"):
         listener = getattr(config.listen, source)
         if listener.enabled:
-            servers.append(await smtp.start(runtime, listener, source, sock=socks.get(source)))
+            servers.append(await smtp.start(runtime, listener, source, sock=socks.get(source), board=board))
     tasks = []
     if primary:
         tasks.append(asyncio.create_task(retry_parked(runtime, stop)))

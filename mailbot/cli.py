@@ -46,11 +46,12 @@ def cmd_run(args):
     _logging(args.log_level)
     config = _config(args)
     worker = None
-    if args.worker:  # one of the extra processes of listen.workers: index:parent:sockets:ready-fd
+    if args.worker:  # one of the extra processes of listen.workers: index:parent:sockets:ready-fd:board-fd:n
         from mailbot import workers
-        index, parent, spec, ready_fd = args.worker.split(":")
+        index, parent, spec, ready_fd, board_fd, processes = args.worker.split(":")
         workers.die_with_parent(int(parent))
-        worker = (int(index) + 1, workers.inherited(spec), int(ready_fd))
+        board = workers.Board(int(board_fd), int(processes), int(index) + 1)
+        worker = (int(index) + 1, workers.inherited(spec), int(ready_fd), board)
         engine = _engine(config, upgrade=False)  # the first process brought the schema up to date
     else:
         engine = _engine(config)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import logging
+import mmap
 import os
 import signal
 import socket
@@ -26,6 +27,32 @@ log = logging.getLogger("mailbot")
 READY_SECONDS = 30  # how long the first process waits for its workers before it listens alone
 STOP_SECONDS = 40  # a worker finishing its messages in flight (app.DRAIN_SECONDS) and flushing
 PR_SET_PDEATHSIG = 1
+
+
+class Board:
+    """How many connections each process holds open, per listener: a few integers in memory the processes
+    share (an inherited memfd), so that the least-loaded one takes the next connection (see
+    mailbot.ingress.smtp.SharedAcceptor). A stale or torn reading only makes a connection go elsewhere."""
+
+    LISTENERS = ("smtp", "lmtp")
+
+    def __init__(self, fd: int, processes: int, index: int):
+        self.fd, self.processes, self.index = fd, processes, index
+        self._map = mmap.mmap(fd, 8 * processes * len(self.LISTENERS))
+        self._slots = memoryview(self._map).cast("q")
+
+    @classmethod
+    def create(cls, processes: int) -> "Board":
+        fd = os.memfd_create("mailbot-connections", 0)  # inherited by the workers, never on disk
+        os.ftruncate(fd, 8 * processes * len(cls.LISTENERS))
+        return cls(fd, processes, 0)
+
+    def set(self, listener: str, held: int) -> None:
+        self._slots[self.LISTENERS.index(listener) * self.processes + self.index] = held
+
+    def least(self, listener: str) -> int:
+        start = self.LISTENERS.index(listener) * self.processes
+        return min(self._slots[start:start + self.processes])
 
 
 def bind(config) -> dict[str, socket.socket]:
@@ -65,8 +92,8 @@ def die_with_parent(parent: int) -> None:
 class Workers:
     """The first process's view of the others: start them, wait until they listen, restart, stop."""
 
-    def __init__(self, config, socks: dict[str, socket.socket], count: int):
-        self.config, self.socks, self.count = config, socks, count
+    def __init__(self, config, socks: dict[str, socket.socket], count: int, board: Board):
+        self.config, self.socks, self.count, self.board = config, socks, count, board
         self.procs: list[subprocess.Popen | None] = [None] * count
         self.failures = [0] * count
 
@@ -74,8 +101,8 @@ class Workers:
         read_fd, write_fd = os.pipe()
         spec = ",".join(f"{source}={sock.fileno()}" for source, sock in self.socks.items())
         cmd = [sys.executable, "-m", "mailbot", "--config", self.config.source, "run",
-               "--worker", f"{index}:{os.getpid()}:{spec}:{write_fd}"]
-        fds = [sock.fileno() for sock in self.socks.values()] + [write_fd]
+               "--worker", f"{index}:{os.getpid()}:{spec}:{write_fd}:{self.board.fd}:{self.board.processes}"]
+        fds = [sock.fileno() for sock in self.socks.values()] + [write_fd, self.board.fd]
         proc = subprocess.Popen(cmd, pass_fds=fds, stdin=subprocess.DEVNULL)
         os.close(write_fd)
         proc.ready_fd = read_fd

@@ -106,3 +106,25 @@ def test_a_worker_that_dies_is_replaced(workers_daemon):
     for i in range(6):
         assert send(port, mail(message_id=f"<r{i}@acme.lv>"))[0] == 250
     assert count(db.make_engine(config.database), tickets) == 6
+
+
+def test_long_lived_connections_are_shared_among_the_processes(workers_daemon):
+    """An MTA opens its connections at once and keeps them: each process must get its share of them, or one
+    process works while the others idle."""
+    import re
+    import smtplib
+    _, proc, port, _ = workers_daemon
+    assert _wait(lambda: "mailbot ready (3 processes)" in proc.log.read_text())  # every process listens
+    conns = []
+    for _ in range(9):  # opened together, before any mail, as a relay starting its queue run does
+        c = smtplib.SMTP("127.0.0.1", port, timeout=10)
+        c.ehlo("relay.test")
+        conns.append(c)
+    for i, c in enumerate(conns):
+        c.sendmail(f"k{i}@acme.lv", ["help@support.test"],
+                   mail(subject=f"Savienojums {i}", sender=f"k{i}@acme.lv", message_id=f"<c{i}@acme.lv>"))
+        c.quit()
+    lines = re.findall(r"\[(\d+)\] message c\d+@acme\.lv ", proc.log.read_text())  # logged before the 250
+    per_process = {pid: lines.count(pid) for pid in set(lines)}
+    assert len(lines) == 9 and len(per_process) == 3, per_process
+    assert min(per_process.values()) >= 2, per_process

@@ -71,54 +71,78 @@ class Handler:
 class _Counted:
     """The listener's protocol, counting the connections it holds open (see SharedAcceptor)."""
     open_connections = 0
+    on_change = None
 
     def connection_made(self, transport):
-        type(self).open_connections += 1
+        cls = type(self)
+        cls.open_connections += 1
+        if cls.on_change:
+            cls.on_change(cls.open_connections)
         super().connection_made(transport)
 
     def connection_lost(self, exc):
-        type(self).open_connections -= 1
+        cls = type(self)
+        cls.open_connections -= 1
+        if cls.on_change:
+            cls.on_change(cls.open_connections)
         super().connection_lost(exc)
 
 
 class SharedAcceptor:
     """Accepts on a listening socket that the daemon's worker processes share, least-loaded first.
 
-    Left to the kernel, whichever process wakes first takes a connection: the 8 long-lived connections of a
-    busy MTA can land 7 to 1, and then one process works while the other idles. Here a process that has just
-    taken one waits a millisecond per connection it already holds (at most MAX_WAIT) before it takes another,
-    so the next one goes to a process holding fewer. Quacks like asyncio's Server where the daemon needs it."""
+    Left to the kernel, whichever process wakes first takes a connection: an MTA's long-lived connections
+    can all land on one process, which then works while the others idle. Each process posts how many
+    connections it holds on the shared board (mailbot.workers.Board); one holding more than the least-loaded
+    leaves a new connection to the others for DEFER_SECONDS and takes it only if it is still waiting then
+    (the least-loaded process may be busy). Quacks like asyncio's Server where the daemon needs it."""
 
-    MS_PER_CONNECTION, MAX_WAIT = 0.001, 0.02
+    DEFER_SECONDS = 0.005
 
-    def __init__(self, sock, factory, counted):
+    def __init__(self, sock, factory, counted, board, listener: str):
         self.sockets, self._sock, self._factory, self._counted = [sock], sock, factory, counted
+        self._board, self._listener = board, listener
         self._loop = asyncio.get_running_loop()
-        self._armed = self._closed = False
+        self._armed = self._closed = self._deferred = False
+        if board is not None:
+            counted.on_change = lambda held: board.set(listener, held)
+            board.set(listener, 0)
         self._arm()
 
     def _arm(self) -> None:
         if not self._closed and not self._armed:
-            self._loop.add_reader(self._sock.fileno(), self._accept)
+            self._loop.add_reader(self._sock.fileno(), self._ready)
             self._armed = True
 
-    def _accept(self) -> None:
+    def _disarm(self, seconds: float) -> None:
+        self._loop.remove_reader(self._sock.fileno())
+        self._armed = False
+        self._loop.call_later(seconds, self._arm)
+
+    def _ready(self) -> None:
+        board = self._board
+        if not self._deferred and board is not None and \
+                self._counted.open_connections > board.least(self._listener):
+            self._deferred = True  # someone holds fewer: theirs, unless it is still here after a moment
+            self._disarm(self.DEFER_SECONDS)
+            return
+        self._deferred = False
         try:
             conn, _ = self._sock.accept()
         except (BlockingIOError, InterruptedError):
             return  # another process took it
         except OSError as exc:  # e.g. out of file descriptors: say so, try again in a second (as asyncio does)
             log.warning("accept failed: %s", type(exc).__name__)
-            conn, wait = None, 1.0
-        if conn is not None:
-            conn.setblocking(False)
-            self._loop.create_task(self._serve(conn))
-            wait = min(self.MAX_WAIT, (self._counted.open_connections + 1) * self.MS_PER_CONNECTION)
-        self._loop.remove_reader(self._sock.fileno())
-        self._armed = False
-        self._loop.call_later(wait, self._arm)
+            self._disarm(1.0)
+            return
+        conn.setblocking(False)
+        self._counted.open_connections += 1  # counted now, so that the board is right before it is served
+        if board is not None:
+            board.set(self._listener, self._counted.open_connections)
+        self._loop.create_task(self._serve(conn))
 
     async def _serve(self, conn) -> None:
+        self._counted.open_connections -= 1  # connection_made counts it again
         try:
             await self._loop.connect_accepted_socket(self._factory, conn)
         except Exception as exc:
@@ -132,11 +156,12 @@ class SharedAcceptor:
             self._armed = False
 
 
-async def start(runtime, listener, source: str, sock=None):
+async def start(runtime, listener, source: str, sock=None, board=None):
     """Start one listener; returns the asyncio server (port 0 binds a free port: see server.sockets).
-    `sock`: an already bound listening socket, shared by the daemon's worker processes."""
+    `sock`: an already bound listening socket, shared by the daemon's worker processes; `board`: theirs
+    (mailbot.workers.Board)."""
     bases = (_Counted, BulkData, LMTP) if source == "lmtp" else (_Counted, BulkData)
-    cls = type("Listener", bases, {"line_length_limit": LINE_LIMIT, "open_connections": 0})
+    cls = type("Listener", bases, {"line_length_limit": LINE_LIMIT, "open_connections": 0, "on_change": None})
     cfg = runtime.config.listen
     handler = Handler(runtime, source)
     loop = asyncio.get_running_loop()
@@ -146,7 +171,7 @@ async def start(runtime, listener, source: str, sock=None):
                    hostname=cfg.hostname, ident="mailbot", timeout=300)
 
     if sock is not None:
-        server = SharedAcceptor(sock, factory, cls)
+        server = SharedAcceptor(sock, factory, cls, board, source)
     else:
         server = await loop.create_server(factory, host=listener.host, port=listener.port)
     port = server.sockets[0].getsockname()[1]
