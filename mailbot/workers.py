@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 log = logging.getLogger("mailbot")
@@ -43,7 +44,11 @@ class Board:
 
     @classmethod
     def create(cls, processes: int) -> "Board":
-        fd = os.memfd_create("mailbot-connections", 0)  # inherited by the workers, never on disk
+        try:
+            fd = os.memfd_create("mailbot-connections", 0)  # inherited by the workers, never on disk
+        except (AttributeError, OSError):  # not Linux: an unlinked temporary file does the same
+            with tempfile.TemporaryFile() as f:
+                fd = os.dup(f.fileno())
         os.ftruncate(fd, 8 * processes * len(cls.LISTENERS))
         return cls(fd, processes, 0)
 
