@@ -37,6 +37,13 @@ RECEIPT_LIMIT = 10  # outbound.auto_reply_limit_per_day in the generated config
 TARGETS = {"sqlite_msgs_per_s": 250, "ratio_to_floor": 0.60, "p99_ms_at_100": 50, "pipe_msgs_per_s": 5}
 
 
+def daemon_processes(workers) -> int:
+    """How many processes the benchmarked daemon runs for listen.workers (this checkout's rule)."""
+    sys.path.insert(0, str(ROOT))
+    from mailbot.config import Listen
+    return Listen(workers=workers).processes
+
+
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
@@ -814,7 +821,7 @@ def main() -> int:
                    "daemon_log_level": "INFO (default)",
                    "daemon_switch_interval": args.switch_interval or "mailbot's (0.02)",
                    "daemon_workers": args.workers,
-                   "daemon_processes": __import__("mailbot.config").config.Listen(workers=args.workers).processes},
+                   "daemon_processes": daemon_processes(args.workers)},
         "corpus": {"throughput": mailgen.describe(corpus),
                    "latency": mailgen.describe([m for _, lc in latency_corpora for m in lc]),
                    "pipe": mailgen.describe(pipe_daemon + pipe_direct)},

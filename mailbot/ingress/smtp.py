@@ -73,18 +73,18 @@ class _Counted:
     open_connections = 0
     on_change = None
 
-    def connection_made(self, transport):
-        cls = type(self)
-        cls.open_connections += 1
+    @classmethod
+    def adjust(cls, delta: int) -> None:
+        cls.open_connections += delta
         if cls.on_change:
             cls.on_change(cls.open_connections)
+
+    def connection_made(self, transport):
+        self.adjust(1)
         super().connection_made(transport)
 
     def connection_lost(self, exc):
-        cls = type(self)
-        cls.open_connections -= 1
-        if cls.on_change:
-            cls.on_change(cls.open_connections)
+        self.adjust(-1)
         super().connection_lost(exc)
 
 
@@ -136,13 +136,11 @@ class SharedAcceptor:
             self._disarm(1.0)
             return
         conn.setblocking(False)
-        self._counted.open_connections += 1  # counted now, so that the board is right before it is served
-        if board is not None:
-            board.set(self._listener, self._counted.open_connections)
+        self._counted.adjust(1)  # counted now, so that the board is right before it is served
         self._loop.create_task(self._serve(conn))
 
     async def _serve(self, conn) -> None:
-        self._counted.open_connections -= 1  # connection_made counts it again
+        self._counted.adjust(-1)  # connection_made counts it again
         try:
             await self._loop.connect_accepted_socket(self._factory, conn)
         except Exception as exc:

@@ -45,9 +45,13 @@ def raw_header(msg: Message, name: str) -> str | None:
     return values[0] if values else None
 
 
+def _has_raw_bytes(value: str) -> bool:
+    return not value.isascii() and _ESCAPED.search(value) is not None
+
+
 def unescape_8bit(value: str, hint: str | None = None) -> str:
     """compat32 keeps raw 8-bit header bytes as surrogates; read them as UTF-8, the hint, or detected."""
-    if not value.isascii() and _ESCAPED.search(value):
+    if _has_raw_bytes(value):
         return decode_bytes(value.encode("utf-8", "surrogateescape"), None, hint)
     return value
 
@@ -112,7 +116,7 @@ def header_charset(msg: Message, hint: str | None) -> str | None:
     """The charset of the raw 8-bit bytes in the top-level headers, judged on all of them together (one
     short display name alone is too little to tell GB2312 from a Central European charset)."""
     raw = b" ".join(v.encode("utf-8", "surrogateescape") for _, v in msg.raw_items()
-                    if isinstance(v, str) and not v.isascii() and _ESCAPED.search(v))
+                    if isinstance(v, str) and _has_raw_bytes(v))
     if not raw:
         return hint
     return detect_charset(raw, (hint,))

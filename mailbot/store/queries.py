@@ -27,7 +27,7 @@ class Insert:
         self._compiled: dict = {}
 
     def __call__(self, conn, values: dict) -> int | None:
-        params = self.defaults | values if self.defaults.keys() - values.keys() else values
+        params = self.defaults | values
         dialect = conn.dialect
         key = (dialect.name, dialect.paramstyle, tuple(params))
         entry = self._compiled.get(key)
