@@ -75,7 +75,7 @@ def main():
         from mailbot.pipeline import PREPARE, STAGES
         runner._STAGES = tuple(timed(f"stage.{name}", fn) for name, fn in zip(STAGES, runner._STAGES))
         runner._DEDUPE = runner._STAGES[len(PREPARE)]
-        outbox_mod.render = timed("persist.enqueue.render", outbox_mod.render)
+        outbox_mod.render_with = timed("persist.enqueue.render", outbox_mod.render_with)
         outbox_mod.compose = timed("persist.enqueue.compose", outbox_mod.compose)
         persist_mod.enqueue = timed("persist.enqueue", persist_mod.enqueue)
         persist_mod.store_message = timed("persist.store_message", persist_mod.store_message)

@@ -95,8 +95,17 @@ def test_daemon_retries_parked_messages_by_itself(monkeypatch, make_config, daem
     d.stop()
 
 
-def test_group_commit_one_bad_message_does_not_spoil_the_batch(failing_stage, engine, config):
-    """Messages committed together each sit in their own savepoint: the failing one is parked alone."""
+@pytest.mark.parametrize("where", ["before the transaction", "after its writes"])
+def test_group_commit_one_bad_message_does_not_spoil_the_batch(where, monkeypatch, engine, config):
+    """Messages committed together: the failing one is parked alone and the others are stored once — whether
+    it failed before writing anything or after persist wrote its ticket (then the batch is undone and taken
+    again message by message)."""
+    def boom(ctx):
+        if "BOOM" in ctx.msg.subject:
+            raise RuntimeError("stage exploded")
+    stages = list(runner._STAGES)
+    stages.insert(3 if where == "before the transaction" else len(stages), boom)
+    monkeypatch.setattr(runner, "_STAGES", tuple(stages))
     env = Envelope("help@support.test", "smtp", "janis@acme.lv")
     jobs = [runner.Job(mail(subject=s, message_id=f"<g{i}@acme.lv>"), env)
             for i, s in enumerate(["one", "BOOM", "three", "one again"])]

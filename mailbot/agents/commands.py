@@ -317,10 +317,11 @@ def dispatchers(config) -> list:
     return [a for a in config.agents if a.role == "dispatcher"] or [a for a in config.agents if a.role == "head"]
 
 
-def notify_agents(ctx) -> None:
+def notify_agents(ctx, position=None) -> None:
     """A client's new request goes to the client's consultant (assigned at once) or to the dispatchers; a
     client's reply goes to the assignee (or the dispatchers). Each notification carries the client's message
-    and files, and a reply address that signs the ticket and the agent (see agents.auth)."""
+    and files, and a reply address that signs the ticket and the agent (see agents.auth). `position`: the
+    place in the queue, when not to be counted now (the draft stage's stand-in)."""
     cfg = ctx.config
     if ctx.ticket is not None:
         assignee = cfg.agent_for(ctx.ticket["assignee"]) if ctx.ticket.get("assignee") else None
@@ -332,7 +333,8 @@ def notify_agents(ctx) -> None:
             ctx.changes["assignee"] = consultant.email
             ctx.events.append(("assigned", f"{consultant.email} (the client's consultant)"))
         targets = [consultant] if consultant else dispatchers(cfg)
-        position = _queue_position(ctx.conn, None)
+        if position is None:
+            position = _queue_position(ctx.conn, None)
     plan = cfg.plan_for(ctx.client)
     for agent in targets:
         ctx.mails.append(Mail("notification", agent.email, lang=agent.language, counted=False,

@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy import and_, case, or_, select, update
 
 from mailbot.agents.auth import reply_address
-from mailbot.outbound.render import compose, new_message_id, render
+from mailbot.outbound.drafts import render_with
+from mailbot.outbound.render import compose, new_message_id
 from mailbot.store.models import outbox, outbox_raw, utcnow
 from mailbot.store.queries import INSERT_MESSAGE, INSERT_OUTBOX, INSERT_OUTBOX_RAW, add_event, remember_message_id
 
@@ -29,20 +30,23 @@ class Outgoing:
     raw: bytes
 
 
-def enqueue(conn, mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, references=(), secret=None) -> int:
+def enqueue(conn, mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, references=(), secret=None,
+            drafts=()) -> int:
     """Render `mail` (a pipeline Mail) for `ticket` (None: a mail about no ticket, such as a statement) and
     queue it, with its Message-ID fixed now."""
     return write(conn, build(mail, ticket=ticket, mailbox=mailbox, now=now, in_reply_to=in_reply_to,
-                             references=references, secret=secret), now)
+                             references=references, secret=secret, drafts=drafts), now)
 
 
-def build(mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, references=(), secret=None) -> Outgoing:
-    """Render and compose, touching no database: a long job (statements) does this outside its transaction."""
+def build(mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, references=(), secret=None,
+          drafts=()) -> Outgoing:
+    """Render and compose, touching no database: a long job (statements) does this outside its transaction.
+    `drafts`: renderings made ahead (mailbot.outbound.drafts), used where they fit exactly."""
     lang = mail.lang or ticket["language"]
     ticket_id = ticket["id"] if ticket else None
     if mail.sign_for:
         mail.reply_to = reply_address(mailbox.address, ticket_id, mail.sign_for, secret)
-    subject, text, html = render(mail.kind, lang, ticket=ticket, **mail.values)
+    subject, text, html = render_with(drafts, mail.kind, lang, ticket, mail.values)
     message_id = new_message_id(mailbox.address.rpartition("@")[2])
     recipients = [mail.to] if isinstance(mail.to, str) else list(mail.to)
     sender_name = mailbox.display_name or mailbox.name

@@ -143,9 +143,18 @@ def _base64(data: bytes) -> bytes:
     return b"\r\n".join(_B64_LINES.findall(binascii.b2a_base64(data, newline=False))) + b"\r\n"
 
 
-def _part(content_type: str, data: bytes, extra: str = "") -> bytes:
+def _part(content_type: str, data: bytes, extra: str = "", encoded: bytes | None = None) -> bytes:
     return (f"Content-Type: {content_type}\r\nContent-Transfer-Encoding: base64\r\n{extra}\r\n").encode() + \
-        _base64(data)
+        (_base64(data) if encoded is None else encoded)
+
+
+def attachment_base64(att) -> bytes:
+    """An attachment's base64 lines, encoded once per content: the draft stage encodes them before the
+    transaction, and every mail the file goes along with reuses them."""
+    cached = att.__dict__.get("_base64")
+    if cached is None or cached[0] is not att.data:
+        cached = att._base64 = (att.data, _base64(att.data))
+    return cached[1]
 
 
 def _filename_param(name: str) -> str:
@@ -173,7 +182,8 @@ def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, 
         parts = [f"Content-Type: {ctype}\r\n\r\n".encode() + body]
         for a in attachments:
             main = a.content_type if "/" in a.content_type else "application/octet-stream"
-            parts.append(_part(main, a.data, f"Content-Disposition: attachment; {_filename_param(a.filename)}\r\n"))
+            parts.append(_part(main, a.data, f"Content-Disposition: attachment; {_filename_param(a.filename)}\r\n",
+                               attachment_base64(a)))
         ctype, body = _multipart("mixed", parts)
     head = [_header("From", formataddr((one_line(sender_name), sender), charset="utf-8")), _header("To", to)]
     if reply_to:

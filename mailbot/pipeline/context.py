@@ -73,6 +73,7 @@ class Ctx:
     changes: dict = field(default_factory=dict)  # ticket columns to update
     time_entry: dict | None = None
     follows: int | None = None  # a new ticket opened by a late reply to this resolved one
+    drafts: list = field(default_factory=list)  # mail rendered before the transaction (outbound.drafts)
     actor: str | None = None  # who the events are by
     ticket_id: int | None = None
     message_row: int | None = None

@@ -52,11 +52,7 @@ def store_message(ctx, ticket_id, disposition, reason="") -> int:
 def run(ctx) -> None:
     conn, msg, now = ctx.conn, ctx.msg, ctx.now
     if ctx.ticket is None:
-        values = dict(
-            mailbox=ctx.mailbox.address, client_id=ctx.client.id if ctx.client else None,
-            contact=ctx.sender[:320], contact_name=msg.sender_name, subject=msg.subject,
-            base_subject=base_subject(msg.subject), status=ctx.status or "new", language=_language(ctx),
-            created_at=now, updated_at=now, follows=ctx.follows) | ctx.changes
+        values = new_ticket(ctx)
         ticket_id = INSERT_TICKET(conn, values)
         ticket = dict.fromkeys(tickets.c.keys()) | values | {"id": ticket_id}
         add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}" + (
@@ -83,18 +79,33 @@ def run(ctx) -> None:
                                        created_at=now, plan_version=register(conn, plan, now)))
     for kind, detail in ctx.events:
         add_event(conn, ticket_id, kind, detail, now, actor=ctx.actor, message_row=ctx.message_row)
-    client = ctx.config.client_by_id(ticket.get("client_id"))
-    plan = ctx.config.plan_for(client)
-    common = dict(original_subject=msg.subject, client=client, plan=plan,
-                  reaction=plan.reaction if plan else None, sender_name=msg.sender_name,
-                  signature=ctx.mailbox.display_name or ctx.mailbox.name)
+    common = mail_values(ctx, ticket)
     references = msg.references + ([msg.message_id] if msg.message_id else [])
     secret = reply_secret(conn, ctx.config.commands.secret) if any(m.sign_for for m in ctx.mails) else None
     for mail in ctx.mails:
         mail.values = common | mail.values
         in_reply_to, refs = mail.thread or (msg.message_id, references)
         enqueue(conn, mail, ticket=ticket, mailbox=ctx.mailbox, now=now, in_reply_to=in_reply_to,
-                references=refs, secret=secret)
+                references=refs, secret=secret, drafts=ctx.drafts)
+
+
+def new_ticket(ctx) -> dict:
+    """The columns of the ticket this message opens (the draft stage renders mail for it ahead)."""
+    msg = ctx.msg
+    return dict(
+        mailbox=ctx.mailbox.address, client_id=ctx.client.id if ctx.client else None,
+        contact=ctx.sender[:320], contact_name=msg.sender_name, subject=msg.subject,
+        base_subject=base_subject(msg.subject), status=ctx.status or "new", language=_language(ctx),
+        created_at=ctx.now, updated_at=ctx.now, follows=ctx.follows) | ctx.changes
+
+
+def mail_values(ctx, ticket: dict) -> dict:
+    """What every template of a mail about this message is given, besides the mail's own values."""
+    client = ctx.config.client_by_id(ticket.get("client_id"))
+    plan = ctx.config.plan_for(client)
+    return dict(original_subject=ctx.msg.subject, client=client, plan=plan,
+                reaction=plan.reaction if plan else None, sender_name=ctx.msg.sender_name,
+                signature=ctx.mailbox.display_name or ctx.mailbox.name)
 
 
 def _refile(conn, ctx, ticket_id: int, client_id: str | None, category: str) -> None:

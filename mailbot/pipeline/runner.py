@@ -56,9 +56,11 @@ def accept(raw: bytes, envelope: Envelope, config, engine, *, retry_of: int | No
 
 
 def accept_batch(jobs: list[Job], config, engine, _attempt: int = 1) -> list[Outcome | TempFail]:
-    """Take several messages in one transaction — one commit, one fsync — each inside its own savepoint, so a
-    message that fails undoes only its own writes and is then parked on its own. If the batch as a whole
-    fails (a deadlock, a failed COMMIT), nothing of it was kept: each message is then taken on its own."""
+    """Take several messages in one transaction — one commit, one fsync. A message stopped before the
+    transaction (a refusal) has written nothing and is answered on its own; if anything else fails (a bug, a
+    deadlock, a failed COMMIT), nothing of the batch was kept and each message is taken again on its own, so
+    only the one at fault is parked. Savepoints would cost every message of every batch two statements to
+    spare the rare failure a second pass."""
     now = utcnow()
     ctxs = [Ctx(raw=job.raw, envelope=job.envelope, config=config, conn=None, now=now, retry_of=job.retry_of)
             for job in jobs]
@@ -72,21 +74,14 @@ def accept_batch(jobs: list[Job], config, engine, _attempt: int = 1) -> list[Out
             ctx.stopped = exc
     try:
         with engine.begin() as conn:
-            for i in range(len(jobs)):
-                ctxs[i].conn = conn
-                savepoint = conn.begin_nested() if len(jobs) > 1 else None
+            for i, ctx in enumerate(ctxs):
+                ctx.conn = conn
                 try:
-                    results[i] = _take(ctxs[i])
-                except TRANSIENT:
-                    raise
+                    results[i] = _take(ctx)
                 except Exception as exc:
-                    if savepoint is None:
-                        raise
-                    savepoint.rollback()
-                    failures[i] = exc
-                    continue
-                if savepoint is not None:
-                    savepoint.commit()
+                    if exc is not ctx.stopped or len(jobs) == 1:
+                        raise  # it may have written: the batch is undone and each message taken alone
+                    failures[i] = exc  # stopped before the transaction (a refusal): nothing to undo
         failpoint("after_commit")
     except Exception as exc:
         if len(jobs) > 1 and (_conflict(exc) or not isinstance(exc, TRANSIENT)):

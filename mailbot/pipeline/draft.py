@@ -1,0 +1,41 @@
+"""draft: render, before the transaction, the mail a new ticket from this message would send.
+
+Runs where the database's write lock is not held (see PREPARE). It guesses: a client's or a stranger's mail
+to a support mailbox that does not look like a reply opens a ticket, which sends the agents' notification
+and the client's receipt. persist uses these renderings only where they match exactly what it would render
+(mailbot.outbound.drafts), so a wrong guess changes nothing but the time spent.
+"""
+from mailbot.agents.commands import notify_agents
+from mailbot.outbound.drafts import QUEUE_POSITION, draft
+from mailbot.outbound.render import attachment_base64
+from mailbot.pipeline.context import Mail
+from mailbot.pipeline.persist import mail_values, new_ticket
+from mailbot.pipeline.thread import is_reply, ticket_ref
+from mailbot.store.models import tickets
+
+_COLUMNS = tuple(tickets.c.keys())
+
+
+def run(ctx) -> None:
+    msg = ctx.msg
+    if (ctx.kind != "message" or ctx.agent is not None or ctx.mailbox.role != "support" or msg.in_reply_to
+            or msg.references or ticket_ref(msg.subject) is not None or is_reply(msg.subject)):
+        return
+    saved = ctx.changes, ctx.events, ctx.mails, ctx.status
+    ctx.changes, ctx.events, ctx.mails, ctx.status = {}, [], [], "new"  # as act leaves them for a new ticket
+    try:
+        notify_agents(ctx, position=QUEUE_POSITION)
+        rcpt = msg.reply_to or ctx.sender
+        if not ctx.no_auto and rcpt and "@" in rcpt:
+            ctx.mails.append(Mail("receipt", rcpt, values={"follows": None}))
+        ticket = dict.fromkeys(_COLUMNS) | new_ticket(ctx) | {"id": None}
+        mails = ctx.mails
+    finally:
+        ctx.changes, ctx.events, ctx.mails, ctx.status = saved
+    common = mail_values(ctx, ticket)
+    for mail in mails:
+        made = draft(mail.kind, mail.lang or ticket["language"], ticket, common | mail.values)
+        if made is not None:
+            ctx.drafts.append(made)
+        for att in mail.attachments:
+            attachment_base64(att)
