@@ -66,3 +66,27 @@ def test_outside_a_transaction_it_begins_one_the_caller_commits(engine):
         conn.rollback()
     with engine.connect() as conn:
         assert conn.execute(select(tickets.c.id)).all() == []
+
+
+def test_scalar_answers_as_sqlalchemy_does(engine):
+    """Scalar (the hot lookups' fast path): literals, named parameters and datetimes bound as SQLAlchemy binds
+    them, and None where there is no row."""
+    from sqlalchemy import bindparam, func
+    from mailbot.store.queries import Scalar
+    now = datetime(2026, 12, 3, 9, 30, 15, 123456, tzinfo=RIGA)
+    with engine.begin() as conn:
+        ids = [_ticket(conn, now + timedelta(minutes=i)) for i in range(4)]
+        conn.execute(tickets.update().where(tickets.c.id == ids[1]).values(status="open"))
+        conn.execute(tickets.update().where(tickets.c.id == ids[2]).values(status="resolved"))
+        waiting = select(func.count()).select_from(tickets).where(
+            (tickets.c.status == "new") | (tickets.c.status == "open"))
+        since = select(func.count()).select_from(tickets).where(
+            tickets.c.created_at > bindparam("since"), tickets.c.status != "resolved")
+        first = select(tickets.c.id).where(tickets.c.contact == bindparam("who")).order_by(tickets.c.id).limit(1)
+        for stmt, params in [(waiting, None), (since, {"since": now}), (since, {"since": now + timedelta(days=1)}),
+                             (first, {"who": "a@b.lv"}), (first, {"who": "nobody@b.lv"})]:
+            assert Scalar(stmt)(conn, params) == conn.execute(stmt, params or {}).scalar()
+        assert Scalar(waiting)(conn) == 3 and Scalar(since)(conn, {"since": now}) == 2
+        assert Scalar(first)(conn, {"who": "nobody@b.lv"}) is None
+        with pytest.raises(ValueError, match="IN lists"):
+            Scalar(select(tickets.c.id).where(tickets.c.status.in_(("new", "open"))))(conn)

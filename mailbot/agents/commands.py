@@ -21,6 +21,7 @@ from mailbot.mime.headers import raw_headers
 from mailbot.pipeline.context import Mail
 from mailbot.pipeline.thread import SOLVED, ticket_ref
 from mailbot.store.models import messages, tickets
+from mailbot.store.queries import Scalar
 
 # Which status may follow which (the ticket's life, seeds 000 and 001).
 TRANSITIONS = {
@@ -78,14 +79,15 @@ def _contacts_on_ticket(ctx) -> tuple[str, ...]:
 
 _WAITING = select(func.count()).select_from(tickets).where(
     or_(tickets.c.status == "new", tickets.c.status == "open"))  # two index ranges; built once
-_WAITING_BEFORE = _WAITING.where(tickets.c.id <= bindparam("id"))
+_WAITING_BEFORE = Scalar(_WAITING.where(tickets.c.id <= bindparam("id")))
+_WAITING = Scalar(_WAITING)
 
 
 def _queue_position(conn, ticket_id: int | None) -> int:
     """Place in the queue of waiting requests, oldest first; a ticket not yet stored comes last."""
     if ticket_id is None:
-        return conn.execute(_WAITING).scalar() + 1
-    return conn.execute(_WAITING_BEFORE, {"id": ticket_id}).scalar()
+        return _WAITING(conn) + 1
+    return _WAITING_BEFORE(conn, {"id": ticket_id})
 
 
 def run(ctx) -> None:

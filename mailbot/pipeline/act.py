@@ -13,16 +13,17 @@ from mailbot.billing import periods
 from mailbot.billing.statements import StatementError, current_period, issue
 from mailbot.pipeline.context import Mail
 from mailbot.store.models import outbox
+from mailbot.store.queries import Scalar
 
 REOPENS = ("waiting", "resolved", "closed")
-AUTO_SENT = select(func.count()).select_from(outbox).where(
-    outbox.c.rcpt == bindparam("rcpt"), outbox.c.auto.is_(True), outbox.c.created_at > bindparam("since"))
+AUTO_SENT = Scalar(select(func.count()).select_from(outbox).where(
+    outbox.c.rcpt == bindparam("rcpt"), outbox.c.auto.is_(True), outbox.c.created_at > bindparam("since")))
 
 
 def _over_limit(ctx, rcpt: str) -> bool:
     if ctx.conn.dialect.name == "postgresql":  # concurrent workers must count one after the other
         ctx.conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:rcpt))"), {"rcpt": rcpt})
-    sent = ctx.conn.execute(AUTO_SENT, {"rcpt": rcpt, "since": ctx.now - timedelta(days=1)}).scalar()
+    sent = AUTO_SENT(ctx.conn, {"rcpt": rcpt, "since": ctx.now - timedelta(days=1)})
     return sent >= ctx.config.outbound.auto_reply_limit_per_day
 
 

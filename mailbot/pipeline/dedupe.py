@@ -9,10 +9,12 @@ from sqlalchemy import bindparam, select
 
 from mailbot.pipeline.context import Duplicate
 from mailbot.store.models import messages, parked
+from mailbot.store.queries import Scalar
 
 
 STORED = select(messages.c.id).where(messages.c.idem_key == bindparam("key"))
 PARKED = select(parked.c.id).where(parked.c.idem_key == bindparam("key"), parked.c.status != "done")
+_STORED, _PARKED = Scalar(STORED.limit(1)), Scalar(PARKED.limit(1))
 
 
 def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
@@ -23,7 +25,7 @@ def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
 
 def run(ctx) -> None:
     ctx.idem_key = idem_key(ctx.raw, ctx.envelope.recipient, ctx.msg.message_id)
-    if ctx.conn.execute(STORED, {"key": ctx.idem_key}).first():
+    if _STORED(ctx.conn, {"key": ctx.idem_key}) is not None:
         raise Duplicate("duplicate", "already stored")
-    if ctx.retry_of is None and ctx.conn.execute(PARKED, {"key": ctx.idem_key}).first():
+    if ctx.retry_of is None and _PARKED(ctx.conn, {"key": ctx.idem_key}) is not None:
         raise Duplicate("duplicate", "already parked")

@@ -72,6 +72,47 @@ class Insert:
         return compiled.string, binds, processors, compiled.positional, returning
 
 
+class Scalar:
+    """A SELECT built once whose answer is one plain value (an id, a count): the first column of the first
+    row, or None. Run like Insert, on the driver's cursor, for the few lookups every message makes while it
+    holds the write lock."""
+
+    def __init__(self, stmt):
+        self.stmt = stmt
+        self._compiled: dict = {}
+
+    def __call__(self, conn, params: dict | None = None):
+        dialect = conn.dialect
+        entry = self._compiled.get(dialect.name)
+        if entry is None:
+            entry = self._compiled[dialect.name] = self._compile(dialect)
+        sql, names, processors, literals, positional = entry
+        values = literals | params if params else literals
+        args = [values[n] if p is None else p(values[n]) for n, p in zip(names, processors)]
+        if not positional:
+            args = dict(zip(names, args))
+        if not conn.in_transaction():
+            conn.begin()
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, args)
+            row = cursor.fetchone()
+            return row[0] if row else None
+        except Exception as exc:
+            conn._handle_dbapi_exception(exc, sql, args, cursor, None)
+        finally:
+            cursor.close()
+
+    def _compile(self, dialect):
+        compiled = self.stmt.compile(dialect=dialect)
+        if any(b.expanding for b in compiled.binds.values()):
+            raise ValueError("Scalar takes no IN lists (expanding parameters): spell them out with or_()")
+        names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+        literals = {n: b.value for n, b in compiled.binds.items()}
+        processors = [compiled._bind_processors.get(n) for n in names]
+        return compiled.string, names, processors, literals, compiled.positional
+
+
 INSERT_EVENT, INSERT_MESSAGE, INSERT_OUTBOX = Insert(events), Insert(messages), Insert(outbox)
 INSERT_OUTBOX_RAW = Insert(outbox_raw)
 INSERT_TICKET, INSERT_RAW = Insert(tickets), Insert(raw_messages)
