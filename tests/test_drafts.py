@@ -90,3 +90,21 @@ def test_the_mail_a_new_ticket_sends_is_rendered_for_that_ticket(staffed, sender
         else:
             assert stand_ins == 0
     engine.dispose()
+
+
+def test_a_draft_that_fails_never_stops_the_message(monkeypatch, staffed):
+    """Drafting is only a head start: if it breaks, the message is stored and its mail rendered as before."""
+    from mailbot.pipeline import draft as draft_stage
+    from mailbot.store import db
+
+    def broken(*a, **kw):
+        raise RuntimeError("template exploded")
+    monkeypatch.setattr(draft_stage, "draft", broken)
+    engine = db.make_engine(staffed.database)
+    db.ensure_schema(engine)
+    out = runner.accept(mail(subject="Rēķins"), Envelope("help@support.test", "smtp", "janis@acme.lv"),
+                        staffed, engine)
+    assert out.status == "stored"
+    sent = rows(engine, messages, messages.c.direction == "out", messages.c.ticket_id == out.ticket_id)
+    assert sorted(m["disposition"] for m in sent) == ["notification", "receipt"]
+    engine.dispose()

@@ -5,6 +5,8 @@ to a support mailbox that does not look like a reply opens a ticket, which sends
 and the client's receipt. persist uses these renderings only where they match exactly what it would render
 (mailbot.outbound.drafts), so a wrong guess changes nothing but the time spent.
 """
+import logging
+
 from mailbot.agents.commands import notify_agents
 from mailbot.outbound.drafts import QUEUE_POSITION, draft
 from mailbot.outbound.render import attachment_base64
@@ -14,9 +16,19 @@ from mailbot.pipeline.thread import is_reply, ticket_ref
 from mailbot.store.models import tickets
 
 _COLUMNS = tuple(tickets.c.keys())
+log = logging.getLogger("mailbot.vette")
 
 
 def run(ctx) -> None:
+    """Never stops a message: a draft that cannot be made is simply not there, and persist renders."""
+    try:
+        _draft(ctx)
+    except Exception as exc:  # noqa: BLE001 - an optimisation must not park mail
+        ctx.drafts.clear()
+        log.warning("no drafts for message %s: %s", ctx.msg.message_id or "(no Message-ID)", type(exc).__name__)
+
+
+def _draft(ctx) -> None:
     msg = ctx.msg
     if (ctx.kind != "message" or ctx.agent is not None or ctx.mailbox.role != "support" or msg.in_reply_to
             or msg.references or ticket_ref(msg.subject) is not None or is_reply(msg.subject)):
