@@ -143,9 +143,10 @@ def _base64(data: bytes) -> bytes:
     return b"\r\n".join(_B64_LINES.findall(binascii.b2a_base64(data, newline=False))) + b"\r\n"
 
 
-def _part(content_type: str, data: bytes, extra: str = "", encoded: bytes | None = None) -> bytes:
+def _part(content_type: str, encoded: bytes, extra: str = "") -> bytes:
+    """A base64 part: `encoded` is its body, already in base64 lines."""
     return (f"Content-Type: {content_type}\r\nContent-Transfer-Encoding: base64\r\n{extra}\r\n").encode() + \
-        (_base64(data) if encoded is None else encoded)
+        encoded
 
 
 def attachment_base64(att) -> bytes:
@@ -176,14 +177,14 @@ def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, 
     """A multipart/alternative mail (text + HTML, base64 UTF-8), inside multipart/mixed when files go along;
     CRLF line ends. Assembled directly: the email package's generator costs milliseconds per mail on the
     ingest path, where every new ticket writes two or three of these."""
-    ctype, body = _multipart("alternative", [_part('text/plain; charset="utf-8"', text.encode()),
-                                             _part('text/html; charset="utf-8"', html.encode())])
+    ctype, body = _multipart("alternative", [_part('text/plain; charset="utf-8"', _base64(text.encode())),
+                                             _part('text/html; charset="utf-8"', _base64(html.encode()))])
     if attachments:
         parts = [f"Content-Type: {ctype}\r\n\r\n".encode() + body]
         for a in attachments:
             main = a.content_type if "/" in a.content_type else "application/octet-stream"
-            parts.append(_part(main, a.data, f"Content-Disposition: attachment; {_filename_param(a.filename)}\r\n",
-                               attachment_base64(a)))
+            parts.append(_part(main, attachment_base64(a),
+                               f"Content-Disposition: attachment; {_filename_param(a.filename)}\r\n"))
         ctype, body = _multipart("mixed", parts)
     head = [_header("From", formataddr((one_line(sender_name), sender), charset="utf-8")), _header("To", to)]
     if reply_to:

@@ -11,11 +11,9 @@ from mailbot.agents.commands import notify_agents
 from mailbot.outbound.drafts import QUEUE_POSITION, draft
 from mailbot.outbound.render import attachment_base64
 from mailbot.pipeline.context import Mail
-from mailbot.pipeline.persist import mail_values, new_ticket
+from mailbot.pipeline.persist import mail_values, new_ticket, ticket_row
 from mailbot.pipeline.thread import is_reply, ticket_ref
-from mailbot.store.models import tickets
 
-_COLUMNS = tuple(tickets.c.keys())
 log = logging.getLogger("mailbot.vette")
 
 
@@ -40,7 +38,7 @@ def _draft(ctx) -> None:
         rcpt = msg.reply_to or ctx.sender
         if not ctx.no_auto and rcpt and "@" in rcpt:
             ctx.mails.append(Mail("receipt", rcpt, values={"follows": None}))
-        ticket = dict.fromkeys(_COLUMNS) | new_ticket(ctx) | {"id": None}
+        ticket = ticket_row(new_ticket(ctx), None)
         mails = ctx.mails
     finally:
         ctx.changes, ctx.events, ctx.mails, ctx.status = saved

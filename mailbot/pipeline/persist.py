@@ -19,6 +19,7 @@ from mailbot.store.queries import INSERT_MESSAGE, INSERT_RAW, INSERT_TICKET, add
 _ACTION = re.compile(rb"^action:\s*(\w+)", re.I | re.M)
 INSERT_ATTACHMENT = insert(attachments)
 INSERT_TIME = insert(time_entries)
+_TICKET_COLUMNS = tuple(tickets.c.keys())
 
 
 def _language(ctx) -> str:
@@ -54,7 +55,7 @@ def run(ctx) -> None:
     if ctx.ticket is None:
         values = new_ticket(ctx)
         ticket_id = INSERT_TICKET(conn, values)
-        ticket = dict.fromkeys(tickets.c.keys()) | values | {"id": ticket_id}
+        ticket = ticket_row(values, ticket_id)
         add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}" + (
             f", following #{ctx.follows}" if ctx.follows else ""), now)
     else:
@@ -97,6 +98,11 @@ def new_ticket(ctx) -> dict:
         contact=ctx.sender[:320], contact_name=msg.sender_name, subject=msg.subject,
         base_subject=base_subject(msg.subject), status=ctx.status or "new", language=_language(ctx),
         created_at=ctx.now, updated_at=ctx.now, follows=ctx.follows) | ctx.changes
+
+
+def ticket_row(values: dict, ticket_id) -> dict:
+    """A new ticket as its templates see it: every column, those not given None."""
+    return dict.fromkeys(_TICKET_COLUMNS) | values | {"id": ticket_id}
 
 
 def mail_values(ctx, ticket: dict) -> dict:

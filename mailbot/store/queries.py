@@ -12,6 +12,27 @@ from sqlalchemy import insert as sa_insert
 from mailbot.store.models import events, messages, outbox, outbox_raw, raw_messages, thread_ids, tickets
 
 
+def _run(conn, sql: str, args, answer):
+    """Run compiled SQL on the driver's cursor inside the connection's transaction; `answer(cursor)` reads the
+    result."""
+    if not conn.in_transaction():
+        conn.begin()  # as SQLAlchemy's autobegin would: the caller commits
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, args)
+        return answer(cursor)
+    except Exception as exc:
+        # SQLAlchemy's own handling: IntegrityError, OperationalError ... and a lost connection invalidated
+        conn._handle_dbapi_exception(exc, sql, args, cursor, None)
+    finally:
+        cursor.close()
+
+
+def _first(cursor):
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
 class Insert:
     """INSERT one row into `table`; returns its new id (None with ignore=True: ON CONFLICT DO NOTHING).
 
@@ -38,20 +59,8 @@ class Insert:
             args = tuple(params[n] if p is None else p(params[n]) for n, p in zip(names, processors))
         else:
             args = {n: params[n] if p is None else p(params[n]) for n, p in zip(names, processors)}
-        if not conn.in_transaction():
-            conn.begin()  # as SQLAlchemy's autobegin would: the caller commits
-        cursor = conn.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(sql, args)
-            if returning:
-                row = cursor.fetchone()
-                return row[0] if row else None
-            return None if self.ignore or self.pk is None else cursor.lastrowid
-        except Exception as exc:
-            # SQLAlchemy's own handling: IntegrityError, OperationalError ... and a lost connection invalidated
-            conn._handle_dbapi_exception(exc, sql, args, cursor, None)
-        finally:
-            cursor.close()
+        return _run(conn, sql, args, lambda cursor: _first(cursor) if returning else (
+            None if self.ignore or self.pk is None else cursor.lastrowid))
 
     def _compile(self, dialect, names: tuple[str, ...]):
         if self.ignore:
@@ -91,17 +100,7 @@ class Scalar:
         args = [values[n] if p is None else p(values[n]) for n, p in zip(names, processors)]
         if not positional:
             args = dict(zip(names, args))
-        if not conn.in_transaction():
-            conn.begin()
-        cursor = conn.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(sql, args)
-            row = cursor.fetchone()
-            return row[0] if row else None
-        except Exception as exc:
-            conn._handle_dbapi_exception(exc, sql, args, cursor, None)
-        finally:
-            cursor.close()
+        return _run(conn, sql, args, _first)
 
     def _compile(self, dialect):
         compiled = self.stmt.compile(dialect=dialect)
