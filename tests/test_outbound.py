@@ -2,6 +2,8 @@
 refusal, and records both on the ticket."""
 import time
 
+import pytest
+
 from conftest import count, mail, outbox, rows, send
 from mailbot.store import db
 from mailbot.store.models import events
@@ -68,19 +70,45 @@ def test_outbound_disabled_keeps_mail_queued(make_config, daemon_factory, sink):
     d.stop()
 
 
-def test_maildir_batch_delivers_whole_files_with_unique_names(tmp_path):
+@pytest.mark.parametrize("flush", ["file system", "each file"])
+def test_maildir_batch_delivers_whole_files_with_unique_names(tmp_path, monkeypatch, flush):
     import asyncio
     import mailbox
     from types import SimpleNamespace
-    from mailbot.outbound.sender import MaildirTransport
-    transport = MaildirTransport(str(tmp_path / "outbox"))
-    raws = [f"Subject: {n}\r\n\r\n{'Ā' * 5000 * n}\r\n".encode() for n in range(1, 4)]
+    from mailbot.outbound import sender
+    if flush == "file system":
+        if sender.SYNCFS is None:
+            pytest.skip("syncfs(2) with error reporting needs Linux 5.8 or later")
+        monkeypatch.setattr(sender, "SYNCFS_FROM", 2)
+    else:
+        monkeypatch.setattr(sender, "SYNCFS_FROM", 10 ** 6)
+    transport = sender.MaildirTransport(str(tmp_path / "outbox"))
+    raws = [f"Subject: {n}\r\n\r\n{'Ā' * 5000 * n}\r\n".encode() for n in range(1, 6)]
     results = asyncio.run(transport.send_all([SimpleNamespace(raw=r) for r in raws]))
-    assert results == [None, None, None]
+    assert results == [None] * 5
     files = list((tmp_path / "outbox" / "new").iterdir())
     assert sorted(f.read_bytes() for f in files) == sorted(raws)  # byte for byte, CRLF kept
-    assert len(mailbox.Maildir(str(tmp_path / "outbox"), create=False)) == 3  # a maildir reader sees them
+    assert len(mailbox.Maildir(str(tmp_path / "outbox"), create=False)) == 5  # a maildir reader sees them
     assert not list((tmp_path / "outbox" / "tmp").iterdir())  # nothing half-written left behind
+
+
+def test_maildir_batch_whose_flush_fails_delivers_none_of_it(tmp_path, monkeypatch):
+    """A write-back error (a failing disk) on the one flush of a batch: no mail of it is known to be on disk,
+    so none is moved into new/ and each is tried again later."""
+    import asyncio
+    import errno
+    from types import SimpleNamespace
+    from mailbot.outbound import sender
+
+    def failing_disk(fd):
+        raise OSError(errno.EIO, "Input/output error")
+    monkeypatch.setattr(sender, "SYNCFS", failing_disk)
+    monkeypatch.setattr(sender, "SYNCFS_FROM", 2)
+    transport = sender.MaildirTransport(str(tmp_path / "outbox"))
+    results = asyncio.run(transport.send_all([SimpleNamespace(raw=b"Subject: x\r\n\r\nx\r\n")] * 3))
+    assert [getattr(r, "errno", None) for r in results] == [errno.EIO] * 3
+    assert not list((tmp_path / "outbox" / "new").iterdir())
+    assert not list((tmp_path / "outbox" / "tmp").iterdir())
 
 
 def test_maildir_that_cannot_be_written_fails_each_mail_and_leaves_nothing(tmp_path):

@@ -3,10 +3,13 @@ transaction, marks them sent; failures back off exponentially and the last one i
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import os
 import random
+import re
 import socket
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -29,10 +32,35 @@ class PermanentFailure(Exception):
     """The relay refused the mail for good (5xx)."""
 
 
+def _libc_syncfs():
+    """syncfs(2), where it reports write-back errors (Linux 5.8 and later); else None."""
+    release = re.match(r"(\d+)\.(\d+)", os.uname().release) if sys.platform == "linux" else None
+    if release is None or tuple(map(int, release.groups())) < (5, 8):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes, fn.restype = [ctypes.c_int], ctypes.c_int
+
+    def syncfs(fd: int) -> None:
+        if fn(fd) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err))
+    return syncfs
+
+
+SYNCFS = _libc_syncfs()
+# From this many files in a batch, one flush of the whole file system beats a flush per file: 25 mails of
+# 23 KB took 6-7 ms and 1.2-1.5 ms of CPU with an fsync each, 2.7 ms and 0.2 ms with one syncfs, and the fsync
+# storm slowed SQLite's own commits on the same disk (tmpfs for the maildir gave 8% more intake).
+SYNCFS_FROM = 4
+
+
 class MaildirTransport:
     """Writes mail into a maildir: each file in tmp/, then all of them flushed to disk, then each moved into
     new/ (so readers never see half a file) and the directory flushed. A batch costs one executor hand-off and
-    lets the file system commit its journal once for all the files, not once per file."""
+    one flush of the file system for all its files (see SYNCFS_FROM), not one per file."""
 
     def __init__(self, path: str):
         self.path = Path(path)
@@ -67,9 +95,21 @@ class MaildirTransport:
                 results[i] = exc
                 continue
             written.append((i, fd, tmp, name))
+        flushed = False
+        if written and len(written) >= SYNCFS_FROM and SYNCFS is not None:
+            try:
+                SYNCFS(written[0][1])
+                flushed = True
+            except OSError as exc:  # none of them is known to be on disk: each is tried again later
+                for i, fd, tmp, _ in written:
+                    results[i] = exc
+                    os.close(fd)
+                    _unlink(tmp)
+                return results
         for i, fd, tmp, name in written:
             try:
-                os.fsync(fd)
+                if not flushed:
+                    os.fsync(fd)
                 os.rename(tmp, self.path / "new" / name)
             except OSError as exc:
                 results[i] = exc
