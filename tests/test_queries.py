@@ -90,3 +90,52 @@ def test_scalar_answers_as_sqlalchemy_does(engine):
         assert Scalar(first)(conn, {"who": "nobody@b.lv"}) is None
         with pytest.raises(ValueError, match="IN lists"):
             Scalar(select(tickets.c.id).where(tickets.c.status.in_(("new", "open"))))(conn)
+
+
+def test_rows_read_as_sqlalchemy_mappings_do(engine):
+    """Rows (threading's lookups on the driver's cursor): every column through its type as SQLAlchemy reads it
+    (aware datetimes, a date, a boolean, None), rows in the statement's order, none where nothing matches."""
+    from datetime import date
+    from sqlalchemy import bindparam
+    from mailbot.store.models import outbox
+    from mailbot.store.queries import Insert, Rows
+    now = datetime(2026, 12, 3, 9, 30, 15, 123456, tzinfo=RIGA)
+    with engine.begin() as conn:
+        ids = [_ticket(conn, now + timedelta(minutes=i)) for i in range(3)]
+        conn.execute(tickets.update().where(tickets.c.id == ids[1]).values(
+            status="resolved", resolved_at=now, pd_allow_until=date(2027, 1, 31), assignee="aija@x.lv"))
+        Insert(outbox)(conn, dict(ticket_id=ids[0], kind="receipt", auto=True, message_id="m1@x", mail_from="h@x.lv",
+                                  rcpt="a@b.lv", recipients="a@b.lv", status="pending", attempts=0,
+                                  next_attempt_at=now, created_at=now))
+        by_id = select(tickets).where(tickets.c.id == bindparam("id"))
+        newest = select(tickets.c.id, tickets.c.created_at).where(
+            tickets.c.status != "closed", tickets.c.contact == bindparam("who")).order_by(tickets.c.id.desc())
+        mail = select(outbox).where(outbox.c.ticket_id == bindparam("t"))
+        for stmt, params in [(by_id, {"id": ids[1]}), (by_id, {"id": ids[0]}), (by_id, {"id": -1}),
+                             (newest, {"who": "a@b.lv"}), (newest, {"who": "nobody@b.lv"}), (mail, {"t": ids[0]})]:
+            theirs = [dict(r) for r in conn.execute(stmt, params).mappings()]
+            assert Rows(stmt).all(conn, params) == theirs
+            assert Rows(stmt).first(conn, params) == (theirs[0] if theirs else None)
+        row = Rows(by_id).first(conn, {"id": ids[1]})
+        assert row["resolved_at"] == now and row["resolved_at"].tzinfo is not None
+        assert row["pd_allow_until"] == date(2027, 1, 31) and row["subject"] == "Rēķins №5 — Ошибка"
+        assert Rows(mail).first(conn, {"t": ids[0]})["auto"] is True
+        with pytest.raises(ValueError, match="IN lists"):
+            Rows(select(tickets.c.id).where(tickets.c.status.in_(("new", "open")))).all(conn)
+
+
+@pytest.mark.parametrize("asked", [2, 3, 64, 65, 150])
+def test_threading_finds_tickets_among_any_number_of_message_ids(engine, asked):
+    """A reply's References may run long: every ticket any of them belongs to is found, newest first, once."""
+    from mailbot.pipeline.thread import _tickets_of
+    now = datetime.now(timezone.utc)
+    with engine.begin() as conn:
+        a, b = _ticket(conn, now), _ticket(conn, now)
+        remember_message_id(conn, "first@x", a)
+        remember_message_id(conn, "last@x", b)
+        remember_message_id(conn, "also-last@x", b)
+        refs = [f"unknown-{i}@x" for i in range(asked)]
+        assert _tickets_of(conn, refs) == []
+        refs[0], refs[-1] = "first@x", "last@x"
+        assert _tickets_of(conn, refs + ["also-last@x"]) == [b, a]
+        assert _tickets_of(conn, refs[:1]) == [a]

@@ -7,10 +7,11 @@ a contact of its client, nor an agent cannot join a stranger's ticket: that mail
 """
 import re
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from mailbot.pipeline.context import Discard
 from mailbot.store.models import outbox, thread_ids, tickets
+from mailbot.store.queries import Rows
 
 REF = re.compile(r"\[#(\d{1,12})\]")
 # Reply and forward prefixes in the languages our clients write in: Re, Fwd, Aw/Wg (de), Atb./Pārs. (lv),
@@ -21,7 +22,13 @@ PREFIX = re.compile(
     re.I)
 _WS = re.compile(r"\s+")
 _HEADER_MID = re.compile(rb"^message-id:\s*<([^<>\s]+)>", re.I | re.M)
-_CLOSED = ("closed",)
+# Built once (see mailbot.store.queries): the lookups every message makes while the write lock is held.
+_BY_ID = Rows(select(tickets).where(tickets.c.id == bindparam("id")))
+_OPEN_BY_SUBJECT = Rows(select(tickets).where(
+    tickets.c.client_id == bindparam("client"), tickets.c.base_subject == bindparam("base"),
+    tickets.c.status != "closed").order_by(tickets.c.id.desc()).limit(1))
+_REFS: dict[int, Rows] = {}  # by the number of Message-IDs asked about: 1, 2, 4 ... REFS_AT_ONCE
+REFS_AT_ONCE = 64
 SOLVED = ("resolved", "closed")  # a client's reply reopens these only within tickets.reopen_days
 
 
@@ -59,8 +66,22 @@ def may_join(ctx, ticket) -> bool:
 
 
 def _by_id(conn, ticket_id):
-    row = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).mappings().first()
-    return dict(row) if row else None
+    return _BY_ID.first(conn, {"id": ticket_id})
+
+
+def _tickets_of(conn, message_ids: list[str]) -> list[int]:
+    """The tickets that sent or received any of these Message-IDs, newest first."""
+    found = set()
+    for i in range(0, len(message_ids), REFS_AT_ONCE):
+        chunk = message_ids[i:i + REFS_AT_ONCE]
+        size = 1 << (len(chunk) - 1).bit_length()  # padded with its first: one statement per power of two
+        query = _REFS.get(size)
+        if query is None:
+            query = _REFS[size] = Rows(select(thread_ids.c.ticket_id).where(
+                thread_ids.c.message_id.in_([bindparam(f"m{k}") for k in range(size)])))
+        chunk += chunk[:1] * (size - len(chunk))
+        found.update(r["ticket_id"] for r in query.all(conn, {f"m{k}": m for k, m in enumerate(chunk)}))
+    return sorted(found, reverse=True)
 
 
 def run(ctx) -> None:
@@ -83,9 +104,7 @@ def run(ctx) -> None:
             return _join(ctx, ticket)
     refused = None
     if ctx.refs:
-        ids = [r.ticket_id for r in conn.execute(select(thread_ids.c.ticket_id).where(
-            thread_ids.c.message_id.in_(ctx.refs)).order_by(thread_ids.c.ticket_id.desc()))]
-        for tid in dict.fromkeys(ids):
+        for tid in _tickets_of(conn, ctx.refs):
             ticket = _by_id(conn, tid)
             if may_join(ctx, ticket):
                 return _join(ctx, ticket)
@@ -98,11 +117,9 @@ def run(ctx) -> None:
                 return _join(ctx, ticket)
             refused = refused or ref
     if ctx.client is not None and is_reply(msg.subject):
-        row = conn.execute(select(tickets).where(
-            tickets.c.client_id == ctx.client.id, tickets.c.base_subject == base_subject(msg.subject),
-            tickets.c.status.not_in(_CLOSED)).order_by(tickets.c.id.desc()).limit(1)).mappings().first()
+        row = _OPEN_BY_SUBJECT.first(conn, {"client": ctx.client.id, "base": base_subject(msg.subject)})
         if row is not None:
-            return _join(ctx, dict(row))
+            return _join(ctx, row)
     if ctx.kind == "auto-reply":
         raise Discard("auto-reply", ctx.no_auto or "auto-reply")
     if refused is not None:

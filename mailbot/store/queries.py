@@ -81,35 +81,62 @@ class Insert:
         return compiled.string, binds, processors, compiled.positional, returning
 
 
-class Scalar:
-    """A SELECT built once whose answer is one plain value (an id, a count): the first column of the first
-    row, or None. Run like Insert, on the driver's cursor, for the few lookups every message makes while it
-    holds the write lock."""
+class _Select:
+    """A SELECT compiled once per dialect, its parameters bound as SQLAlchemy would bind them."""
 
     def __init__(self, stmt):
         self.stmt = stmt
         self._compiled: dict = {}
 
-    def __call__(self, conn, params: dict | None = None):
+    def _prepare(self, conn, params: dict | None):
         dialect = conn.dialect
         entry = self._compiled.get(dialect.name)
         if entry is None:
             entry = self._compiled[dialect.name] = self._compile(dialect)
-        sql, names, processors, literals, positional = entry
+        sql, names, processors, literals, positional = entry[:5]
         values = literals | params if params else literals
         args = [values[n] if p is None else p(values[n]) for n, p in zip(names, processors)]
-        if not positional:
-            args = dict(zip(names, args))
-        return _run(conn, sql, args, _first)
+        return entry, sql, args if positional else dict(zip(names, args))
 
     def _compile(self, dialect):
         compiled = self.stmt.compile(dialect=dialect)
         if any(b.expanding for b in compiled.binds.values()):
-            raise ValueError("Scalar takes no IN lists (expanding parameters): spell them out with or_()")
+            raise ValueError(f"{type(self).__name__} takes no IN lists (expanding parameters): "
+                             "give each value its own bindparam")
         names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
         literals = {n: b.value for n, b in compiled.binds.items()}
         processors = [compiled._bind_processors.get(n) for n in names]
         return compiled.string, names, processors, literals, compiled.positional
+
+
+class Scalar(_Select):
+    """A SELECT built once whose answer is one plain value (an id, a count): the first column of the first
+    row, or None. Run like Insert, on the driver's cursor, for the few lookups every message makes while it
+    holds the write lock."""
+
+    def __call__(self, conn, params: dict | None = None):
+        _, sql, args = self._prepare(conn, params)
+        return _run(conn, sql, args, _first)
+
+
+class Rows(_Select):
+    """A SELECT built once whose rows come back as dicts keyed by column, every value through its column
+    type's result processing (an aware datetime, a bool), as SQLAlchemy's .mappings() gives them: for the
+    lookups threading makes for every message while the write lock is held."""
+
+    def all(self, conn, params: dict | None = None) -> list[dict]:
+        (*_, keys, results), sql, args = self._prepare(conn, params)
+        return _run(conn, sql, args, lambda cursor: [
+            dict(zip(keys, [v if p is None else p(v) for v, p in zip(row, results)])) for row in cursor.fetchall()])
+
+    def first(self, conn, params: dict | None = None) -> dict | None:
+        rows = self.all(conn, params)
+        return rows[0] if rows else None
+
+    def _compile(self, dialect):
+        columns = list(self.stmt.selected_columns)
+        return super()._compile(dialect) + (
+            [c.key for c in columns], [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns])
 
 
 INSERT_EVENT, INSERT_MESSAGE, INSERT_OUTBOX = Insert(events), Insert(messages), Insert(outbox)
