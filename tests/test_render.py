@@ -33,3 +33,33 @@ def test_any_subject_round_trips_and_stays_one_header(text):
     msg = _mail(text)
     assert msg["Subject"] == one_line(text, 900)
     assert len(msg.get_all("Subject")) == 1 and msg.get_all("Bcc") is None
+
+
+def _words_by_character(value: str, lead: int = 0) -> list[bytes]:
+    """The rule, one character at a time: as many whole characters as fit each word's budget of bytes."""
+    words, chunk, size = [], [], 0
+    budget = max(3, (76 - lead - 12) // 4 * 3)
+    for ch in value:
+        n = len(ch.encode("utf-8", "replace"))
+        if chunk and size + n > budget:
+            words.append("".join(chunk).encode("utf-8", "replace"))
+            chunk, size, budget = [], 0, 45
+        chunk.append(ch)
+        size += n
+    words.append("".join(chunk).encode("utf-8", "replace"))
+    return words
+
+
+@given(st.text(min_size=0, max_size=400), st.integers(min_value=0, max_value=30))
+def test_encoded_words_hold_whole_characters_within_their_length(text, lead):
+    """Any text (lone surrogates too: they become '?'), any header name before it (up to 30 characters with its colon): each word decodes on its own
+    to whole characters, the words are exactly the character-by-character cut, and no line passes 76."""
+    import base64
+    import re
+    from mailbot.outbound.render import encoded_words
+    folded = encoded_words(text, lead)
+    lines = folded.split("\r\n ")
+    words = [base64.b64decode(re.fullmatch(r"=\?utf-8\?b\?([A-Za-z0-9+/=]*)\?=", w).group(1)) for w in lines]
+    assert words == _words_by_character(text, lead)
+    assert b"".join(words).decode("utf-8") == text.encode("utf-8", "replace").decode("utf-8")
+    assert lead + len(lines[0]) <= 76 and all(len(line) <= 75 for line in lines[1:])

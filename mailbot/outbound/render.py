@@ -120,19 +120,23 @@ def _header(name: str, value: str) -> bytes:
 def encoded_words(value: str, lead: int = 0) -> str:
     """RFC 2047 base64 UTF-8 encoded words of whole characters (a decoder must never see half of one), each at
     most 75 characters and folded so a line stays within 76. The email package's Header does the same by
-    trial encoding, at a tenth of a millisecond per subject on the ingest path."""
-    words, chunk, size = [], [], 0
+    trial encoding, at a tenth of a millisecond per subject on the ingest path; this cuts the UTF-8 bytes once
+    per word, at the last character boundary that fits."""
+    data = value.encode("utf-8", "replace")
+    words, start = [], 0
     budget = max(3, (76 - lead - 12) // 4 * 3)  # bytes of UTF-8 that fit the first line
-    for ch in value:
-        n = len(ch.encode("utf-8", "replace"))
-        if chunk and size + n > budget:
-            words.append("".join(chunk))
-            chunk, size, budget = [], 0, 45  # continuation lines: " =?utf-8?b?" + 60 + "?=" = 73
-        chunk.append(ch)
-        size += n
-    words.append("".join(chunk))
-    return "\r\n ".join(
-        "=?utf-8?b?" + base64.b64encode(w.encode("utf-8", "replace")).decode("ascii") + "?=" for w in words)
+    while start < len(data):
+        end = start + budget
+        if end < len(data):
+            while end > start and data[end] & 0xC0 == 0x80:  # inside a character: cut before it
+                end -= 1
+            if end == start:  # one character longer than the budget: it goes whole
+                end = start + 1
+                while end < len(data) and data[end] & 0xC0 == 0x80:
+                    end += 1
+        words.append(data[start:end])
+        start, budget = end, 45  # continuation lines: " =?utf-8?b?" + 60 + "?=" = 73
+    return "\r\n ".join("=?utf-8?b?" + base64.b64encode(w).decode("ascii") + "?=" for w in words or [b""])
 
 
 def _base64(data: bytes) -> bytes:
