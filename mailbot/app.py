@@ -72,7 +72,7 @@ class Runtime:
 
 class Committer:
     """Group commit: messages that arrive while the database is busy wait together and are committed in one
-    transaction (each in its own savepoint), so the cost of a durable commit is shared. An idle daemon
+    transaction, so the cost of a durable commit is shared. An idle daemon
     commits a lone message at once."""
 
     MAX_BATCH = 32
