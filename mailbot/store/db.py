@@ -21,7 +21,7 @@ log = logging.getLogger("mailbot.store")
 
 # The newest migration. `tests/store/test_migrations.py` checks it against the migrations folder, so the
 # pipe command can compare versions without loading Alembic on every delivery.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 def normalise_url(url: str) -> str:
