@@ -260,6 +260,13 @@ def test_a_discarded_message_is_expunged_from_the_server_not_moved(make_config, 
     assert len(dovecot.uids("help", "Processed")) == 1  # the clean one; the other is gone from the server
     stubs = [json.loads(m["privacy"]) for m in rows(engine, messages, messages.c.direction == "in") if m["privacy"]]
     assert [s["action"] for s in stubs] == ["discard"] and count(engine, raw_messages) == 1
+    # The client sends it again (same Message-ID): a duplicate, and no more kept on the server than the first
+    dovecot.append("help", mail(subject="Atlyginimas", sender="Rasa <rasa@klientas.lt>", message_id="<pd@klientas.lt>",
+                                body=f"Darbuotojo asmens kodas {code}, prašome patikrinti."))
+    dovecot.append("help", mail(subject="Ataskaita", sender="Rasa <rasa@klientas.lt>", message_id="<ok@klientas.lt>"))
+    assert wait_for(lambda: dovecot.uids("help") == [], 20)
+    assert len(dovecot.uids("help", "Processed")) == 2  # the clean one's duplicate is moved like the first
+    assert count(engine, raw_messages) == 1 and count(engine, messages, messages.c.direction == "in") == 2
     d.stop()
 
 

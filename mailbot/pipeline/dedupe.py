@@ -4,17 +4,20 @@ The key is the mailbox plus the Message-ID (or, without one, the bytes): relays 
 headers, so a redelivery rarely has the same bytes, but it keeps its Message-ID.
 """
 import hashlib
+import json
 
 from sqlalchemy import bindparam, select
 
 from mailbot.pipeline.context import Duplicate
 from mailbot.store.models import messages, parked
-from mailbot.store.queries import Scalar
+from mailbot.store.queries import Rows, Scalar
 
 
 STORED = select(messages.c.id).where(messages.c.idem_key == bindparam("key"))
 PARKED = select(parked.c.id).where(parked.c.idem_key == bindparam("key"), parked.c.status != "done")
-_STORED, _PARKED = Scalar(STORED.limit(1)), Scalar(PARKED.limit(1))
+_STORED = Rows(select(messages.c.id, messages.c.privacy).where(messages.c.idem_key == bindparam("key")).limit(1))
+_PARKED = Scalar(PARKED.limit(1))
+NOT_KEPT = ("discard", "redact", "drop")  # the guard's actions that keep no original (mailbot.pipeline.guard)
 
 
 def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
@@ -25,7 +28,10 @@ def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
 
 def run(ctx) -> None:
     ctx.idem_key = idem_key(ctx.raw, ctx.envelope.recipient, ctx.msg.message_id)
-    if _STORED(ctx.conn, {"key": ctx.idem_key}) is not None:
+    stored = _STORED.first(ctx.conn, {"key": ctx.idem_key})
+    if stored is not None:
+        if stored["privacy"] and json.loads(stored["privacy"]).get("action") in NOT_KEPT:
+            ctx.after = "expunge"  # the first copy was not kept; a second one is not left on the IMAP server
         raise Duplicate("duplicate", "already stored")
     if ctx.retry_of is None and _PARKED(ctx.conn, {"key": ctx.idem_key}) is not None:
         raise Duplicate("duplicate", "already parked")
