@@ -270,6 +270,36 @@ def test_a_discarded_message_is_expunged_from_the_server_not_moved(make_config, 
     d.stop()
 
 
+def test_a_second_copy_of_a_parked_discarded_message_is_expunged_too(make_config, dovecot, daemon_factory,
+                                                                      monkeypatch):
+    """The guard discarded a message and a later stage failed: only its stub is parked and the server's copy is
+    expunged. The client sends it again: a duplicate of the parked one, taken off the server the same way."""
+    import random
+    from mailbot.pipeline import runner
+    from mailbot.store.models import parked
+    from tests.privacy_set.codes import lt_asmens_kodas
+
+    def fails(ctx):
+        if "BOOM" in ctx.msg.subject:
+            raise RuntimeError("stage failed")
+    stages = list(runner._STAGES)
+    stages.insert(len(stages) - 1, fails)  # just before persist, after the guard
+    monkeypatch.setattr(runner, "_STAGES", tuple(stages))
+    code = lt_asmens_kodas(random.Random(7))
+    config, _, _ = imap_config(make_config, dovecot, over={"privacy": {"action": "discard"}})
+    engine, d = start(config, daemon_factory)
+    pd = mail(subject="BOOM atlyginimai", sender="Rasa <rasa@klientas.lt>", message_id="<pdboom@klientas.lt>",
+              body=f"Darbuotojo asmens kodas {code}.")
+    dovecot.append("help", pd)
+    assert wait_for(lambda: dovecot.uids("help") == [] and count(engine, parked) == 1, 20)
+    assert code.encode() not in rows(engine, parked)[0]["raw"]  # a stub
+    dovecot.append("help", pd)
+    dovecot.append("help", mail(subject="Ataskaita", sender="Rasa <rasa@klientas.lt>", message_id="<ok2@klientas.lt>"))
+    assert wait_for(lambda: dovecot.uids("help") == [], 20)
+    assert len(dovecot.uids("help", "Processed")) == 1 and count(engine, parked) == 1  # only the clean one moved
+    d.stop()
+
+
 @pytest.mark.parametrize("how", ["idle-off", "server-without-idle"])
 def test_polling_fallback_takes_mail_within_the_poll_interval(make_config, dovecot_factory, daemon_factory,
                                                               caplog, how):

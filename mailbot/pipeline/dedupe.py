@@ -17,7 +17,10 @@ STORED = select(messages.c.id).where(messages.c.idem_key == bindparam("key"))
 PARKED = select(parked.c.id).where(parked.c.idem_key == bindparam("key"), parked.c.status != "done")
 _STORED = Rows(select(messages.c.id, messages.c.privacy).where(messages.c.idem_key == bindparam("key")).limit(1))
 _PARKED = Scalar(PARKED.limit(1))
+_PARKED_RAW = Scalar(select(parked.c.raw).where(parked.c.idem_key == bindparam("key"), parked.c.status != "done")
+                     .order_by(parked.c.id).limit(1))
 NOT_KEPT = ("discard", "redact", "drop")  # the guard's actions that keep no original (mailbot.pipeline.guard)
+STUB_MARK = b"\r\nX-Mailbot-Privacy: "  # in the stub the guard parks instead of a message it does not keep
 
 
 def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
@@ -34,4 +37,6 @@ def run(ctx) -> None:
             ctx.after = "expunge"  # the first copy was not kept; a second one is not left on the IMAP server
         raise Duplicate("duplicate", "already stored")
     if ctx.retry_of is None and _PARKED(ctx.conn, {"key": ctx.idem_key}) is not None:
+        if STUB_MARK in (_PARKED_RAW(ctx.conn, {"key": ctx.idem_key}) or b"")[:8192]:
+            ctx.after = "expunge"  # parked as a stub: the original is not kept, nor a second copy of it
         raise Duplicate("duplicate", "already parked")
