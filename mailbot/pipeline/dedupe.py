@@ -9,18 +9,17 @@ import json
 from sqlalchemy import bindparam, select
 
 from mailbot.pipeline.context import Duplicate
+from mailbot.pipeline.guard import NOT_KEPT, STUB_HEADER
 from mailbot.store.models import messages, parked
 from mailbot.store.queries import Rows, Scalar
 
 
 STORED = select(messages.c.id).where(messages.c.idem_key == bindparam("key"))
-PARKED = select(parked.c.id).where(parked.c.idem_key == bindparam("key"), parked.c.status != "done")
 _STORED = Rows(select(messages.c.id, messages.c.privacy).where(messages.c.idem_key == bindparam("key")).limit(1))
-_PARKED = Scalar(PARKED.limit(1))
+# The parked copy's bytes (never NULL, so None means none is parked): the guard's stub when it kept no original.
 _PARKED_RAW = Scalar(select(parked.c.raw).where(parked.c.idem_key == bindparam("key"), parked.c.status != "done")
                      .order_by(parked.c.id).limit(1))
-NOT_KEPT = ("discard", "redact", "drop")  # the guard's actions that keep no original (mailbot.pipeline.guard)
-STUB_MARK = b"\r\nX-Mailbot-Privacy: "  # in the stub the guard parks instead of a message it does not keep
+_STUB_MARK = f"\r\n{STUB_HEADER}: ".encode()
 
 
 def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
@@ -36,7 +35,7 @@ def run(ctx) -> None:
         if stored["privacy"] and json.loads(stored["privacy"]).get("action") in NOT_KEPT:
             ctx.after = "expunge"  # the first copy was not kept; a second one is not left on the IMAP server
         raise Duplicate("duplicate", "already stored")
-    if ctx.retry_of is None and _PARKED(ctx.conn, {"key": ctx.idem_key}) is not None:
-        if STUB_MARK in (_PARKED_RAW(ctx.conn, {"key": ctx.idem_key}) or b"")[:8192]:
+    if ctx.retry_of is None and (raw := _PARKED_RAW(ctx.conn, {"key": ctx.idem_key})) is not None:
+        if _STUB_MARK in raw[:8192]:
             ctx.after = "expunge"  # parked as a stub: the original is not kept, nor a second copy of it
         raise Duplicate("duplicate", "already parked")

@@ -30,6 +30,8 @@ from mailbot.pipeline import scan
 from mailbot.privacy.verdict import decide
 
 _STUB_HEADERS = ("From", "To", "Cc", "Date", "Message-ID", "In-Reply-To", "References")
+STUB_HEADER = "X-Mailbot-Privacy"  # marks the stub that stands in for an original not kept (parked, say)
+NOT_KEPT = ("discard", "redact", "drop")  # the actions below that keep no original (ctx.privacy["action"])
 
 
 def run(ctx) -> None:
@@ -141,8 +143,8 @@ def _stub_raw(ctx) -> bytes:
         lines.append(f"Date: {format_datetime(ctx.now)}")
     lines.append(f"Subject: {' '.join(ctx.msg.subject.split())}")
     lines.append("Content-Type: text/plain; charset=utf-8")
-    lines.append("X-Mailbot-Privacy: " + json.dumps({k: ctx.privacy[k] for k in ("action", "found")},
-                                                    ensure_ascii=True)[:900])
+    lines.append(f"{STUB_HEADER}: " + json.dumps({k: ctx.privacy[k] for k in ("action", "found")},
+                                                 ensure_ascii=True)[:900])
     return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace")
 
 
