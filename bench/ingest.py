@@ -178,17 +178,28 @@ def busy_cores(seconds: float = 1.0) -> float:
 QUIET = {"threshold": 0.3, "max_wait": 30.0, "noisy": 0.5}
 
 
+def dirty_kib() -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("Dirty:"):
+            return int(line.split()[1])
+    return 0
+
+
 def wait_quiet() -> dict:
     """Other work on this machine (another test run) skews every number: wait a little for it to pass,
-    and record what was seen."""
+    and record what was seen. The page cache is written back first, so that the kernel's delayed write-back
+    of the previous phase (30 s later by default) does not land in this one's fsyncs."""
     t0 = time.monotonic()
+    dirty = dirty_kib()
+    os.sync()
     load = busy_cores()
     while load > QUIET["threshold"] and time.monotonic() - t0 < QUIET["max_wait"]:
         load = busy_cores()
     waited = time.monotonic() - t0
     if load > QUIET["threshold"]:
         log(f"  the machine is busy ({load:.2f} cores before the run); measuring anyway")
-    return {"background_cores_before": round(load, 2), "waited_for_quiet_s": round(waited, 1)}
+    return {"background_cores_before": round(load, 2), "waited_for_quiet_s": round(waited, 1),
+            "dirty_mib_written_back_before": round(dirty / 1024, 1)}
 
 
 def free_port() -> int:
