@@ -2,13 +2,13 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from mailbot.config import Database
 from mailbot.store import db
 from mailbot.store.models import events, messages, thread_ids, tickets
-from mailbot.store.queries import Insert, add_event, remember_message_id
+from mailbot.store.queries import Insert, Scalar, add_event, later_writes, remember_message_id
 
 RIGA = timezone(timedelta(hours=2))
 
@@ -139,3 +139,48 @@ def test_threading_finds_tickets_among_any_number_of_message_ids(engine, asked):
         refs[0], refs[-1] = "first@x", "last@x"
         assert _tickets_of(conn, refs + ["also-last@x"]) == [b, a]
         assert _tickets_of(conn, refs[:1]) == [a]
+
+
+def _details(conn):
+    return conn.execute(select(events.c.detail).order_by(events.c.id)).scalars().all()
+
+
+def test_rows_held_back_are_seen_by_every_statement_after_them_and_kept_in_order(engine):
+    """PostgreSQL sends rows written with .later together with the next statement; no reader may tell."""
+    now = datetime.now(timezone.utc)
+    count = Scalar(select(func.count()).select_from(events))
+    with engine.begin() as conn, later_writes(conn):
+        t = _ticket(conn, now)
+        for i in range(3):
+            add_event(conn, t, "note", f"e{i}", now)
+        assert count(conn) == 3  # the fast path's own statements
+        add_event(conn, t, "note", "e3", now)
+        assert _details(conn) == ["e0", "e1", "e2", "e3"]  # statements SQLAlchemy runs
+        remember_message_id(conn, "held@x", t)
+        add_event(conn, t, "note", "e4", now)  # sent when the block ends, before the commit
+    with engine.connect() as conn:
+        assert _details(conn) == ["e0", "e1", "e2", "e3", "e4"]
+        assert conn.execute(select(thread_ids.c.ticket_id)).scalars().all() == [t]
+
+
+def test_a_held_back_row_that_fails_undoes_the_transaction_and_leaves_nothing_behind(engine):
+    now = datetime.now(timezone.utc)
+    row = dict(ticket_id=None, idem_key="k1", direction="in", source="smtp", mailbox="help@x.lv",
+               disposition="ticket", created_at=now)
+    with engine.begin() as conn:
+        Insert(messages)(conn, row)
+    with pytest.raises(IntegrityError):  # at the latest when the block sends what it held back
+        with engine.begin() as conn, later_writes(conn):
+            t = _ticket(conn, now)
+            add_event(conn, t, "note", "before", now)
+            Insert(messages).later(conn, row)  # the same idempotency key again
+            add_event(conn, t, "note", "after", now)
+    with pytest.raises(RuntimeError):
+        with engine.begin() as conn, later_writes(conn):
+            add_event(conn, None, "note", "abandoned", now)
+            raise RuntimeError("a stage failed")
+    with engine.begin() as conn, later_writes(conn):  # the pooled connection carries nothing over
+        add_event(conn, None, "note", "next", now)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(tickets)).scalar() == 0
+        assert _details(conn) == ["next"]

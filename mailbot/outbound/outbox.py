@@ -66,8 +66,8 @@ def write(conn, out: Outgoing, now) -> int:
         rcpt=out.recipients[0].lower(), recipients=rcpts, status="pending", attempts=0,
         next_attempt_at=now, created_at=now, lease_until=None, lease_owner=None, last_error=None,
         sent_at=None))
-    INSERT_OUTBOX_RAW(conn, dict(outbox_id=row, raw=out.raw))
-    INSERT_MESSAGE(conn, dict(
+    INSERT_OUTBOX_RAW.later(conn, dict(outbox_id=row, raw=out.raw))
+    INSERT_MESSAGE.later(conn, dict(
         ticket_id=out.ticket_id, direction="out", source="mailbot", mailbox=out.mailbox, message_id=out.message_id,
         sender=out.mailbox, sender_name=out.sender_name, recipients=rcpts, subject=out.subject, body_text=out.text,
         disposition=out.kind, reason="", size=len(out.raw), defects="", created_at=now, idem_key=None))

@@ -42,7 +42,7 @@ def store_message(ctx, ticket_id, disposition, reason="") -> int:
     conn = ctx.conn
     message_row = INSERT_MESSAGE(conn, message_values(ctx, ticket_id, disposition, reason))
     if ctx.keep_raw:
-        INSERT_RAW(conn, dict(message_id=message_row, raw=ctx.raw))
+        INSERT_RAW.later(conn, dict(message_id=message_row, raw=ctx.raw))
     if ctx.msg and ctx.msg.attachments:
         conn.execute(INSERT_ATTACHMENT, [dict(
             message_id=message_row, filename=a.filename[:500], content_type=a.content_type, size=a.size,
@@ -56,8 +56,6 @@ def run(ctx) -> None:
         values = new_ticket(ctx)
         ticket_id = INSERT_TICKET(conn, values)
         ticket = ticket_row(values, ticket_id)
-        add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}" + (
-            f", following #{ctx.follows}" if ctx.follows else ""), now)
     else:
         ticket_id = ctx.ticket["id"]
         changes = {"updated_at": now} | ({"status": ctx.status} if ctx.status else {}) | ctx.changes
@@ -65,6 +63,9 @@ def run(ctx) -> None:
         ticket = ctx.ticket | changes
     ctx.ticket_id = ticket_id
     ctx.message_row = store_message(ctx, ticket_id, ctx.disposition)
+    if ctx.ticket is None:  # after the message's row, which must answer with its id: the two go out together
+        add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}" + (
+            f", following #{ctx.follows}" if ctx.follows else ""), now)
     remember_message_id(conn, msg.message_id, ticket_id)
     if ctx.bounced_outbox is not None:
         report = b"".join(a.data[:65536] for a in msg.attachments if "delivery-status" in a.content_type)

@@ -22,7 +22,7 @@ from mailbot.pipeline.context import Ctx, Discard, Duplicate, Envelope, Outcome,
 from mailbot.pipeline.dedupe import STORED, idem_key
 from mailbot.pipeline.persist import store_message
 from mailbot.store.models import imap_seen, parked, utcnow
-from mailbot.store.queries import insert_ignore
+from mailbot.store.queries import insert_ignore, later_writes
 
 log = logging.getLogger("mailbot.vette")
 _STAGES = tuple(importlib.import_module(f"mailbot.pipeline.{name}").run for name in STAGES)
@@ -73,7 +73,7 @@ def accept_batch(jobs: list[Job], config, engine, _attempt: int = 1) -> list[Out
         except Exception as exc:  # Discard, Reject, a bug: it takes effect after dedupe, in the transaction
             ctx.stopped = exc
     try:
-        with engine.begin() as conn:
+        with engine.begin() as conn, later_writes(conn):
             for i, ctx in enumerate(ctxs):
                 ctx.conn = conn
                 try:

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
 from mailbot import resource
+from mailbot.store.queries import send_later
 
 log = logging.getLogger("mailbot.store")
 
@@ -104,8 +105,14 @@ def make_engine(db_config) -> Engine:
             conn.connection.dbapi_connection.begin_immediate()
 
         return engine
-    return create_engine(url, pool_size=db_config.pool_size, max_overflow=db_config.pool_size,
-                         pool_pre_ping=True)
+    engine = create_engine(url, pool_size=db_config.pool_size, max_overflow=db_config.pool_size,
+                           pool_pre_ping=True)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _in_order(conn, cursor, statement, parameters, context, executemany):
+        send_later(conn)  # rows held back by queries.later_writes go to the server before this statement
+
+    return engine
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -4,28 +4,77 @@ The rows every message writes (the message, its raw copy, its Message-IDs, the t
 go through Insert: compiled once per engine and set of columns, run on the driver's cursor. SQLAlchemy's own
 execute path costs some 30 µs a statement, several times what SQLite spends on such a row, and a message
 writes about ten of them while it holds the database's write lock.
+
+On PostgreSQL each statement is also a round trip to the server. Rows whose answer nobody waits for (events,
+Message-IDs, raw copies, outgoing mail's bytes and records) are written with `Insert.later` inside
+`later_writes`: they go out in one pipeline together with the next statement that does need an answer (or
+at the end), in the order they were made, so every statement still sees every row written before it.
 """
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from sqlalchemy import insert as sa_insert
 
 from mailbot.store.models import events, messages, outbox, outbox_raw, raw_messages, thread_ids, tickets
 
 
-def _run(conn, sql: str, args, answer):
+_LATER = "mailbot.later_writes"
+
+
+@contextmanager
+def later_writes(conn):
+    """Within this, `Insert.later` rows wait to be sent with the next statement (PostgreSQL; elsewhere they
+    are written at once). The transaction's caller commits only after the block has sent them all."""
+    info = conn.info  # held: a connection lost on the way can no longer be asked for it
+    if conn.dialect.name != "postgresql" or _LATER in info:
+        yield
+        return
+    info[_LATER] = []
+    try:
+        yield
+        send_later(conn)
+    finally:
+        info.pop(_LATER, None)  # on failure the rows go with the rolled-back transaction, never into the next
+
+
+def send_later(conn) -> None:
+    """Send the rows waiting in `later_writes` now (before a statement SQLAlchemy itself runs, see db.py)."""
+    if conn.info.get(_LATER):
+        _run(conn, None, None, None)
+
+
+def _run(conn, sql: str | None, args, answer):
     """Run compiled SQL on the driver's cursor inside the connection's transaction; `answer(cursor)` reads the
-    result."""
+    result. Rows waiting in `later_writes` go first, in one pipeline with it (sql None: only those)."""
     if not conn.in_transaction():
         conn.begin()  # as SQLAlchemy's autobegin would: the caller commits
-    cursor = conn.connection.dbapi_connection.cursor()
+    dbapi = conn.connection.dbapi_connection
+    pending = conn.info.get(_LATER)
+    cursor = dbapi.cursor()
     try:
-        cursor.execute(sql, args)
-        return answer(cursor)
+        if not pending:
+            cursor.execute(sql, args)
+            return answer(cursor)
+        waiting = pending[:]
+        pending.clear()
+        with dbapi.pipeline():
+            for sql_, args_ in waiting:
+                cursor.execute(sql_, args_)
+            if sql is None:
+                sql, args = sql_, args_  # a failure is reported with the last of them
+                return None
+            cursor.execute(sql, args)
+            return answer(cursor)  # reading the answer waits for the whole pipeline: an error surfaces here
     except Exception as exc:
         # SQLAlchemy's own handling: IntegrityError, OperationalError ... and a lost connection invalidated
         conn._handle_dbapi_exception(exc, sql, args, cursor, None)
     finally:
         cursor.close()
+
+
+def _none(cursor):
+    return None
 
 
 def _first(cursor):
@@ -48,21 +97,34 @@ class Insert:
         self._compiled: dict = {}
 
     def __call__(self, conn, values: dict) -> int | None:
+        sql, args, returning = self._bind(conn, values, answer=True)
+        return _run(conn, sql, args, lambda cursor: _first(cursor) if returning else (
+            None if self.ignore or self.pk is None else cursor.lastrowid))
+
+    def later(self, conn, values: dict) -> None:
+        """INSERT the row without waiting for the server: sent with the next statement in `later_writes`."""
+        sql, args, _ = self._bind(conn, values, answer=False)
+        pending = conn.info.get(_LATER)
+        if pending is None:
+            _run(conn, sql, args, _none)
+        else:
+            pending.append((sql, args))
+
+    def _bind(self, conn, values: dict, answer: bool):
         params = self.defaults | values
         dialect = conn.dialect
-        key = (dialect.name, dialect.paramstyle, tuple(params))
+        key = (dialect.name, dialect.paramstyle, tuple(params), answer)
         entry = self._compiled.get(key)
         if entry is None:
-            entry = self._compiled[key] = self._compile(dialect, tuple(params))
+            entry = self._compiled[key] = self._compile(dialect, tuple(params), answer)
         sql, names, processors, positional, returning = entry
         if positional:
             args = tuple(params[n] if p is None else p(params[n]) for n, p in zip(names, processors))
         else:
             args = {n: params[n] if p is None else p(params[n]) for n, p in zip(names, processors)}
-        return _run(conn, sql, args, lambda cursor: _first(cursor) if returning else (
-            None if self.ignore or self.pk is None else cursor.lastrowid))
+        return sql, args, returning
 
-    def _compile(self, dialect, names: tuple[str, ...]):
+    def _compile(self, dialect, names: tuple[str, ...], answer: bool = True):
         if self.ignore:
             if dialect.name == "postgresql":
                 from sqlalchemy.dialects.postgresql import insert as dialect_insert
@@ -71,7 +133,7 @@ class Insert:
             stmt = dialect_insert(self.table).on_conflict_do_nothing()
         else:
             stmt = sa_insert(self.table)
-        returning = not self.ignore and self.pk is not None and dialect.name != "sqlite"
+        returning = answer and not self.ignore and self.pk is not None and dialect.name != "sqlite"
         if returning:
             stmt = stmt.returning(self.pk)
         compiled = stmt.compile(dialect=dialect, column_keys=list(names))
@@ -156,9 +218,9 @@ def insert_ignore(conn, table, **values) -> None:
 
 def remember_message_id(conn, message_id: str | None, ticket_id: int | None) -> None:
     if message_id and ticket_id is not None:
-        _THREAD_ID(conn, dict(message_id=message_id[:990], ticket_id=ticket_id))
+        _THREAD_ID.later(conn, dict(message_id=message_id[:990], ticket_id=ticket_id))
 
 
 def add_event(conn, ticket_id, kind: str, detail: str, at, actor: str | None = None, message_row=None) -> None:
-    INSERT_EVENT(conn, dict(ticket_id=ticket_id, kind=kind, detail=detail, at=at, actor=actor,
+    INSERT_EVENT.later(conn, dict(ticket_id=ticket_id, kind=kind, detail=detail, at=at, actor=actor,
                             message_row=message_row))
