@@ -8,6 +8,7 @@ import os
 import sys
 
 EX_USAGE, EX_CONFIG, EX_SOFTWARE = 64, 78, 70
+EX_TEMPFAIL_USAGE = 75  # the pipe command's exit for a wrong command line (see main)
 
 
 def _config(args):
@@ -333,10 +334,26 @@ def cmd_statement(args):
     return 0
 
 
+CONFIG_HELP = "configuration file (default ./config.yaml or $MAILBOT_CONFIG)"
+
+
+class _Leaves:
+    """add_parser() that gives every command the common options."""
+
+    def __init__(self, action, common):
+        self.action, self.common = action, common
+
+    def add_parser(self, name, **kw):
+        return self.action.add_parser(name, parents=[self.common], **kw)
+
+
 def build_parser():
     p = argparse.ArgumentParser(prog="mailbot", description="E-mail-driven support desk daemon.")
-    p.add_argument("--config", default=None, help="configuration file (default ./config.yaml or $MAILBOT_CONFIG)")
-    sub = p.add_subparsers(dest="command", required=True)
+    p.add_argument("--config", default=None, help=CONFIG_HELP)
+    # --config is taken after the command too (`mailbot tickets list --config x.yaml`); given there it wins
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, help=CONFIG_HELP)
+    sub = _Leaves(p.add_subparsers(dest="command", required=True), common)
     r = sub.add_parser("run", help="start the daemon")
     r.add_argument("--log-level", default=os.environ.get("MAILBOT_LOG_LEVEL", "INFO"))
     r.add_argument("--worker", help=argparse.SUPPRESS)  # set by the daemon for its own worker processes
@@ -350,7 +367,7 @@ def build_parser():
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(fn=cmd_db)
     t = sub.add_parser("tickets", help="inspect tickets")
-    tsub = t.add_subparsers(dest="action", required=True)
+    tsub = _Leaves(t.add_subparsers(dest="action", required=True), common)
     tl = tsub.add_parser("list")
     tl.add_argument("--json", action="store_true")
     tl.add_argument("--status")
@@ -363,7 +380,7 @@ def build_parser():
     ts.add_argument("--json", action="store_true")
     t.set_defaults(fn=cmd_tickets)
     pk = sub.add_parser("parked", help="messages the pipeline could not take")
-    psub = pk.add_subparsers(dest="action", required=True)
+    psub = _Leaves(pk.add_subparsers(dest="action", required=True), common)
     pl = psub.add_parser("list")
     pl.add_argument("--json", action="store_true")
     pl.add_argument("--all", action="store_true", help="include messages already replayed")
@@ -386,7 +403,7 @@ def build_parser():
     pv.add_argument("--show-values", action="store_true", help="print the values found (careful: personal data)")
     pv.set_defaults(fn=cmd_privacy)
     st = sub.add_parser("statement", help="clients' history and hours statements")
-    ssub = st.add_subparsers(dest="action", required=True)
+    ssub = _Leaves(st.add_subparsers(dest="action", required=True), common)
     for name, text in (("show", "compute without sending"), ("send", "queue the statement mail (a new version)")):
         s = ssub.add_parser(name, help=text)
         s.add_argument("client", help="a client id")
@@ -405,11 +422,28 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        if exc.code and _command(argv) == "deliver":  # a broken pipe line in the MTA's configuration is the
+            return EX_TEMPFAIL_USAGE                    # operator's to fix: exit 75 and the mail waits for it
+        raise
     try:
         return args.fn(args)
     except KeyboardInterrupt:
         return 130
+
+
+def _command(argv) -> str | None:
+    """The command word of a command line (the first word that is not an option or --config's value)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--config":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 if __name__ == "__main__":

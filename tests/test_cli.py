@@ -48,3 +48,29 @@ def test_db_upgrade_command_creates_and_reports(make_config):
     r = run_cli("db", "upgrade", config_path=path)
     assert b"no change" in r.stdout
     assert run_cli("db", "current", config_path=path).stdout.strip() == db.SCHEMA_HEAD.encode()
+
+
+def test_config_option_is_taken_after_the_command_too(make_config):
+    """`mailbot tickets list --config x.yaml` works as `mailbot --config x.yaml tickets list`; given in both
+    places, the one after the command wins."""
+    _, path = make_config()
+    assert run_cli("db", "upgrade", "--config", str(path)).returncode == 0
+    r = run_cli("tickets", "list", "--json", "--config", str(path))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == []
+    r = run_cli("--config", "/nonexistent/config.yaml", "db", "current", "--config", str(path))
+    assert r.returncode == 0 and r.stdout.strip() == db.SCHEMA_HEAD.encode()
+
+
+def test_a_wrong_pipe_command_line_makes_the_mail_wait_not_bounce(make_config):
+    """An MTA bounces the mail on any exit but 75 and 71: a mistake in the pipe line of its configuration
+    (a missing --recipient, an unknown option) exits 75, so the mail waits in its queue until it is fixed."""
+    _, path = make_config()
+    message = mail(subject="Rēķins", body="Labdien!")
+    for args in (["deliver"], ["deliver", "--recipient", "help@support.test", "--bogus"],
+                 ["deliver", "--recipient"]):
+        r = run_cli(*args, config_path=path, input=message)
+        assert r.returncode == 75, (args, r.returncode, r.stderr)
+        assert b"usage: mailbot" in r.stderr
+    # other commands keep argparse's usage error
+    assert run_cli("tickets", "lisst", config_path=path).returncode == 2
