@@ -393,11 +393,13 @@ class Daemon:
     def env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MAILBOT_")}
         env.update(self.backend.env)
+        env.update(self.diag_env)
         env.update(self.extra_env)
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         return env
 
     switch_interval: float | None = None  # diagnostic: --switch-interval, the daemon's sys.setswitchinterval
+    diag_env: dict = {}  # diagnostic: --daemon-env KEY=VALUE, settings for every daemon of the run
 
     def command(self, *args: str) -> list[str]:
         if self.switch_interval is not None and args[:1] == ("run",):
@@ -787,6 +789,8 @@ def main() -> int:
                     help="seconds to wait for background load to pass before each run (default 30, quick 10)")
     ap.add_argument("--switch-interval", type=float, default=None,
                     help="diagnostic: start the daemon with sys.setswitchinterval(S) (mailbot's: 0.02)")
+    ap.add_argument("--daemon-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="diagnostic: a setting for every daemon, e.g. MAILBOT_DATABASE__POOL_SIZE=2 (repeatable)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directories (printed on stderr)")
     ap.add_argument("--output", type=Path, help="also write the JSON here")
     args = ap.parse_args()
@@ -801,6 +805,7 @@ def main() -> int:
     QUIET["max_wait"] = args.quiet_wait if args.quiet_wait is not None else (10.0 if args.quick else 30.0)
     Profiler.mode = args.profile_mode
     Daemon.switch_interval = args.switch_interval
+    Daemon.diag_env = dict(kv.split("=", 1) for kv in args.daemon_env)
     global WORKERS
     WORKERS = args.workers
 
@@ -831,6 +836,7 @@ def main() -> int:
                    "noisy_retries": args.noisy_retries, "sqlite_synchronous": "FULL",
                    "daemon_log_level": "INFO (default)",
                    "daemon_switch_interval": args.switch_interval or "mailbot's (0.02)",
+                   "daemon_env": Daemon.diag_env,
                    "daemon_workers": args.workers,
                    "daemon_processes": daemon_processes(args.workers)},
         "corpus": {"throughput": mailgen.describe(corpus),
