@@ -13,6 +13,9 @@ ATTACHED = (b"From: =?utf-8?q?J=C4=81nis?= <janis@acme.lv>\r\nTo: help@support.t
             b"Content-Disposition: attachment; filename*=utf-8''r%C4%93%C4%B7ins.pdf\r\n"
             b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--X--\r\n")
 
+SUMMARY_FIELDS = {"ref", "id", "status", "mailbox", "client", "contact", "contact_name", "subject", "language",
+                  "created_at", "updated_at", "assignee", "category", "priority", "follows"}
+
 
 def test_tickets_list_and_show_json(make_config):
     config, path = make_config()
@@ -25,9 +28,11 @@ def test_tickets_list_and_show_json(make_config):
     listed = json.loads(run_cli("tickets", "list", "--json", config_path=path).stdout)
     assert [t["ref"] for t in listed] == ["#1"]
     t = listed[0]
+    assert set(t) == SUMMARY_FIELDS  # the shape README.md documents
     assert t["status"] == "new" and t["client"] == {"id": "acme", "name": "SIA Acme"}
     assert t["contact"] == "janis@acme.lv" and t["subject"] == "Pielikums"
     shown = json.loads(run_cli("tickets", "show", "#1", "--json", config_path=path).stdout)
+    assert set(shown) == SUMMARY_FIELDS | {"messages", "time_entries", "events"}
     directions = [(m["direction"], m["kind"]) for m in shown["messages"]]
     assert directions == [("in", "ticket"), ("out", "receipt"), ("in", "reply")]
     first = shown["messages"][0]
