@@ -52,7 +52,9 @@ class Listener(Strict):
 class Listen(Strict):
     smtp: Listener = Listener()
     lmtp: Listener = Listener(enabled=False, port=2424)
-    max_message_size: int = Field(26_214_400, ge=1024)  # bytes; larger gets 552
+    # bytes; larger gets 552. 40 MiB: a 25 MB attachment (what the big mail services let a client attach)
+    # is about 34 MB once base64-encoded, and it must arrive.
+    max_message_size: int = Field(41_943_040, ge=1024)
     hostname: str = "mailbot"
     # Processes taking mail on the same sockets (one core each); auto: one per available core, at most
     # AUTO_WORKERS_MAX (beyond that SQLite's single writer, not the cores, sets the pace).
