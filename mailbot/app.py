@@ -52,15 +52,20 @@ class Runtime:
     async def db(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, self.engine, *args)
 
+    def hold(self, delta: int) -> None:
+        """Count a message in flight (+1) or done (-1): a graceful stop waits until none is."""
+        self.inflight += delta
+        if self.inflight:
+            self.drained.clear()
+        else:
+            self.drained.set()
+
     async def accept(self, raw: bytes, envelope: Envelope, retry_of: int | None = None):
-        self.inflight += 1
-        self.drained.clear()
+        self.hold(1)
         try:
             outcome = await self.committer.submit(Job(raw, envelope, retry_of))
         finally:
-            self.inflight -= 1
-            if not self.inflight:
-                self.drained.set()
+            self.hold(-1)
         if self.sender is not None and outcome.status == "stored":
             self.sender.wake.set()
         return outcome

@@ -236,10 +236,14 @@ def rows(engine, table, *where, order=None):
         return list(conn.execute(q).mappings())
 
 
-def run_cli(*args, config_path=None, input=None, env=None, timeout=60):
-    cmd = [sys.executable, "-m", "mailbot"] + (["--config", str(config_path)] if config_path else []) + list(args)
+def run_cli(*args, config_path=None, input=None, env=None, timeout=60, cwd=None, bootstrap=None):
+    """`python -m mailbot [--config PATH] ARGS` in a subprocess (in `cwd`, default the project). `bootstrap`:
+    Python code to run instead of `-m mailbot`, with the same arguments in sys.argv[1:] (to inject a fault
+    before it calls mailbot.cli.main)."""
+    run = ["-c", bootstrap] if bootstrap else ["-m", "mailbot"]
+    cmd = [sys.executable, *run] + (["--config", str(config_path)] if config_path else []) + list(args)
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run(cmd, input=input, capture_output=True, env=full_env, timeout=timeout, cwd=ROOT)
+    return subprocess.run(cmd, input=input, capture_output=True, env=full_env, timeout=timeout, cwd=cwd or ROOT)
 
 
 __all__ = ["send", "mail", "count", "rows", "run_cli", "free_port", "messages", "outbox", "tickets", "CORPUS"]

@@ -75,16 +75,25 @@ class BulkData(SMTP):
             await self.push("501 Syntax: DATA")
             return
         await self.push("354 End data with <CR><LF>.<CR><LF>")
+        receiving = getattr(self.event_handler, "receiving", None)  # a message in flight from here to its answer
+        if receiving is not None:
+            receiving(1)
         try:
-            content = await read_data(self._reader, self.data_size_limit)
-        except asyncio.CancelledError:  # the connection went away during DATA
-            self._writer.close()
-            raise
-        if content is None:
-            await self.push(REPLY_TOO_BIG)
-            self._set_post_data_state()
-            return
-        self.envelope.content = self.envelope.original_content = content
-        status = await self._call_handler_hook("DATA")
-        self._set_post_data_state()
-        await self.push("250 OK" if status is MISSING else status)
+            try:
+                content = await read_data(self._reader, self.data_size_limit)
+            except asyncio.CancelledError:  # the connection went away during DATA
+                self._writer.close()
+                raise
+            if content is None:
+                await self.push(REPLY_TOO_BIG)
+                self._set_post_data_state()
+                return
+            self.envelope.content = self.envelope.original_content = content
+            try:
+                status = await self._call_handler_hook("DATA")
+            finally:  # the end of data ends the transaction whatever the answer (RFC 5321 4.1.1.4)
+                self._set_post_data_state()
+            await self.push("250 OK" if status is MISSING else status)
+        finally:
+            if receiving is not None:
+                receiving(-1)

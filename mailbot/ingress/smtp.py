@@ -44,6 +44,11 @@ class Handler:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
+    def receiving(self, delta: int) -> None:
+        """A client is sending a message's DATA (+1) or has had its answer (-1): on SIGTERM the daemon stops
+        taking connections but lets such a message finish (mailbot.ingress.data.BulkData.smtp_DATA)."""
+        self.runtime.hold(delta)
+
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
