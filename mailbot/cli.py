@@ -77,8 +77,8 @@ def cmd_deliver(args):
     except ConfigError as exc:
         print(f"mailbot deliver: {exc}", file=sys.stderr)
         return EX_TEMPFAIL
-    except Exception as exc:  # never exit 1: an MTA bounces that to the client
-        print(f"mailbot deliver: temporary failure: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except Exception as exc:  # never exit 1: an MTA bounces that to the client. Only the type: an error's
+        print(f"mailbot deliver: temporary failure: {type(exc).__name__}", file=sys.stderr)  # text may quote the mail
         return EX_TEMPFAIL
 
 

@@ -138,3 +138,19 @@ def test_a_batch_that_fails_as_a_whole_is_retaken_message_by_message(monkeypatch
     assert [r.status for r in results] == ["stored"] * 3
     assert count(engine, tickets) == 3 and count(engine, parked) == 0
     assert calls[:2] == ["d0", "d1"] and sorted(calls[2:]) == ["d0", "d1", "d2"]
+
+
+def test_the_log_line_of_a_parked_message_never_quotes_it(engine, config, monkeypatch, caplog):
+    """An error's text may quote the mail ("invalid literal for int(): '<the client's line>'"): the parked row
+    keeps it for the operator, the log line names only the error's type."""
+    def quoting(ctx):
+        int(ctx.msg.text.strip())
+    monkeypatch.setattr(runner, "_STAGES", (*runner._STAGES[:3], quoting, *runner._STAGES[3:]))
+    body = "Anna Ozola, personas kods 010180-12345"
+    with caplog.at_level("INFO", logger="mailbot"):
+        out = runner.accept(mail(subject="Algas", body=body, message_id="<q@acme.lv>"),
+                            Envelope("help@support.test", "smtp", "janis@acme.lv"), config, engine)
+    assert out.status == "parked" and body in out.reason
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "parked as #1: ValueError" in logged
+    assert "Anna" not in logged and "010180" not in logged

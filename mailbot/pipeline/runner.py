@@ -182,7 +182,9 @@ def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
         raise TempFail(f"could not park: {exc2}") from exc2
     except Exception as exc2:
         raise TempFail(f"could not park: {type(exc2).__name__}") from exc2
-    log.error("message %s to %s parked as #%s: %s", _mid(ctx), envelope.recipient, park_id, error.splitlines()[0])
+    # A Park's reason is ours; another error's text may quote the mail (logs never hold message content)
+    summary = error.splitlines()[0] if isinstance(exc, Park) else type(exc).__name__
+    log.error("message %s to %s parked as #%s: %s", _mid(ctx), envelope.recipient, park_id, summary)
     return Outcome("parked", reason=error, after=after)
 
 
