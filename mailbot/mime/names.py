@@ -26,7 +26,7 @@ _EXTENSIONS = {
 }
 
 
-def _safe_name(name: str) -> str | None:
+def safe_name(name: str) -> str | None:
     name = _UNSAFE_NAME.sub("_", name).strip().strip(".") if name.strip(" .") else ""
     return name[:255] or None
 
@@ -37,7 +37,7 @@ def declared_name(part: Message, hint: str | None) -> str | None:
     for header, param in (("Content-Disposition", "filename"), ("Content-Type", "name")):
         value = header_params(raw_header(part, header), hint).get(param)
         if value and value.strip():
-            name = _safe_name(decode_text_header(value, hint))
+            name = safe_name(decode_text_header(value, hint))
             if name:
                 return name
     return None
@@ -50,16 +50,16 @@ def default_name(part: Message, ctype: str, hint: str | None) -> str:
     payload = part.get_payload()
     if ctype == "message/rfc822" and isinstance(payload, list) and payload:
         subject = raw_header(payload[0], "Subject")
-        name = _safe_name(decode_text_header(subject, hint)[:200]) if subject else None
+        name = safe_name(decode_text_header(subject, hint)[:200]) if subject else None
         if name:
             return f"{name}.eml"
     cid = _CID_NAME.match(content_id(part) or "")
-    if cid and _safe_name(cid.group(1)):
-        return _safe_name(cid.group(1))
+    if cid and safe_name(cid.group(1)):
+        return safe_name(cid.group(1))
     ext = "eml" if ctype == "message/rfc822" else "txt" if ctype.startswith("message/") else (
         _EXTENSIONS.get(ctype) or re.sub(r"^x-", "", ctype.partition("/")[2].split("+")[0]) or "bin")
     description = raw_header(part, "Content-Description")
-    description = _safe_name(decode_text_header(description, hint)) if description else None
+    description = safe_name(decode_text_header(description, hint)) if description else None
     if description and len(description) <= 100:
         return description if re.search(r"\.[A-Za-z0-9]{1,5}$", description) else f"{description}.{ext}"
     if ctype == "message/rfc822":

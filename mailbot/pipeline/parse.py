@@ -24,6 +24,7 @@ What we do on top of the stdlib, each for mail seen in the wild (shared/corpus):
   of the content, so it is stored as LF whatever the message's line endings were (CRLF, CR, LF)
   (mime.payload);
 * an attached message is stored as it arrived (headers not refolded, LF line ends), named after its subject;
+* a winmail.dat (Outlook's TNEF) is unpacked into the files it carries (mime.tnef);
 * From without an address (MAILER-DAEMON <>, Big Bug bb@bug.com, "Name" <>) still gives what it can
   (mime.addresses).
 
@@ -41,6 +42,7 @@ from mailbot.mime.headers import (decode_text_header, header_charset, message_da
 from mailbot.mime.html import html_to_text
 from mailbot.mime.parts import MAX_PARTS, Attachment, body_charset, walk
 from mailbot.mime.structure import clean_start, parse_structure, repair_headers
+from mailbot.mime.tnef import unpack as unpack_tnef
 
 
 @dataclass
@@ -79,10 +81,12 @@ def parse(raw: bytes) -> Parsed:
         defects.append(f"more than {MAX_PARTS} parts: the rest is kept only in the raw message")
     if state["recovered"]:
         defects.append("multipart re-split on the boundary lines found in its body")
+    attachments, tnef_text = unpack_tnef(attachments, hint, defects)
     html = "\n".join(htmls) if htmls else None
     text = "\n".join(t.rstrip() for t in texts if t.strip())
     if not text and html:
         text = html_to_text(html)
+    text = text or tnef_text
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     sender_name, sender = sender_of(msg, hint)
     reply_to = addresses_of(msg, "Reply-To", hint)
