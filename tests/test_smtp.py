@@ -148,3 +148,51 @@ def test_lmtp_listener_answers_per_recipient(make_config, daemon_factory):
     assert refused == {}
     assert count(engine, tickets) == 2
     d.stop()
+
+
+def _lmtp_session(port: int, rcpts: list[str], content: bytes) -> list[bytes]:
+    """A raw LMTP conversation (smtplib.LMTP reads one answer to DATA, not one per recipient): the replies
+    after the end of data, one line each."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s, s.makefile("rb") as f:
+
+        def reply() -> bytes:
+            while True:
+                line = f.readline()
+                if line[3:4] != b"-":
+                    return line.rstrip()
+        reply()
+        s.sendall(b"LHLO test\r\n")
+        reply()
+        s.sendall(b"MAIL FROM:<janis@acme.lv>\r\n" + b"".join(b"RCPT TO:<%s>\r\n" % r.encode() for r in rcpts)
+                  + b"DATA\r\n")
+        assert [reply() for _ in range(len(rcpts) + 2)][-1].startswith(b"354")  # MAIL, RCPTs, DATA
+        s.sendall(content.replace(b"\r\n.", b"\r\n..") + b"\r\n.\r\n")
+        answers = [reply() for _ in rcpts]
+        s.sendall(b"NOOP\r\n")
+        assert reply().startswith(b"250")  # still in step: nothing more was owed
+        return answers
+
+
+def test_lmtp_answers_each_recipient_when_the_message_is_too_big_or_fails(make_config, daemon_factory,
+                                                                        monkeypatch):
+    from mailbot.store import db
+    config, _ = make_config(listen={"smtp": {"enabled": False}, "lmtp": {"enabled": True, "port": 0},
+                                    "max_message_size": 4096})
+    engine = db.make_engine(config.database)
+    db.ensure_schema(engine)
+    d = daemon_factory(config, engine)
+    rcpts = ["help@support.test", "iebildumi@support.test"]
+    answers = _lmtp_session(d.port, rcpts, mail(body="x" * 5000))
+    assert [a[:3] for a in answers] == [b"552", b"552"]
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("injected")
+    monkeypatch.setattr(d.runtime, "accept", broken)
+    answers = _lmtp_session(d.port, rcpts, mail())
+    assert [a[:3] for a in answers] == [b"451", b"451"]
+    monkeypatch.undo()
+    answers = _lmtp_session(d.port, rcpts, mail())
+    assert [a[:3] for a in answers] == [b"250", b"250"]
+    assert count(engine, tickets) == 2
+    d.stop()

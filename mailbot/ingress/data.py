@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import MISSING, SMTP, syntax
 
 DOT_LINE = b".\r\n"
@@ -84,8 +85,9 @@ class BulkData(SMTP):
             except asyncio.CancelledError:  # the connection went away during DATA
                 self._writer.close()
                 raise
-            if content is None:
-                await self.push(REPLY_TOO_BIG)
+            if content is None:  # LMTP answers the end of data once per recipient (RFC 2033 4.2)
+                for _ in (self.envelope.rcpt_tos if isinstance(self, LMTP) else (None,)):
+                    await self.push(REPLY_TOO_BIG)
                 self._set_post_data_state()
                 return
             self.envelope.content = self.envelope.original_content = content

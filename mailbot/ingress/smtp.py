@@ -61,6 +61,9 @@ class Handler:
                 replies.append(reply_for(outcome))
             except TempFail:
                 replies.append(REPLY_TEMPFAIL)
+            except Exception as exc:  # here, not in handle_exception: LMTP owes an answer for each recipient
+                log.error("%s message to %s not taken: %s", self.source, rcpt, type(exc).__name__)
+                replies.append(REPLY_TEMPFAIL)
         if self.source == "lmtp":  # one answer per recipient (RFC 2033)
             return "\r\n".join(replies)
         if REPLY_TEMPFAIL in replies:  # the MTA retries; what was already committed is a no-op next time
