@@ -8,7 +8,6 @@ import os
 import sys
 
 EX_USAGE, EX_CONFIG, EX_SOFTWARE = 64, 78, 70
-EX_TEMPFAIL_USAGE = 75  # the pipe command's exit for a wrong command line (see main)
 
 
 def _config(args):
@@ -427,7 +426,8 @@ def main(argv=None):
         args = build_parser().parse_args(argv)
     except SystemExit as exc:
         if exc.code and _command(argv) == "deliver":  # a broken pipe line in the MTA's configuration is the
-            return EX_TEMPFAIL_USAGE                    # operator's to fix: exit 75 and the mail waits for it
+            from mailbot.ingress.pipe import EX_TEMPFAIL  # operator's to fix: exit 75 and the mail waits for it
+            return EX_TEMPFAIL
         raise
     try:
         return args.fn(args)

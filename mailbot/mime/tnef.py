@@ -38,12 +38,11 @@ def unpack(attachments: list[Attachment], hint: str | None, defects: list[str]) 
         try:
             tnef = TNEF(a.data, do_checksum=False)
             files = [(_name(f, hint), f.data) for f in tnef.attachments if isinstance(f.data, bytes) and f.data]
-            body = text or _text(tnef, hint)
+            text = text or _text(tnef, hint)
         except Exception as exc:  # a damaged or unusual winmail.dat: kept as it arrived
             defects.append(f"{a.filename}: TNEF not readable ({type(exc).__name__})")
             out.append(a)
             continue
-        text = body
         if not files:
             out.append(a)
             continue
