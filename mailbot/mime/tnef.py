@@ -3,8 +3,9 @@
 An agent on any other mail client cannot open a winmail.dat, and the personal-data guard cannot read a payroll
 sheet hidden inside one. So a TNEF part is unpacked with tnefparse into the files it carries, which take its
 place among the attachments; its plain or HTML text is used when the message has no text of its own. A
-winmail.dat that carries no files, or that tnefparse cannot read, is kept as it arrived (and the raw message
-has it either way)."""
+winmail.dat that carries no files, that tnefparse cannot read, or that is too complex to read in reasonable
+time, is kept as it arrived; so is one with a file that could not be taken out (beside the files that
+could). The raw message has it either way."""
 from __future__ import annotations
 
 import logging
@@ -16,6 +17,11 @@ from mailbot.mime.names import safe_name, unique_name
 from mailbot.mime.parts import Attachment
 
 TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
+# tnefparse copies the rest of the stream for every attribute it reads, so its time grows with attributes x
+# bytes: a crafted winmail.dat of a few MB with many small attributes would hold up every message behind it.
+# Real ones have some tens of attributes per file. Past these bounds the winmail.dat is kept as it arrived.
+MAX_ATTRIBUTES = 2000
+MAX_COPIED = 4 << 30  # bytes: attributes x stream size (about a second of copying at worst)
 logging.getLogger("tnefparse").setLevel(logging.ERROR)  # its warnings name attributes of the client's mail
 
 
@@ -35,6 +41,11 @@ def unpack(attachments: list[Attachment], hint: str | None, defects: list[str]) 
         if not is_tnef(a):
             out.append(a)
             continue
+        count = _attributes(a.data)
+        if count > MAX_ATTRIBUTES or count * len(a.data) > MAX_COPIED:
+            defects.append(f"{a.filename}: TNEF too complex to unpack ({count} attributes), kept as it arrived")
+            out.append(a)
+            continue
         try:
             tnef = TNEF(a.data, do_checksum=False)
             files = [(_name(f, hint), f.data) for f in tnef.attachments if isinstance(f.data, bytes) and f.data]
@@ -43,9 +54,11 @@ def unpack(attachments: list[Attachment], hint: str | None, defects: list[str]) 
             defects.append(f"{a.filename}: TNEF not readable ({type(exc).__name__})")
             out.append(a)
             continue
-        if not files:
+        if len(files) < len(tnef.attachments):  # an empty or unreadable file: the original keeps it
+            defects.append(f"{a.filename}: {len(tnef.attachments) - len(files)} of its files not readable, "
+                           "kept as it arrived beside the others")
+        if not files or len(files) < len(tnef.attachments):
             out.append(a)
-            continue
         for name, data in files:
             name = unique_name(name, used)
             used.add(name)
@@ -53,9 +66,18 @@ def unpack(attachments: list[Attachment], hint: str | None, defects: list[str]) 
     return out, text
 
 
+def _attributes(data: bytes) -> int:
+    """How many attributes the stream holds, read from their length fields alone (up to one past the bound)."""
+    offset, count = 6, 0
+    while offset + 9 <= len(data) and count <= MAX_ATTRIBUTES:
+        offset += 11 + int.from_bytes(data[offset + 5:offset + 9], "little")
+        count += 1
+    return count
+
+
 def _name(f, hint: str | None) -> str:
-    """The file's long name, else its 8.3 title; TNEF strings are in the sender's Windows code page, which
-    tnefparse reads as UTF-8 only."""
+    """The file's long name, else its 8.3 title; TNEF strings are in the sender's Windows code page (the
+    stream says which), which tnefparse reads as UTF-8 only."""
     for get in (f.long_filename, lambda: f._name):
         try:
             value = get()
@@ -64,7 +86,7 @@ def _name(f, hint: str | None) -> str:
         if isinstance(value, list):
             value = value[0] if value else ""
         if isinstance(value, bytes):
-            value = decode_bytes(value.rstrip(b"\x00"), None, hint)
+            value = decode_bytes(value.rstrip(b"\x00"), getattr(f, "codepage", None), hint)
         name = safe_name(str(value or "").strip("\x00"))
         if name:
             return name
@@ -74,7 +96,7 @@ def _name(f, hint: str | None) -> str:
 def _text(tnef, hint: str | None) -> str:
     for value, html in ((tnef.body, False), (tnef.htmlbody, True)):
         if isinstance(value, bytes):
-            value = decode_bytes(value.rstrip(b"\x00"), None, hint)
+            value = decode_bytes(value.rstrip(b"\x00"), tnef.codepage, hint)
         if isinstance(value, str) and value.strip("\x00").strip():
             value = value.strip("\x00")
             return html_to_text(value) if html else value
