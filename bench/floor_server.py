@@ -22,6 +22,7 @@ from pathlib import Path
 from aiosmtpd.smtp import SMTP
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from mailbot.config import Listen  # noqa: E402  (mailbot's listener settings: the same size limit)
 from mailbot.pipeline.parse import parse  # noqa: E402  (mailbot's own parser: "the same parser")
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -71,7 +72,7 @@ async def main() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     server = await loop.create_server(
-        lambda: SMTP(handler, data_size_limit=26_214_400, enable_SMTPUTF8=True, decode_data=False,
+        lambda: SMTP(handler, data_size_limit=Listen().max_message_size, enable_SMTPUTF8=True, decode_data=False,
                      hostname="floor.localhost", ident="floor", timeout=300),
         host=args.host, port=args.port)
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)

@@ -197,7 +197,7 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
     try:
         await asyncio.wait_for(runtime.drained.wait(), DRAIN_SECONDS)
     except asyncio.TimeoutError:
-        log.warning("%s messages still in flight after %ss", runtime.inflight, DRAIN_SECONDS)
+        log.warning("messages still in flight after %ss", DRAIN_SECONDS)
     if scheduler is not None:
         scheduler.shutdown(wait=False)
     await asyncio.gather(*tasks, return_exceptions=True)

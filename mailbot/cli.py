@@ -439,7 +439,7 @@ def _command(argv) -> str | None:
     """The command word of a command line (the first word that is not an option or --config's value)."""
     words = iter(argv)
     for word in words:
-        if word == "--config":
+        if len(word) > 3 and "--config".startswith(word):  # argparse takes --conf for --config too
             next(words, None)
         elif not word.startswith("-"):
             return word

@@ -77,5 +77,7 @@ def test_a_wrong_pipe_command_line_makes_the_mail_wait_not_bounce(make_config):
         r = run_cli(*args, config_path=path, input=message)
         assert r.returncode == 75, (args, r.returncode, r.stderr)
         assert b"usage: mailbot" in r.stderr
+    r = run_cli("--conf", str(path), "deliver", input=message)  # argparse's abbreviation of --config
+    assert r.returncode == 75, r.stderr
     # other commands keep argparse's usage error
     assert run_cli("tickets", "lisst", config_path=path).returncode == 2

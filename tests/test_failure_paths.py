@@ -27,15 +27,16 @@ def test_unexpected_exception_in_smtp_handler_answers_451_and_the_daemon_goes_on
                                                                                   monkeypatch):
     """aiosmtpd's own answer to a handler exception is a permanent 500, which makes the client's MTA bounce a good
     request; ours is 451, and the same connection (as an MTA reuses it) and the next one are served as before."""
+    from mailbot.ingress import smtp as listener
     d = daemon_factory(config, engine)
-    real_accept = d.runtime.accept
+    real_handle = listener.Handler.handle_DATA
     faults = [RuntimeError("injected fault")]
 
-    async def accept_failing_once(raw, envelope, retry_of=None):
+    async def handle_failing_once(self, server, session, envelope):  # raises out of the handler, to aiosmtpd
         if faults:
             raise faults.pop()
-        return await real_accept(raw, envelope, retry_of)
-    monkeypatch.setattr(d.runtime, "accept", accept_failing_once)
+        return await real_handle(self, server, session, envelope)
+    monkeypatch.setattr(listener.Handler, "handle_DATA", handle_failing_once)
 
     raw = mail(subject="Rēķins neatveras", message_id="<fault1@acme.lv>")
     with smtplib.SMTP("127.0.0.1", d.port, timeout=30) as s:

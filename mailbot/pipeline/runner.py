@@ -179,7 +179,7 @@ def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
                     updated_at=now, next_retry_at=now + timedelta(seconds=config.parking.retry_seconds),
                 )).inserted_primary_key[0]
     except TRANSIENT as exc2:
-        raise TempFail(f"could not park: {exc2}") from exc2
+        raise TempFail(f"could not park: {getattr(exc2, 'orig', exc2)}") from exc2  # not the statement's values
     except Exception as exc2:
         raise TempFail(f"could not park: {type(exc2).__name__}") from exc2
     # A Park's reason is ours; another error's text may quote the mail (logs never hold message content)
