@@ -54,11 +54,12 @@ def unpack(attachments: list[Attachment], hint: str | None, defects: list[str]) 
             defects.append(f"{a.filename}: TNEF not readable ({type(exc).__name__})")
             out.append(a)
             continue
-        if len(files) < len(tnef.attachments):  # an empty or unreadable file: the original keeps it
-            defects.append(f"{a.filename}: {len(tnef.attachments) - len(files)} of its files not readable, "
-                           "kept as it arrived beside the others")
-        if not files or len(files) < len(tnef.attachments):
+        missing = len(tnef.attachments) - len(files)
+        if missing:  # an empty or unreadable file: the original keeps it
+            defects.append(f"{a.filename}: {missing} of its files not readable, kept as it arrived beside the others")
+        if missing or not files:
             out.append(a)
+            used.add(a.filename)  # a file inside named like it gets a number
         for name, data in files:
             name = unique_name(name, used)
             used.add(name)
