@@ -1,7 +1,7 @@
 """The floor for the ingest benchmark: the least an SMTP listener that keeps its promise can do.
 
 aiosmtpd with the same settings as mailbot's listener; DATA parses the message with the same parser
-(mailbot.pipeline.parse.parse), inserts one row (Message-ID, sender, subject, size and the raw bytes) into
+(mailbot.mime.message.parse), inserts one row (Message-ID, sender, subject, size and the raw bytes) into
 SQLite in WAL mode and commits before answering 250. Everything runs inline on the event loop, one message
 at a time: no thread pool, no ORM, no pipeline.
 
@@ -23,7 +23,7 @@ from aiosmtpd.smtp import SMTP
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mailbot.config import Listen  # noqa: E402  (mailbot's listener settings: the same size limit)
-from mailbot.pipeline.parse import parse  # noqa: E402  (mailbot's own parser: "the same parser")
+from mailbot.mime.message import parse  # noqa: E402  (mailbot's own parser: "the same parser")
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 

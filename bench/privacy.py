@@ -24,7 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import mailgen  # noqa: E402
 
-from mailbot.pipeline.parse import parse  # noqa: E402
+from mailbot.mime.message import parse  # noqa: E402
 from mailbot.privacy.extract import Limits, extract  # noqa: E402
 from mailbot.privacy.scan import Context, scan_message  # noqa: E402
 from tests.privacy_set.quality import evaluate, load_set  # noqa: E402

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from mailbot.billing.plans import register  # noqa: E402
+from mailbot.store.plans import register  # noqa: E402
 from mailbot.config import load  # noqa: E402
 from mailbot.store import db  # noqa: E402
 from mailbot.store.models import tickets, time_entries  # noqa: E402
@@ -114,7 +114,7 @@ def fill(engine, config, clients: int, per_client: int, entries: int, seed: int 
 RUN = """
 import json, resource, sys, time
 from datetime import datetime
-from mailbot.billing.statements import run_due
+from mailbot.services.statements import run_due
 from mailbot.config import load
 from mailbot.store import db
 def status(key):

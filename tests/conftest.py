@@ -155,7 +155,7 @@ class Daemon:
             raise RuntimeError(f"daemon did not start: {self.error!r}")
 
     def _run(self):
-        from mailbot.app import serve
+        from mailbot.daemon.app import serve
         asyncio.set_event_loop(self.loop)
         self.stop_event = asyncio.Event()
 

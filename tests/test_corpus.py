@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from mailbot.config import Config
 from mailbot.pipeline.context import Envelope
-from mailbot.pipeline.parse import parse
+from mailbot.mime.message import parse
 from mailbot.pipeline.runner import accept
 from mailbot.store import db
 from mailbot.store.models import messages, outbox, parked, tickets

@@ -91,8 +91,8 @@ def test_sender_crash_before_marking_sent_resends_the_same_mail(config, engine, 
     """By omission: a sender claims a row and dies before marking it; after the lease, another sends it,
     and the resend carries the same Message-ID."""
     import asyncio
-    from mailbot.app import Runtime
-    from mailbot.outbound.outbox import claim
+    from mailbot.daemon.app import Runtime
+    from mailbot.store.outbox import claim
     from mailbot.outbound.sender import Sender
     from mailbot.pipeline.context import Envelope
     from mailbot.pipeline.runner import accept

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from conftest import ROOT, count, mail, messages, outbox, rows, run_cli, tickets
 from dovecot import Dovecot, dovecot_factory  # noqa: F401  (dovecot_factory: a fixture)
 from mailbot.config import Imap
-from mailbot.ingress import imap
+from mailbot.ingress import imap, imap_client
 from mailbot.store import db
 from mailbot.store.models import imap_status, utcnow
 
@@ -393,7 +393,7 @@ def test_search_reads_only_search_lines():
     """Untagged data the server mixes into the reply (EXISTS, flag updates, EXPUNGE) holds numbers too."""
     r = Response("OK", [b"4 EXISTS", b"1 FETCH (UID 9 FLAGS (\\Seen))", b"5 7", b"2 EXPUNGE", b"SEARCH 8",
                         b"", b"Search completed (0.001 + 0.000 secs)."])
-    assert imap._search_uids(r) == [5, 7, 8]
+    assert imap_client.search_uids(r) == [5, 7, 8]
 
 
 def _row(engine, mailbox):

@@ -58,7 +58,7 @@ def test_0006_moves_queued_mail_beside_its_row_and_back(backend, tmp_path, reque
     assert _diff(engine) == []
     with engine.connect() as conn:
         assert conn.execute(text("SELECT outbox_id, raw FROM outbox_raw")).all() == [(1, mail)]
-    from mailbot.outbound.outbox import claim
+    from mailbot.store.outbox import claim
     with engine.begin() as conn:
         [row] = claim(conn, "test", 10, 60)
     assert row.raw == mail and row.message_id == "m1@x"

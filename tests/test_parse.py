@@ -25,7 +25,7 @@ from sqlalchemy import select
 from mailbot.config import Config
 from mailbot.pipeline.context import Envelope
 from mailbot.mime.html import html_to_text
-from mailbot.pipeline.parse import parse
+from mailbot.mime.message import parse
 from mailbot.pipeline.runner import accept
 from mailbot.store import db
 from mailbot.store.models import attachments as attachments_table

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from conftest import count, mail, messages, outbox, rows, send, tickets
-from mailbot.app import Runtime
+from mailbot.daemon.app import Runtime
 from mailbot.outbound.sender import Sender
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import accept

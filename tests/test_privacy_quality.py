@@ -56,7 +56,7 @@ def test_real_world_mail_of_other_projects_is_rarely_flagged():
     from types import SimpleNamespace
 
     from conftest import CORPUS
-    from mailbot.pipeline.parse import parse
+    from mailbot.mime.message import parse
     from mailbot.pipeline.screen import run as screen
     from mailbot.privacy.extract import Limits
     from mailbot.privacy.scan import Context, scan_message

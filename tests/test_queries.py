@@ -8,7 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from mailbot.config import Database
 from mailbot.store import db
 from mailbot.store.models import events, messages, thread_ids, tickets
-from mailbot.store.queries import Insert, Scalar, add_event, later_writes, remember_message_id
+from mailbot.store.audit import add_event
+from mailbot.store.compiled import Insert, Scalar, later_writes
+from mailbot.store.tickets import remember_message_id
 
 RIGA = timezone(timedelta(hours=2))
 
@@ -72,7 +74,7 @@ def test_scalar_answers_as_sqlalchemy_does(engine):
     """Scalar (the hot lookups' fast path): literals, named parameters and datetimes bound as SQLAlchemy binds
     them, and None where there is no row."""
     from sqlalchemy import bindparam, func
-    from mailbot.store.queries import Scalar
+    from mailbot.store.compiled import Scalar
     now = datetime(2026, 12, 3, 9, 30, 15, 123456, tzinfo=RIGA)
     with engine.begin() as conn:
         ids = [_ticket(conn, now + timedelta(minutes=i)) for i in range(4)]
@@ -98,7 +100,7 @@ def test_rows_read_as_sqlalchemy_mappings_do(engine):
     from datetime import date
     from sqlalchemy import bindparam
     from mailbot.store.models import outbox
-    from mailbot.store.queries import Insert, Rows
+    from mailbot.store.compiled import Insert, Rows
     now = datetime(2026, 12, 3, 9, 30, 15, 123456, tzinfo=RIGA)
     with engine.begin() as conn:
         ids = [_ticket(conn, now + timedelta(minutes=i)) for i in range(3)]
@@ -127,7 +129,7 @@ def test_rows_read_as_sqlalchemy_mappings_do(engine):
 @pytest.mark.parametrize("asked", [2, 3, 64, 65, 150])
 def test_threading_finds_tickets_among_any_number_of_message_ids(engine, asked):
     """A reply's References may run long: every ticket any of them belongs to is found, newest first, once."""
-    from mailbot.pipeline.thread import _tickets_of
+    from mailbot.store.tickets import tickets_of as _tickets_of
     now = datetime.now(timezone.utc)
     with engine.begin() as conn:
         a, b = _ticket(conn, now), _ticket(conn, now)

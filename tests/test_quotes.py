@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailbot.agents import quotes
+from mailbot.agents import quote_marks
 from mailbot.agents.quotes import reply_text
 from mailbot.mime.html import html_to_text
-from mailbot.pipeline.parse import parse
+from mailbot.mime.message import parse
 
 try:
     import corpus
@@ -370,7 +370,7 @@ PLAIN = st.text(alphabet=st.sampled_from(
 @given(PLAIN)
 def test_text_without_quote_markers_comes_back(text):
     lines = [line for line in text.split("\n") if line.strip()]
-    if lines and quotes._is_footer(lines[-1]):   # a "Sent from my ..." footer is a marker too
+    if lines and quote_marks.is_footer(lines[-1]):   # a "Sent from my ..." footer is a marker too
         return
     assert reply_text(text) == text.rstrip()
 
@@ -429,7 +429,7 @@ def test_talon_agreement():
         name = os.path.basename(path)[:-4]
         expected_file = corpus.CORPUS / f"talon/standard_replies/{name}_reply_text"
         expected = expected_file.read_text(encoding="utf-8").strip() if expected_file.exists() else "Hello"
-        expected = "\n".join(line for line in expected.split("\n") if not quotes._is_footer(line)).strip()
+        expected = "\n".join(line for line in expected.split("\n") if not quote_marks.is_footer(line)).strip()
         got = reply_text(parse(corpus.read(os.path.relpath(path, corpus.CORPUS))).text)
         results[f"standard_replies/{name}"] = got.strip() == expected
     for path in sorted(glob.glob(str(corpus.CORPUS / "talon/*.html")) +

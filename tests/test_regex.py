@@ -4,7 +4,7 @@ import re
 from hypothesis import given, settings, strategies as st
 
 from mailbot.privacy import contacts, people
-from mailbot.regex import compile_fast
+from mailbot.base.regex import compile_fast
 
 WORDS = ["alga", "bruto", "зарплат", "mob\\.?", "her(?!\\w)", "dz\\.\\s?d\\.", "[sș]alariu", "nar\\.", "Ķēde",
          "\\bnet", "a-b", "\\]x", "(?:x|y)z", "ſt", "\\d{2}", "q?r", "[^k]m"]

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
 from conftest import ROOT, count, mail, outbox, rows, run_cli, send, tickets
-from mailbot.billing.plans import register
-from mailbot.billing.statements import compute, formatters, issue
+from mailbot.store.plans import register
+from mailbot.outbound.formats import formatters
+from mailbot.services.statements import compute, issue
 from mailbot.config import load
 from mailbot.store import db
 from mailbot.store.models import statement_runs, statements, time_entries, utcnow

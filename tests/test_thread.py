@@ -2,7 +2,7 @@
 Unicode case-fold that keeps Cyrillic replies on their ticket."""
 from hypothesis import given, strategies as st
 
-from mailbot.pipeline.thread import base_subject, is_reply, ticket_ref
+from mailbot.tickets.subjects import base_subject, is_reply, ticket_ref
 
 PREFIXES = ["Re:", "RE:", "re :", "AW:", "Fwd:", "FW:", "Atb.:", "Ats.:", "Răsp:", "Odp:", "Отв:", "Re[2]:",
             "RE(3):", "Pārs.:", "Пересл:", "TR:", "SV:", "Antw:"]

@@ -12,7 +12,7 @@ import struct
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailbot.pipeline.parse import parse
+from mailbot.mime.message import parse
 from mailbot.privacy.scan import Context, scan_message
 from tests.privacy_set import codes
 

@@ -8,6 +8,8 @@ Proof is a signed reply address and/or a trusted Authentication-Results header:
 * **authres** — the receiving server's verdict (RFC 8601) from a configured authserv-id: ``dmarc=pass``, or
   ``dkim=pass`` with a signing domain aligned with the From domain. Only the topmost trusted header counts, so a
   sender cannot bring their own.
+
+The secret is the installation's (mailbot.store.secrets). Pure functions: no I/O.
 """
 from __future__ import annotations
 
@@ -15,36 +17,11 @@ import base64
 import hashlib
 import hmac
 import re
-import secrets as _secrets
 from dataclasses import dataclass
-
-from sqlalchemy import select
-
-from mailbot.store.models import settings
-from mailbot.store.queries import insert_ignore
 
 TOKEN = re.compile(r"^(?P<local>[^+@\s]+)\+mb(?P<ticket>\d{1,12})\.(?P<mac>[a-z2-7]{16})@(?P<domain>[^@\s]+)$", re.I)
 _RESULT = re.compile(r"\b(dkim|dmarc|spf)\s*=\s*(\w+)((?:\s+[\w.-]+\.[\w.-]+\s*=\s*[^\s;]+)*)", re.I)
 _PROP = re.compile(r"([\w.-]+)\s*=\s*([^\s;]+)")
-SECRET_SETTING = "reply_token_secret"
-_STORED: dict[str, bytes] = {}  # database URL -> the installation's generated secret
-
-
-def reply_secret(conn, configured: str | None) -> bytes:
-    """The secret from the environment, or else one generated once per installation and kept in the database
-    (so every daemon on a shared database signs alike, and the quick start needs no setup)."""
-    if configured:
-        return configured.encode()
-    database = conn.engine.url.render_as_string(hide_password=False)
-    if database in _STORED:
-        return _STORED[database]
-    query = select(settings.c.value).where(settings.c.name == SECRET_SETTING)
-    stored = conn.execute(query).scalar()
-    if stored is not None:  # committed by someone, and never changed: read once per process
-        _STORED[database] = stored.encode()
-        return _STORED[database]
-    insert_ignore(conn, settings, name=SECRET_SETTING, value=_secrets.token_hex(32))
-    return conn.execute(query).scalar().encode()  # ours may yet be rolled back: not remembered
 
 
 def _mac(secret: bytes, ticket_id: int, agent: str) -> str:

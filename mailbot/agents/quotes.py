@@ -50,225 +50,11 @@ from __future__ import annotations
 
 import re
 
-from mailbot.regex import compile_fast
+from mailbot.agents.quote_marks import (ANY_VERB, BROKEN_WRAP, CONTINUES, DELIMITER, MAX_ATTR, MAX_ATTR_LINE, MAX_WRAP,
+                                        attribution, clean, ends_like_attribution, header_block, header_kind,
+                                        is_footer, is_quote, is_separator)
 
 __all__ = ["reply_text"]
-
-_MAX_ATTR_LINE = 400      # a longer line is never part of an attribution
-_MAX_ATTR = 500           # nor a longer join of lines
-_MAX_WRAP = 4             # an attribution wraps over at most this many lines
-_HEADER_SCAN = 20         # a headers block is looked for in this many lines
-
-_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c"), None)
-_INVISIBLE[0xA0] = " "
-_INVISIBLE[0x2019] = "'"
-
-# --- attribution lines ---------------------------------------------------------------------------------------
-
-_VERBS = (r"wrote|writes|has\s+written|schrieb|schreef|het\s+volgende\s+geschreven|a\s+écrit|ha\s+scritto|"
-          r"escribió|escreveu|skrev|kirjoitti|írta|yazdı|napisał(?:\(a\)|a)?|napísal(?:\(a\)|a)?|"
-          r"napsal(?:\(a\)|a)?|píše|pisze|rakstīja|parašė|rašė|rašo|a\s+scris|scrie|написал(?:\(а\)|а)?|пишет|пише|"
-          r"написав(?:\(ла\)|ла)?|写道|寫道")
-# the verb at the end: "… wrote:", "… wrote on 02.11.2026 10:00:", "… schrieb am Fr., 28. Apr. 2017 um 11:53 Uhr:",
-# Zoho's "---- On … wrote ----"
-_VERB_END = re.compile(
-    r"(?<!\w)(?:" + _VERBS + r")"
-    r"(?:\s+(?:on|am|dňa|dne|le|в|at|o)\s[^:：\n]{0,60}?(?:[0-9]{1,2}:[0-9]{2}[^:：\n]{0,20})?)?"
-    r"(?:\s*[:：]|\s*-{2,})\s*$", re.I)
-_ANY_VERB = re.compile(r"(?<!\w)(?:" + _VERBS + r")", re.I)
-# the verb before the name ("Am 03.02.2016 um 15:35 schrieb Max Mustermann <max@example.com>:")
-_VERB_MID = re.compile(r"(?<!\w)(?:schrieb|skrev|schreef|kirjoitti)(?!\w)[^\n]{1,200}?[:：]\s*$", re.I)
-# an address right before the final colon ("26.06.2014, 14:41, "Alexander L" <abc@example.com>:")
-_ADDR_END = re.compile(r"[\w.+-]@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}(?:>|\))*\s*[:：]\s*$")
-_DATE = re.compile(r"[0-9]{1,4}[./-][0-9]{1,2}|(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])|[0-9]{1,2}:[0-9]{2}")
-_TIME = re.compile(r"[0-9]{1,2}:[0-9]{2}")
-# "> wrote:" / ">:" left on a line of its own when a client wrapped "<a@b>" of an attribution
-_BROKEN_WRAP = re.compile(r"\s*>\s*(?:(?:" + _VERBS + r")\s*)?[:：]\s*$", re.I)
-# a line that continues the one before it inside a wrapped attribution
-_CONTINUES = re.compile(r"(?:<|>|mailto:|\(|[\w.+-]+@|(?:" + _VERBS + r")(?!\w)|[a-zа-яёà-ÿāčēģīķļņšūžąęėįųăâîșțşţľĺŕôőűч])")
-
-
-def _clean(line: str) -> str:
-    return line.translate(_INVISIBLE).strip().strip("*_").strip()
-
-
-def _is_quote(line: str) -> bool:
-    return line.lstrip(" \t").startswith(">")
-
-
-def _attribution(text: str) -> bool | None:
-    """None if `text` (an attribution candidate, its lines joined) is not an attribution, else whether it is a
-    strong one: one that ends the new text even without `>` lines after it."""
-    if len(text) > _MAX_ATTR:
-        return None
-    m = _VERB_END.search(text)
-    if m and text[:m.start()].strip(" ,-*>\t"):
-        return bool(_TIME.search(text) or "@" in text)
-    if _DATE.search(text) and (_ADDR_END.search(text[-250:]) or _VERB_MID.search(text)):
-        return True
-    return None
-
-
-def _ends_like_attribution(s: str) -> bool:
-    s = s.rstrip()
-    return s.endswith((":", "：", "--"))
-
-
-# --- separators and Outlook headers ------------------------------------------------------------------------
-
-_SEPARATOR_PHRASES = {
-    # en
-    "original message", "forwarded message", "begin forwarded message", "forwarded e-mail", "forwarded email",
-    "message forwarded",
-    # lv
-    "sākotnējais ziņojums", "sākotnējā ziņa", "oriģinālā ziņa", "oriģinālais ziņojums", "pārsūtītā ziņa",
-    "pārsūtīta ziņa", "pārsūtīts ziņojums", "pārsūtītais ziņojums", "pārsūtītās ziņas sākums",
-    "pārsūtītā ziņojuma sākums",
-    # lt
-    "originalus laiškas", "pradinis laiškas", "originalus pranešimas", "pradinis pranešimas",
-    "persiųstas laiškas", "persiųstas pranešimas", "persiunčiamo laiško pradžia", "persiųsto laiško pradžia",
-    # ro
-    "mesaj original", "mesajul original", "mesaj redirecționat", "mesaj redirectionat", "mesaj redirecţionat",
-    "mesaj transmis", "mesaj înaintat", "începutul mesajului redirecționat", "începutul mesajului redirecţionat",
-    # sk, cs
-    "pôvodná správa", "preposlaná správa", "začiatok preposlanej správy", "pôvodný e-mail", "preposlaný e-mail",
-    "původní zpráva", "přeposlaná zpráva", "začátek přeposlané zprávy",
-    # ru, uk
-    "исходное сообщение", "пересылаемое сообщение", "пересланное сообщение", "оригинальное сообщение",
-    "переадресованное сообщение", "начало переадресованного сообщения", "оригінальне повідомлення",
-    "переслане повідомлення", "пересланий лист",
-    # de, pl, fr, es, it, pt, nl, sv, no, da, fi, hu, tr
-    "ursprüngliche nachricht", "original-nachricht", "originalnachricht", "weitergeleitete nachricht",
-    "anfang der weitergeleiteten nachricht", "wiadomość oryginalna", "oryginalna wiadomość",
-    "przekazana wiadomość", "początek przekazywanej wiadomości", "message d'origine", "message original",
-    "message transféré", "message réexpédié", "début du message réexpédié", "mensaje original",
-    "mensaje reenviado", "inicio del mensaje reenviado", "messaggio originale", "messaggio inoltrato",
-    "inizio messaggio inoltrato", "mensagem original", "mensagem encaminhada", "oorspronkelijk bericht",
-    "origineel bericht", "doorgestuurd bericht", "begin doorgestuurd bericht", "originalmeddelande",
-    "ursprungligt meddelande", "vidarebefordrat meddelande", "opprinnelig melding", "videresendt melding",
-    "oprindelig meddelelse", "videresendt meddelelse", "alkuperäinen viesti", "välitetty viesti",
-    "eredeti üzenet", "továbbított üzenet", "orijinal mesaj", "iletilen mesaj",
-}
-_RULE = re.compile(r"[\s*]*(?:-{3,}|_{3,}|={3,}|—{2,})[\s*]*")
-_DELIMITER = re.compile(r"[\s\-_=*#~+ᐧ—–]+")
-
-
-def _is_separator(line: str) -> bool:
-    """'-----Original Message-----', '-------- Forwarded Message --------', 'Begin forwarded message:' …"""
-    if len(line) > 200 or ("--" not in line and "==" not in line and "__" not in line
-                           and not line.rstrip().endswith((":", "："))):
-        return False
-    s = _clean(line)
-    if not s or len(s) > 120:
-        return False
-    core = " ".join(s.strip("-=_*:： \t").split()).lower()
-    if core not in _SEPARATOR_PHRASES:
-        return False
-    return s.startswith(("--", "==", "__")) or s.endswith(("--", "==", "__", ":", "："))
-
-
-_HEADER_KEYS = {
-    "from": "from|von|nuo|no|de la|de|od|от|від|da|från|fra|van|lähettäjä|feladó|kimden|expéditeur|remitente|"
-            "afzender",
-    "date": "sent|date|gesendet|datum|dată|nosūtīts|nosūtīšanas datums|datums|išsiųsta|data|trimis|odoslané|dátum|"
-            "отправлено|дата|надіслано|envoyé|enviado|enviada em|enviada|inviato|verzonden|skickat|sendt|wysłano|"
-            "wysłane|odesláno|lähetetty|elküldve|gönderildi",
-    "to": "to|an|kam|kime|către|catre|pentru|komu|кому|till|til|aan|para|à|a|do|pro|címzett|vastaanottaja",
-    "subject": "subject|betreff|tēma|temats|tema|subiect|predmet|тема|objet|oggetto|asunto|assunto|ämne|emne|"
-               "onderwerp|temat|předmět|tárgy|aihe|konu",
-    "cc": "cc|bcc|kopija|копия|копія|kópia|kopie|copie|cópia|kopio|másolat|kopia",
-    "reply": "reply-to|risposta|antwort an|responder a",
-}
-_HEADER = compile_fast(
-    r"[ \t]*\*{0,2}[ \t]*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _HEADER_KEYS.items()) + r")[ \t]*\*{0,2}[ \t]*[:：]",
-    re.I)
-
-
-def _header_kind(line: str) -> str | None:
-    if ":" not in line[:60] and "：" not in line[:60]:
-        return None
-    m = _HEADER.match(line[:200].translate(_INVISIBLE))
-    return m.lastgroup if m else None
-
-
-def _header_block(lines: list[str], i: int) -> tuple[int | None, int]:
-    """(the end (exclusive) of the Outlook headers block starting at line i, or None if there is none; the line
-    the scan stopped at: no block starts before it either, when there is none at i)."""
-    kinds: set[str] = set()
-    end = i
-    loose = 0          # lines that are not headers: wrapped values ("To: a, b,\n c")
-    k = i
-    n = len(lines)
-    while k < n and k < i + _HEADER_SCAN:
-        line = lines[k]
-        if _is_quote(line):
-            break
-        kind = _header_kind(line)
-        if kind:
-            kinds.add(kind)
-            end = k + 1
-            loose = 0
-        elif not line.strip():
-            if k + 1 < n and not _header_kind(lines[k + 1]):
-                break
-        else:
-            loose += 1
-            if loose > 2:
-                break
-        k += 1
-    if "from" in kinds:
-        if len(kinds) >= 3:
-            return end, k
-        if len(kinds) == 2:
-            p = i - 1
-            while p >= 0 and not lines[p].strip():
-                p -= 1
-            if p >= 0 and (_RULE.fullmatch(lines[p][:200]) or _is_separator(lines[p])):
-                return end, k
-    # a block starting inside this one would see a subset of its headers, and no rule line above it
-    return None, k
-
-
-# --- footers ---------------------------------------------------------------------------------------------
-
-_DEVICE = (r"i?phon\w*|ipad\w*|ipod|android\w*|blackberry|samsung\w*|galaxy|huawei|xiaomi|nokia|"
-           r"pixel|outlook\w*|gmail|yahoo|aol|mail|почт\w*|яндекс\w*|yandex\w*|mobil\w*|мобильн\w*|"
-           r"телефон\w*|смартфон\w*|планшет\w*|tālru\w*|viedtālru\w*|telefon\w*|smartphone\w*|device|mailbox|"
-           r"airmail|sparrow|spark|proton\w*|windows|k-9|bluemail|tablet\w*|ierīc\w*|įrengin\w*|dispozitiv\w*|"
-           r"zariaden\w*|устройств\w*|приложени\w*|programm\w*")
-_FOOTER_PREFIX = (r"sent from|sent with|sent via|sent by|from my|sent using|nosūtīts no|sūtīts no|nosūtīts ar|nosūtīts, izmantojot|"
-                  r"išsiųsta iš|siųsta iš|išsiųsta naudojant|išsiųsta su|trimis de pe|trimis din|trimis cu|"
-                  r"trimis prin|odoslané z|odoslané zo|odoslané cez|odoslané pomocou|poslané z|poslané zo|"
-                  r"отправлено с|отправлено со|отправлено из|отправлено через|послано с|послано из|"
-                  r"надіслано з|von meinem|gesendet von|envoyé de|envoyé depuis|enviado desde|enviado do|"
-                  r"enviado de|sendt fra|skickat från|verzonden met|verzonden vanaf|verzonden van|wysłane z|"
-                  r"wysłano z|inviato da|odesláno z|從我的")
-_FOOTERS = [
-    re.compile(r"sent from my [\w'+-]+(?: [\w'+-]+){0,4}"
-               r"(?:[.,;]? +(?:please +)?(?:excuse|pardon|forgive) [\w' ]{1,40})?", re.I),
-    re.compile(r"(?:get|download|iegūt|iegūstiet|gaukite|gauti|obțineți|obtineti|získať|získajte|получить|"
-               r"получите|загрузите|holen sie sich) outlook (?:for|pentru|pre|для|für|priekš|skirta) \w+(?: \w+)?",
-               re.I),
-    re.compile(r"diese nachricht wurde von meinem [^,;]{1,80} gesendet", re.I),
-    re.compile(r"(?:von meinem|з мого|с моего) [\w'+-]+(?: [\w'+-]+){0,3} (?:gesendet|отправлено|надіслано)", re.I),
-]
-_FOOTER_GENERIC = compile_fast(r"(?:" + _FOOTER_PREFIX + r")(?:[ \-]+[\w.'+-]+){1,6}", re.I)
-_FOOTER_DEVICE = compile_fast(r"(?<!\w)(?:" + _DEVICE + r")(?!\w)", re.I)
-_LINKS = re.compile(r"<[^<>\s]{1,300}>|https?://[^\s<>()]{1,300}|\((?:https?:|mailto:)[^()\s]{0,300}\)")
-_MD_LINK = re.compile(r"\[([^\[\]]{1,80})\]\([^()\s]{1,300}\)")
-
-
-def _is_footer(line: str) -> bool:
-    s = line.translate(_INVISIBLE).strip()
-    if not s or len(s) > 300:
-        return False
-    s = _MD_LINK.sub(r"\1", _LINKS.sub(" ", s))
-    s = " ".join(s.strip("*_()[]<> \t").split()).rstrip(".!")
-    if len(s) > 80:
-        return False
-    if any(f.fullmatch(s) for f in _FOOTERS):
-        return True
-    return bool(_FOOTER_GENERIC.fullmatch(s) and _FOOTER_DEVICE.search(s))
 
 
 # --- the parser -------------------------------------------------------------------------------------------
@@ -279,29 +65,29 @@ _KEEP, _QUOTE, _DROP = 0, 1, 2
 def _attribution_start(lines: list[str], j: int) -> tuple[int, bool] | None:
     """If line j ends an attribution, (its first line, strong)."""
     last = lines[j]
-    if len(last) > _MAX_ATTR_LINE or not _ends_like_attribution(last):
+    if len(last) > MAX_ATTR_LINE or not ends_like_attribution(last):
         return None
-    window = "\n".join(line[:_MAX_ATTR_LINE + 1] for line in lines[max(0, j - _MAX_WRAP + 1):j + 1])
-    if "@" not in window and not _ANY_VERB.search(window):
+    window = "\n".join(line[:MAX_ATTR_LINE + 1] for line in lines[max(0, j - MAX_WRAP + 1):j + 1])
+    if "@" not in window and not ANY_VERB.search(window):
         return None
     parts: list[str] = []
     strong = None
-    for w in range(1, _MAX_WRAP + 1):          # the fewest lines that hold the verb and something before it
+    for w in range(1, MAX_WRAP + 1):          # the fewest lines that hold the verb and something before it
         k = j - w + 1
         if k < 0:
             break
         line = lines[k]
-        if not line.strip() or len(line) > _MAX_ATTR_LINE or (k != j and _is_quote(line)):
+        if not line.strip() or len(line) > MAX_ATTR_LINE or (k != j and is_quote(line)):
             break
-        parts.insert(0, _clean(line))
-        strong = _attribution(" ".join(parts))
+        parts.insert(0, clean(line))
+        strong = attribution(" ".join(parts))
         if strong is not None:
             break
     if strong is None:
         return None
     i = j - len(parts) + 1
     # extend upwards over the lines of a wrapped attribution ("On Mon, …, Jeff <" / "jeff@x.org> wrote:")
-    while i > 0 and i > j - _MAX_WRAP - 1:
+    while i > 0 and i > j - MAX_WRAP - 1:
         prev = i - 1
         cross = False
         if not lines[prev].strip() and lines[i].lstrip().startswith("<"):
@@ -310,18 +96,18 @@ def _attribution_start(lines: list[str], j: int) -> tuple[int, bool] | None:
         if prev < 0:
             break
         p = lines[prev]
-        pc = _clean(p)
-        if not pc or _is_quote(p) or len(p) > _MAX_ATTR_LINE:
+        pc = clean(p)
+        if not pc or is_quote(p) or len(p) > MAX_ATTR_LINE:
             break
-        if not (re.search(r"[0-9@<]", pc) and (_CONTINUES.match(_clean(lines[i])) or pc.endswith("<"))):
+        if not (re.search(r"[0-9@<]", pc) and (CONTINUES.match(clean(lines[i])) or pc.endswith("<"))):
             break
         if cross and pc.endswith((".", "!", "?", ":", ";")):
             break
         joined = " ".join([pc] + parts)
-        if len(joined) > _MAX_ATTR:
+        if len(joined) > MAX_ATTR:
             break
         parts.insert(0, pc)
-        strong = bool(_attribution(joined)) or strong
+        strong = bool(attribution(joined)) or strong
         i = prev
     return i, strong
 
@@ -346,23 +132,23 @@ def reply_text(text: str) -> str:
     i = 0
     while i < n:
         line = lines[i]
-        if _is_quote(line) and not (i > 0 and not _is_quote(lines[i - 1]) and lines[i - 1].strip()
-                                    and _BROKEN_WRAP.match(line)):
+        if is_quote(line) and not (i > 0 and not is_quote(lines[i - 1]) and lines[i - 1].strip()
+                                    and BROKEN_WRAP.match(line)):
             kind[i] = _QUOTE
             i += 1
             continue
         if not line.strip():
             i += 1
             continue
-        if _is_separator(line):
+        if is_separator(line):
             if kept:
                 cut = i
                 break
             drop(i, i + 1)
             i += 1
             continue
-        if i >= no_header_before and _header_kind(line):
-            end, no_header_before = _header_block(lines, i)
+        if i >= no_header_before and header_kind(line):
+            end, no_header_before = header_block(lines, i)
             if end is not None:
                 if kept:
                     cut = i
@@ -376,7 +162,7 @@ def reply_text(text: str) -> str:
             nxt = i + 1
             while nxt < n and not lines[nxt].strip():
                 nxt += 1
-            if nxt < n and _is_quote(lines[nxt]):
+            if nxt < n and is_quote(lines[nxt]):
                 drop(start, i + 1)
                 quoted_attribution = True
                 i += 1
@@ -421,10 +207,10 @@ def reply_text(text: str) -> str:
         last = out[-1]
         if not last.strip():
             out.pop()
-        elif _is_footer(last):
+        elif is_footer(last):
             out.pop()
             changed = True
-        elif changed and _DELIMITER.fullmatch(last):
+        elif changed and DELIMITER.fullmatch(last):
             out.pop()
         else:
             break

@@ -2,7 +2,7 @@
 
 Invariant 7: a statement applies the rules of the plan as it was when the work was done, so editing a plan
 in the configuration never changes what earlier work costs. The terms are stored as JSON (amounts as
-decimal strings) under a hash of their content; a time entry records that hash when it is written.
+decimal strings) under a hash of their content (mailbot.store.plans); a time entry records that hash when it is written.
 """
 from __future__ import annotations
 
@@ -10,12 +10,8 @@ import hashlib
 import json
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from mailbot.billing.rounding import Allowance, Rule, Terms
-from mailbot.config import Plan
-from mailbot.store.models import plan_versions
-from mailbot.store.queries import insert_ignore
+from mailbot.config.terms import Plan
 
 NO_PLAN = Plan(name="(no plan)", reaction_time="1d")  # unbilled: every category at rate 0, minutes as entered
 
@@ -27,18 +23,9 @@ def snapshot(plan: Plan) -> tuple[str, str]:
     return hashlib.sha256(text.encode()).hexdigest()[:32], text
 
 
-def register(conn, plan: Plan | None, now) -> str:
-    """Store this version of the plan's terms (once) and return its hash, for a time entry to name."""
-    digest, text = snapshot(plan or NO_PLAN)
-    insert_ignore(conn, plan_versions, hash=digest, name=(plan or NO_PLAN).name, terms=text, created_at=now)
-    return digest
-
-
-def load(conn, digest: str) -> Plan:
-    row = conn.execute(select(plan_versions.c.terms).where(plan_versions.c.hash == digest)).first()
-    if row is None:
-        raise LookupError(f"plan version {digest} is not in the database")
-    return Plan.model_validate({**json.loads(row.terms), "reaction_time": "1d"})
+def from_snapshot(text: str) -> Plan:
+    """The plan a snapshot's JSON describes (its reaction time is not part of the billing terms)."""
+    return Plan.model_validate({**json.loads(text), "reaction_time": "1d"})
 
 
 def terms_of(plan: Plan) -> tuple[dict[str, Terms], Allowance]:

@@ -14,11 +14,13 @@ import re
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import MISSING, SMTP, syntax
 
+from mailbot.ingress.replies import (REPLY_DATA_OK, REPLY_DATA_SYNTAX, REPLY_NEED_RCPT, REPLY_START_DATA,
+                                     REPLY_TOO_BIG)
+
 DOT_LINE = b".\r\n"
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 # <local@domain> with a dot-atom local part and a plain domain: nearly every MAIL FROM and RCPT TO.
 _PLAIN_PATH = re.compile(rf"<({_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>")
-REPLY_TOO_BIG = "552 5.3.4 Error: too much mail data"
 
 
 async def read_data(reader: asyncio.StreamReader, limit: int | None) -> bytes | None:
@@ -70,12 +72,12 @@ class BulkData(SMTP):
         if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
             return
         if not self.envelope.rcpt_tos:
-            await self.push("503 Error: need RCPT command")
+            await self.push(REPLY_NEED_RCPT)
             return
         if arg:
-            await self.push("501 Syntax: DATA")
+            await self.push(REPLY_DATA_SYNTAX)
             return
-        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        await self.push(REPLY_START_DATA)
         receiving = getattr(self.event_handler, "receiving", None)  # a message in flight from here to its answer
         if receiving is not None:
             receiving(1)
@@ -95,7 +97,7 @@ class BulkData(SMTP):
                 status = await self._call_handler_hook("DATA")
             finally:  # the end of data ends the transaction whatever the answer (RFC 5321 4.1.1.4)
                 self._set_post_data_state()
-            await self.push("250 OK" if status is MISSING else status)
+            await self.push(REPLY_DATA_OK if status is MISSING else status)
         finally:
             if receiving is not None:
                 receiving(-1)

@@ -11,191 +11,24 @@ from a dead one (health_problems).
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import os
 import random
 import re
 import socket
-import ssl
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, select, update
-
+from mailbot.base.sleep import nap
+from mailbot.ingress.imap_client import (BACKOFF_MAX, close, connect, ensure_folder, idle_window, imap_utf7, ok,
+                                         parse_fetch, quoted, search_uids, select_folder, stale_after)
 from mailbot.pipeline.context import Envelope, ImapRef
-from mailbot.store.models import imap_seen, imap_status, utcnow
-from mailbot.store.queries import insert_ignore
-from mailbot.waiting import nap
+from mailbot.store import imap as bookkeeping
+from mailbot.store.models import utcnow
 
 log = logging.getLogger("mailbot.ingress")
 
-BACKOFF_MAX = 300
-_UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
-_FETCH_START = re.compile(rb"^\d+ FETCH \(")
-_UID = re.compile(rb"UID (\d+)")
-_SEARCH = re.compile(rb"(?:SEARCH\b)?[\d ]*", re.I)
 _RETURN_PATH = re.compile(rb"^Return-Path:[ \t]*<([^>\r\n]*)>", re.I | re.M)
-
-
-class ImapError(Exception):
-    """The server said no (login, SELECT, a command); the message says what was asked."""
-
-
-def imap_utf7(name: str) -> str:
-    """Folder names on the wire are modified UTF-7 (RFC 3501 §5.1.3): 'Apstrādāti' -> 'Apstr&AOE-d&AOE-ti'."""
-    out, run = [], []
-
-    def flush():
-        if run:
-            b64 = base64.b64encode("".join(run).encode("utf-16-be")).decode().rstrip("=").replace("/", ",")
-            out.append(f"&{b64}-")
-            run.clear()
-    for ch in name:
-        if 0x20 <= ord(ch) <= 0x7E:
-            flush()
-            out.append("&-" if ch == "&" else ch)
-        else:
-            run.append(ch)
-    flush()
-    return "".join(out)
-
-
-def _q(name: str) -> str:
-    return '"' + imap_utf7(name).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def parse_fetch(lines) -> dict[int, bytes]:
-    """UID -> message bytes from a FETCH response (the UID may come before or after the literal)."""
-    found: dict[int, bytes] = {}
-    uid = body = None
-    for line in lines:
-        if isinstance(line, (bytearray, memoryview)):
-            body = bytes(line)
-            continue
-        if _FETCH_START.match(line):
-            if uid is not None and body is not None:
-                found[uid] = body
-            uid = body = None
-        m = _UID.search(line)
-        if m and uid is None:
-            uid = int(m.group(1))
-    if uid is not None and body is not None:
-        found[uid] = body
-    return found
-
-
-def _search_uids(response) -> list[int]:
-    """The UIDs of the `* SEARCH` lines only. aioimaplib hands them over with the keyword cut off
-    (b"4 5 7"); untagged data mixed into the reply (`3 EXISTS`, `1 FETCH (FLAGS ...)`, `2 EXPUNGE`) and the
-    tagged status line hold numbers too, and reading those as UIDs would take or act on the wrong messages."""
-    uids = []
-    for line in response.lines[:-1]:  # the last line is the tagged status
-        if isinstance(line, bytes) and _SEARCH.fullmatch(line):
-            uids += [int(t) for t in line.split() if t.isdigit()]
-    return sorted(set(uids))
-
-
-def _ok(response, what: str):
-    if response.result != "OK":
-        detail = b" ".join(line for line in response.lines if isinstance(line, bytes)).decode("utf-8", "replace")
-        raise ImapError(f"{what}: {response.result} {detail[:200]}")
-    return response
-
-
-def _ssl_context(cfg) -> ssl.SSLContext:
-    ctx = ssl.create_default_context(cafile=cfg.ca_file)
-    if not cfg.verify:
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
-async def connect(cfg, lost: asyncio.Event | None = None):
-    """A logged-in aioimaplib client (TLS per the mailbox's `tls`)."""
-    import aioimaplib
-    ctx = _ssl_context(cfg) if cfg.tls != "none" else None
-    if cfg.tls == "ssl":
-        client = aioimaplib.IMAP4_SSL(cfg.host, cfg.effective_port, timeout=cfg.timeout, ssl_context=ctx)
-    else:
-        client = aioimaplib.IMAP4(cfg.host, cfg.effective_port, timeout=cfg.timeout)
-    if lost is not None:
-        client.protocol.conn_lost_cb = lambda exc: lost.set()
-    try:
-        await client.wait_hello_from_server()
-        if cfg.tls == "starttls":
-            await _starttls(client, ctx, cfg)
-        r = _ok(await client.login(cfg.username, cfg.password or ""), f"login as {cfg.username}")
-        # What the server offers after login replaces what its banner said (RFC 3501 §6.2.3): aioimaplib
-        # adds the two up, and Dovecot's banner lists IDLE even where the logged-in session has none.
-        caps = next((x for x in r.lines if isinstance(x, bytes) and x.upper().startswith(b"CAPABILITY ")), None)
-        if caps is not None:
-            client.protocol.capabilities = set(caps.decode("ascii", "replace").split()[1:])
-        else:
-            await asyncio.wait_for(client.protocol.capability(), cfg.timeout)
-    except BaseException:
-        close(client)
-        raise
-    return client
-
-
-def close(client) -> None:
-    """aioimaplib leaves the socket open after LOGOUT or a failed start, and an IDLE whose connection
-    dropped pending for ever; close and cancel them ourselves."""
-    transport = getattr(client.protocol, "transport", None)
-    if transport is not None:
-        transport.close()
-    for task in (getattr(client, "_client_task", None), *getattr(client, "tasks", ())):
-        if task is not None and not task.done():
-            task.cancel()
-
-
-async def _starttls(client, ctx, cfg) -> None:
-    """aioimaplib has no STARTTLS of its own: send it, then upgrade the transport in place."""
-    from aioimaplib import Command
-    proto = client.protocol
-    if "STARTTLS" not in proto.capabilities:
-        raise ImapError("the server does not offer STARTTLS")
-    _ok(await asyncio.wait_for(proto.execute(Command("STARTTLS", proto.new_tag(), loop=proto.loop)), cfg.timeout),
-        "STARTTLS")
-    loop = asyncio.get_running_loop()
-    proto.transport = await loop.start_tls(proto.transport, proto, ctx, server_hostname=cfg.host)
-    await asyncio.wait_for(proto.capability(), cfg.timeout)  # capabilities before TLS are not to be trusted
-
-
-async def select_folder(client, folder: str, timeout: float) -> tuple[int, int]:
-    """SELECT the folder; returns (UIDVALIDITY, EXISTS)."""
-    r = _ok(await client.select(_q(folder)), f"SELECT {folder}")
-    text = b"\n".join(line for line in r.lines if isinstance(line, bytes))
-    m = _UIDVALIDITY.search(text)
-    exists = re.search(rb"(\d+) EXISTS", text)
-    if not m:
-        raise ImapError(f"SELECT {folder}: the server gave no UIDVALIDITY")
-    return int(m.group(1)), int(exists.group(1)) if exists else 0
-
-
-async def ensure_folder(client, folder: str) -> None:
-    r = await client.create(_q(folder))
-    if r.result != "OK" and b"ALREADYEXISTS" not in b" ".join(x for x in r.lines if isinstance(x, bytes)).upper():
-        # Some servers say NO without the response code when it exists; a LIST tells for sure.
-        listing = await client.list('""', _q(folder))
-        if not any(isinstance(x, bytes) and imap_utf7(folder).encode() in x for x in listing.lines):
-            _ok(r, f"CREATE {folder}")
-
-
-def idle_window(cfg) -> float:
-    """How long one IDLE lasts at most, counted from its start: re-issued well inside the 29-minute limit
-    of RFC 2177 and often enough to renew the lease (each renewal also refreshes the status row)."""
-    return min(cfg.idle_seconds, cfg.lease_seconds / 3)
-
-
-def stale_after(cfg) -> float:
-    """Seconds after which a mailbox's status row counts as stale. A healthy reader refreshes it at least
-    once per IDLE window or poll interval (whichever it uses; without IDLE on the server it polls), plus
-    the time to end the IDLE and look for mail, each bounded by the command timeout; twice that leaves
-    room for one slow round, and a killed or hung daemon shows within a few minutes."""
-    interval = max(idle_window(cfg), cfg.poll_seconds) if cfg.idle else cfg.poll_seconds
-    return 2 * (interval + cfg.timeout)
 
 
 def health_problems(config, conn, now: datetime | None = None) -> list[str]:
@@ -203,7 +36,7 @@ def health_problems(config, conn, now: datetime | None = None) -> list[str]:
     whose reader has gone quiet. A SIGKILLed or hung daemon cannot write "failing": its row stays "ok",
     so the age of the row is what gives it away."""
     now = now or utcnow()
-    status = {r.mailbox: r for r in conn.execute(select(imap_status))}
+    status = bookkeeping.states(conn)
     problems = []
     for m in config.mailboxes:
         if m.imap is None:
@@ -286,8 +119,8 @@ class MailboxReader:
         new: mail that arrives while we work is announced in the answers to our own commands, not in IDLE."""
         while True:
             criteria = "ALL" if last == 0 else f"UID {last + 1}:*"
-            r = _ok(await client.uid_search(criteria, charset=None), "UID SEARCH")
-            uids = [u for u in _search_uids(r) if u > last]
+            r = ok(await client.uid_search(criteria, charset=None), "UID SEARCH")
+            uids = [u for u in search_uids(r) if u > last]
             if not uids:
                 return last
             await self._take(client, uidvalidity, uids)
@@ -304,7 +137,7 @@ class MailboxReader:
         todo = [u for u in uids if u not in seen]
         for i in range(0, len(todo), self.cfg.batch):
             chunk = todo[i:i + self.cfg.batch]
-            r = _ok(await client.uid("fetch", ",".join(map(str, chunk)), "(UID BODY.PEEK[])"), "UID FETCH")
+            r = ok(await client.uid("fetch", ",".join(map(str, chunk)), "(UID BODY.PEEK[])"), "UID FETCH")
             bodies = parse_fetch(r.lines)
             taken = [(uid, bodies[uid]) for uid in chunk if uid in bodies]  # others: expunged meanwhile
             # Submitted together, they are committed together (group commit), in order.
@@ -332,17 +165,17 @@ class MailboxReader:
                 continue
             uid_set = ",".join(map(str, sorted(uids)))
             if action == "flag":
-                _ok(await client.uid("store", uid_set, "+FLAGS.SILENT (\\Seen)"), "UID STORE \\Seen")
+                ok(await client.uid("store", uid_set, "+FLAGS.SILENT (\\Seen)"), "UID STORE \\Seen")
             elif action == "move" and client.has_capability("MOVE"):
-                _ok(await client.uid("move", uid_set, _q(self.cfg.move_to)), f"UID MOVE {self.cfg.move_to}")
+                ok(await client.uid("move", uid_set, quoted(self.cfg.move_to)), f"UID MOVE {self.cfg.move_to}")
             else:
                 if action == "move":  # no MOVE: COPY, then delete the original
-                    _ok(await client.uid("copy", uid_set, _q(self.cfg.move_to)), f"UID COPY {self.cfg.move_to}")
-                _ok(await client.uid("store", uid_set, "+FLAGS.SILENT (\\Deleted)"), "UID STORE \\Deleted")
+                    ok(await client.uid("copy", uid_set, quoted(self.cfg.move_to)), f"UID COPY {self.cfg.move_to}")
+                ok(await client.uid("store", uid_set, "+FLAGS.SILENT (\\Deleted)"), "UID STORE \\Deleted")
                 if client.has_capability("UIDPLUS"):
-                    _ok(await client.uid("expunge", uid_set), "UID EXPUNGE")
+                    ok(await client.uid("expunge", uid_set), "UID EXPUNGE")
                 else:
-                    _ok(await client.expunge(), "EXPUNGE")
+                    ok(await client.expunge(), "EXPUNGE")
             await self.runtime.db(self._done, uidvalidity, uids)
 
     async def wait_for_news(self, client, stop: asyncio.Event) -> None:
@@ -356,7 +189,7 @@ class MailboxReader:
                 # A selected folder shows mail from other sessions only once a command lets the server
                 # announce it (Dovecot does so at the end of one): a bare SEARCH would miss it until the
                 # next poll, doubling the delay.
-                _ok(await client.noop(), "NOOP")
+                ok(await client.noop(), "NOOP")
             return
         loop = asyncio.get_running_loop()
         window = idle_window(self.cfg)
@@ -388,51 +221,19 @@ class MailboxReader:
     # --- database side (run in the runtime's worker threads) ---
 
     def _seen(self, engine, uidvalidity, uids):
-        out = {}
-        with engine.connect() as conn:
-            for i in range(0, len(uids), 500):
-                q = select(imap_seen.c.uid, imap_seen.c.action, imap_seen.c.done).where(
-                    imap_seen.c.mailbox == self.name, imap_seen.c.folder == self.cfg.folder,
-                    imap_seen.c.uidvalidity == uidvalidity, imap_seen.c.uid.in_(uids[i:i + 500]))
-                out.update({r.uid: (r.action, r.done) for r in conn.execute(q)})
-        return out
+        return bookkeeping.seen(engine, self.name, self.cfg.folder, uidvalidity, uids)
 
     def _done(self, engine, uidvalidity, uids):
-        with engine.begin() as conn:
-            conn.execute(update(imap_seen).where(
-                imap_seen.c.mailbox == self.name, imap_seen.c.folder == self.cfg.folder,
-                imap_seen.c.uidvalidity == uidvalidity, imap_seen.c.uid.in_(uids)).values(done=True))
+        bookkeeping.mark_done(engine, self.name, self.cfg.folder, uidvalidity, uids)
 
     def _lease(self, engine) -> bool:
-        now = utcnow()
-        with engine.begin() as conn:
-            insert_ignore(conn, imap_status, mailbox=self.name, owner=None, lease_until=None, state="starting",
-                          detail="", since=now, updated_at=now)
-            taken = conn.execute(update(imap_status).where(
-                imap_status.c.mailbox == self.name,
-                (imap_status.c.owner == self.owner) | imap_status.c.owner.is_(None)
-                | (imap_status.c.lease_until < now)).values(
-                owner=self.owner, lease_until=now + timedelta(seconds=self.cfg.lease_seconds), updated_at=now)).rowcount
-        return taken == 1
+        return bookkeeping.lease(engine, self.name, self.owner, self.cfg.lease_seconds)
 
     async def _status(self, state: str, detail: str) -> None:
-        def write(engine):
-            now = utcnow()
-            with engine.begin() as conn:
-                row = conn.execute(select(imap_status.c.state).where(imap_status.c.mailbox == self.name)).first()
-                values = dict(state=state, detail=detail, updated_at=now)
-                if row is None or row.state != state:
-                    values["since"] = now
-                conn.execute(update(imap_status).where(imap_status.c.mailbox == self.name).values(**values))
-        await _quietly(self.runtime.db(write), 10)
+        await _quietly(self.runtime.db(bookkeeping.set_state, self.name, state, detail), 10)
 
     async def _release(self) -> None:
-        def release(engine):
-            with engine.begin() as conn:
-                conn.execute(update(imap_status).where(and_(
-                    imap_status.c.mailbox == self.name, imap_status.c.owner == self.owner)).values(
-                    owner=None, lease_until=None, state="stopped", detail="daemon stopped", updated_at=utcnow()))
-        await _quietly(self.runtime.db(release), 10)
+        await _quietly(self.runtime.db(bookkeeping.release, self.name, self.owner), 10)
 
 
 def _return_path(raw: bytes) -> str | None:
@@ -461,7 +262,7 @@ async def check(mailbox) -> tuple[bool, str]:
         caps = sorted(c for c in ("IDLE", "MOVE", "UIDPLUS") if client.has_capability(c))
         found = f"{cfg.folder}: {exists} messages, UIDVALIDITY {uidvalidity}; server has {', '.join(caps) or 'none of IDLE/MOVE/UIDPLUS'}"
         if cfg.after == "move":
-            listing = await client.list('""', _q(cfg.move_to))
+            listing = await client.list('""', quoted(cfg.move_to))
             has = any(isinstance(x, bytes) and imap_utf7(cfg.move_to).encode() in x for x in listing.lines[:-1])
             found += f"; {cfg.move_to} {'exists' if has else 'will be created'}"
         return True, found

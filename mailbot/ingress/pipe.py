@@ -13,9 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 
-EX_OK = 0
-EX_DATAERR = 65
-EX_TEMPFAIL = 75
+from mailbot.base.exits import EX_DATAERR, EX_OK, EX_TEMPFAIL
 
 log = logging.getLogger("mailbot.ingress")
 
@@ -27,7 +25,7 @@ def handoff(config_path, recipient: str, sender: str | None, raw: bytes) -> int 
     from email.utils import parseaddr
     from pathlib import Path
 
-    from mailbot.configfile import default_path, read
+    from mailbot.config.file import default_path, read
     smtp = (read(Path(config_path) if config_path else default_path()).get("listen") or {}).get("smtp") or {}
     if smtp.get("enabled", True) is False:
         return None
@@ -72,7 +70,7 @@ def deliver(config, engine, recipient: str, sender: str | None, raw: bytes) -> i
     except TempFail as exc:
         print(f"mailbot deliver: temporary failure: {exc}", file=sys.stderr)
         return EX_TEMPFAIL
-    if outcome.status == "rejected":
+    if not outcome.accepted:
         print(f"mailbot deliver: refused: {outcome.reason}", file=sys.stderr)
         return EX_DATAERR
     print(f"mailbot deliver: {outcome.status}" + (f" ticket #{outcome.ticket_id}" if outcome.ticket_id else ""),

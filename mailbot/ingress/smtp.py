@@ -12,7 +12,7 @@ import logging
 from aiosmtpd.lmtp import LMTP
 
 from mailbot.ingress.data import BulkData
-
+from mailbot.ingress.replies import REPLY_NO_MAILBOX, REPLY_OK, REPLY_RCPT_OK, REPLY_TEMPFAIL, reply_for
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import TempFail
 
@@ -21,17 +21,6 @@ log = logging.getLogger("mailbot.ingress")
 # RFC 5321 caps lines at 1,000 bytes, but real mail breaks it (the corpus has 200 KB Subject lines); a 500
 # here would bounce a client's request, so accept long lines as Postfix does.
 LINE_LIMIT = 1 << 20
-REPLY_OK = "250 2.0.0 OK: queued as {ref}"
-REPLY_TEMPFAIL = "451 4.3.0 Temporary failure, please try again later"
-REPLY_NO_MAILBOX = "550 5.1.1 <{addr}>: no such mailbox here"
-REPLY_REJECTED = "550 5.7.1 {reason}"
-
-
-def reply_for(outcome) -> str:
-    if outcome.status == "rejected":
-        return REPLY_REJECTED.format(reason=outcome.reason)
-    ref = f"#{outcome.ticket_id}" if outcome.ticket_id else outcome.status
-    return REPLY_OK.format(ref=ref)
 
 
 class Handler:
@@ -42,7 +31,7 @@ class Handler:
         if self.runtime.config.mailbox_for(address) is None:
             return REPLY_NO_MAILBOX.format(addr=address)
         envelope.rcpt_tos.append(address)
-        return "250 2.1.5 OK"
+        return REPLY_RCPT_OK
 
     def receiving(self, delta: int) -> None:
         """A client is sending a message's DATA (+1) or has had its answer (-1): on SIGTERM the daemon stops
@@ -68,7 +57,7 @@ class Handler:
             return "\r\n".join(replies)
         if REPLY_TEMPFAIL in replies:  # the MTA retries; what was already committed is a no-op next time
             return REPLY_TEMPFAIL
-        accepted = [r for r in replies if r.startswith("250")]
+        accepted = [r for r in replies if r.startswith(REPLY_OK[:3])]
         return accepted[0] if accepted else replies[0]
 
     async def handle_exception(self, error):
@@ -101,7 +90,7 @@ class SharedAcceptor:
 
     Left to the kernel, whichever process wakes first takes a connection: an MTA's long-lived connections
     can all land on one process, which then works while the others idle. Each process posts how many
-    connections it holds on the shared board (mailbot.workers.Board); one holding more than the least-loaded
+    connections it holds on the shared board (mailbot.daemon.workers.Board); one holding more than the least-loaded
     leaves a new connection to the others for DEFER_SECONDS and takes it only if it is still waiting then
     (the least-loaded process may be busy). Quacks like asyncio's Server where the daemon needs it."""
 
@@ -165,7 +154,7 @@ class SharedAcceptor:
 async def start(runtime, listener, source: str, sock=None, board=None):
     """Start one listener; returns the asyncio server (port 0 binds a free port: see server.sockets).
     `sock`: an already bound listening socket, shared by the daemon's worker processes; `board`: theirs
-    (mailbot.workers.Board)."""
+    (mailbot.daemon.workers.Board)."""
     bases = (_Counted, BulkData, LMTP) if source == "lmtp" else (_Counted, BulkData)
     cls = type("Listener", bases, {"line_length_limit": LINE_LIMIT, "open_connections": 0, "on_change": None})
     cfg = runtime.config.listen

@@ -2,7 +2,7 @@
 
 APScheduler 3.x must never share a job store between daemons (duplicate or missed runs), so each daemon
 keeps its jobs in memory and every job is idempotent and claims its own work in the database: the
-statement run claims a unique (client, period) row per statement (mailbot.billing.statements.run_due), the
+statement run claims a unique (client, period) row per statement (mailbot.services.statements.run_due), the
 purge deletes only what is still there. A daemon that was down simply catches up at its next wake-up.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ import socket
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from mailbot.billing.statements import run_due
-from mailbot.privacy.purge import purge_expired
+from mailbot.services.statements import run_due
+from mailbot.services.purge import purge_expired
 from mailbot.store.models import utcnow
 
 log = logging.getLogger("mailbot.jobs")

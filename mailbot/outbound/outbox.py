@@ -3,16 +3,11 @@ transaction as its cause; the sender task only delivers what is here. A resend i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-
-from sqlalchemy import and_, case, or_, select, update
 
 from mailbot.agents.auth import reply_address
 from mailbot.outbound.drafts import render_with
 from mailbot.outbound.render import compose, new_message_id
-from mailbot.store.models import outbox, outbox_raw, utcnow
-from mailbot.store.queries import INSERT_MESSAGE, INSERT_OUTBOX, INSERT_OUTBOX_RAW, add_event, remember_message_id
-
+from mailbot.store import outbox as outbox_rows
 
 
 @dataclass(frozen=True)
@@ -32,7 +27,7 @@ class Outgoing:
 
 def enqueue(conn, mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, references=(), secret=None,
             drafts=()) -> int:
-    """Render `mail` (a pipeline Mail) for `ticket` (None: a mail about no ticket, such as a statement) and
+    """Render `mail` (an outbound.mail.Mail) for `ticket` (None: a mail about no ticket, such as a statement) and
     queue it, with its Message-ID fixed now."""
     return write(conn, build(mail, ticket=ticket, mailbox=mailbox, now=now, in_reply_to=in_reply_to,
                              references=references, secret=secret, drafts=drafts), now)
@@ -59,61 +54,5 @@ def build(mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, referenc
 
 
 def write(conn, out: Outgoing, now) -> int:
-    """The outbox row and the ticket's record of the mail, in the caller's transaction."""
-    rcpts = ",".join(r.lower() for r in out.recipients)
-    row = INSERT_OUTBOX(conn, dict(
-        ticket_id=out.ticket_id, kind=out.kind, auto=out.counted, message_id=out.message_id, mail_from=out.mailbox,
-        rcpt=out.recipients[0].lower(), recipients=rcpts, status="pending", attempts=0,
-        next_attempt_at=now, created_at=now, lease_until=None, lease_owner=None, last_error=None,
-        sent_at=None))
-    INSERT_OUTBOX_RAW.later(conn, dict(outbox_id=row, raw=out.raw))
-    INSERT_MESSAGE.later(conn, dict(
-        ticket_id=out.ticket_id, direction="out", source="mailbot", mailbox=out.mailbox, message_id=out.message_id,
-        sender=out.mailbox, sender_name=out.sender_name, recipients=rcpts, subject=out.subject, body_text=out.text,
-        disposition=out.kind, reason="", size=len(out.raw), defects="", created_at=now, idem_key=None))
-    if out.ticket_id is not None:
-        remember_message_id(conn, out.message_id, out.ticket_id)
-    return row
-
-
-def claim(conn, owner: str, limit: int, lease_seconds: float) -> list:
-    """Lease due rows so that no other daemon sends them meanwhile (SKIP LOCKED on PostgreSQL; SQLite's
-    single writer serialises the UPDATE)."""
-    now = utcnow()
-    due = select(outbox.c.id).where(
-        outbox.c.status == "pending", outbox.c.next_attempt_at <= now,
-        or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)).order_by(outbox.c.id).limit(limit)
-    if conn.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    ids = [r.id for r in conn.execute(due)]
-    if not ids:
-        return []
-    conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
-        lease_until=now + timedelta(seconds=lease_seconds), lease_owner=owner))
-    return list(conn.execute(select(outbox.c.id, outbox.c.ticket_id, outbox.c.mail_from, outbox.c.recipients,
-                                    outbox_raw.c.raw, outbox.c.attempts, outbox.c.message_id).join_from(
-        outbox, outbox_raw, outbox_raw.c.outbox_id == outbox.c.id).where(
-        outbox.c.id.in_(ids), outbox.c.lease_owner == owner)))
-
-
-def mark_sent(conn, row_ids: list[int], owner: str) -> None:
-    now = utcnow()
-    # A delivery report may have marked it "bounced" while it was on its way: that verdict stands.
-    conn.execute(update(outbox).where(and_(outbox.c.id.in_(row_ids), outbox.c.lease_owner == owner)).values(
-        status=case((outbox.c.status == "pending", "sent"), else_=outbox.c.status), sent_at=now,
-        lease_until=None, attempts=outbox.c.attempts + 1, last_error=None))
-
-
-def mark_failed(conn, row, owner: str, error: str, *, permanent: bool, max_attempts: int, base: float,
-                cap: float, jitter: float) -> str:
-    """Back off exponentially; give up after max_attempts or on a permanent refusal, and say so on the ticket."""
-    now = utcnow()
-    attempts = row.attempts + 1
-    final = permanent or attempts >= max_attempts
-    delay = min(cap, base * 2 ** (attempts - 1)) * (1 + jitter)
-    conn.execute(update(outbox).where(and_(outbox.c.id == row.id, outbox.c.lease_owner == owner)).values(
-        status="failed" if final else "pending", attempts=attempts, last_error=error[:2000], lease_until=None,
-        next_attempt_at=now + timedelta(seconds=delay)))
-    kind = "delivery-failed" if final else "delivery-retry"
-    add_event(conn, row.ticket_id, kind, f"outbox #{row.id} attempt {attempts}: {error[:500]}", now)
-    return kind
+    """Queue a built mail in the caller's transaction; returns its outbox row."""
+    return outbox_rows.write(conn, out, now)

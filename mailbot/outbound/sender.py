@@ -14,8 +14,8 @@ import time
 import uuid
 from pathlib import Path
 
-from mailbot.outbound.outbox import claim, mark_failed, mark_sent
-from mailbot.waiting import nap
+from mailbot.store.outbox import claim, mark_failed, mark_sent
+from mailbot.base.sleep import nap
 
 log = logging.getLogger("mailbot.outbound")
 BATCH = 50

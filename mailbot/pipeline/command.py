@@ -1,2 +1,242 @@
-"""command: an agent's mail — authenticated, read for tags, applied all or nothing (mailbot.agents.commands)."""
-from mailbot.agents.commands import run  # noqa: F401  (the stage is that module's run)
+"""What an agent's mail does: authenticate it, read its tags, check them all, then apply all or nothing.
+
+Applied: a time entry in the journal (seed 002), the ticket's category, status, assignee and priority, the
+agent's new text relayed to the client (unless it is a [note]), "work has started" when an agent is put on the
+ticket or its consultant first acts on it (seed 001), the whole dialogue when it is resolved. Refused: nothing
+changes, nothing reaches the client, and the agent hears exactly why. Every change is an audit event with the
+agent and the message.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mailbot.agents.auth import authenticate, authres_pass, token_valid
+from mailbot.agents.quotes import reply_text
+from mailbot.agents.tags import TagError, parse_tags
+from mailbot.billing import periods
+from mailbot.billing.rounding import FREE
+from mailbot.mime.headers import raw_headers
+from mailbot.outbound.mail import Mail
+from mailbot.pipeline.context import Kind
+from mailbot.pipeline.mails import contacts_on_ticket, dialogue, to_agent, to_client
+from mailbot.services.statements import current_period, issue
+from mailbot.store.secrets import reply_secret
+from mailbot.tickets import lifecycle
+from mailbot.tickets.lifecycle import SOLVED
+from mailbot.tickets.priority import DEFAULT_LEVEL, priority_of
+from mailbot.tickets.subjects import ticket_ref
+from mailbot.tickets.vocabulary import Disposition, EventKind, Status
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    why: str
+
+
+def verify(ctx) -> Verdict:
+    """Invariant 6: the sender is a configured agent, and proves it as commands.auth requires."""
+    cfg = ctx.config.commands
+    secret = reply_secret(ctx.conn, cfg.secret)
+    token_ok, mismatch = None, ""
+    if ctx.token is not None:
+        token_ok = token_valid(ctx.token, ctx.agent.email, secret)
+        named = ticket_ref(ctx.msg.subject)
+        if named is not None and named != ctx.token.ticket_id:  # a signed address lifted from another ticket
+            token_ok, mismatch = False, f"the reply address is for ticket #{ctx.token.ticket_id}, the subject names #{named}; "
+    ar = authres_pass([str(v) for v in raw_headers(ctx.msg.msg, "Authentication-Results")],
+                      cfg.trusted_authserv_ids, ctx.sender.rpartition("@")[2])
+    ok, why = authenticate(cfg.auth, token_ok=token_ok, authres=ar)
+    return Verdict(ok, mismatch + why)
+
+
+def _agent_by_name(config, name: str):
+    name = name.lower()
+    for a in config.agents:
+        if name in (a.email, a.email.partition("@")[0], a.name.lower(), a.name.split()[0].lower()):
+            return a
+    return None
+
+
+def run(ctx) -> None:
+    """The `command` stage: only agents' own mail is its business (their out-of-office replies are not)."""
+    if ctx.agent is None or ctx.kind != Kind.MESSAGE:
+        return
+    ctx.actor = ctx.agent.email
+    verdict = verify(ctx)
+    if not verdict.ok:
+        return refuse_forgery(ctx, verdict.why)
+    client = ctx.config.client_by_id(ctx.ticket["client_id"]) if ctx.ticket else None
+    errors, cmds = [], None
+    try:
+        cmds = parse_tags(ctx.msg.subject, categories=ctx.config.plan_categories(client),
+                          today=ctx.config.today(), original=ctx.ticket["subject"] if ctx.ticket else "")
+    except TagError as exc:
+        errors += list(exc.errors)
+    if cmds is not None:
+        errors += _check(ctx, cmds)
+    if errors:
+        ctx.disposition = Disposition.COMMAND_REFUSED
+        if ctx.ticket is None:
+            ctx.status = Status.CLOSED  # kept as the record of what was refused, out of the queue
+        ctx.events.append((EventKind.COMMAND_REFUSED, "; ".join(errors)))
+        ctx.mails.append(to_agent(ctx, Disposition.COMMAND_RESULT, applied=[], errors=errors))
+        return
+    _apply(ctx, cmds)
+
+
+def _check(ctx, cmds) -> list[str]:
+    errors = []
+    role = ctx.agent.role
+    if ctx.ticket is None:
+        if cmds.client is None:
+            errors.append("no ticket: reply to a notification, keep [#N] in the subject, or open one with [client ID]")
+        elif ctx.config.client_by_id(cmds.client) is None:
+            errors.append(f"unknown client [client {cmds.client}]")
+        elif cmds.notify and not ctx.config.client_by_id(cmds.client).contacts:
+            errors.append(f"[notify]: client {cmds.client} has no registered contact address")
+    elif cmds.client is not None:
+        errors.append("[client] opens a new ticket; this mail belongs to ticket "
+                      f"#{ctx.ticket['id']}")
+    if cmds.status is not None and ctx.ticket is not None:
+        current = ctx.ticket["status"]
+        if not lifecycle.allowed(cmds.status, current):
+            errors.append(f"[{cmds.status}] is not possible: ticket #{ctx.ticket['id']} is {current}")
+    if cmds.assign is not None:
+        if role not in ("dispatcher", "head"):
+            errors.append("only a dispatcher or the head of service may [assign]")
+        elif _agent_by_name(ctx.config, cmds.assign) is None:
+            errors.append(f"no agent called {cmds.assign!r}")
+    if cmds.report is not None:
+        client = ctx.config.client_by_id(cmds.client) if cmds.client else (
+            ctx.config.client_by_id(ctx.ticket["client_id"]) if ctx.ticket else None)
+        if role not in ("dispatcher", "head"):
+            errors.append("only a dispatcher or the head of service may send a [report]")
+        elif client is None:
+            errors.append("[report] needs a client: [client ID], or a ticket of that client")
+        elif not client.contacts:
+            errors.append(f"[report]: client {client.id} has no registered contact address")
+        elif cmds.report and not _valid_period(cmds.report):
+            errors.append(f"[report {cmds.report}]: no such month")
+    if cmds.pd_allow is not None:
+        if role != "head":
+            errors.append("only the head of service may grant [pd-allow]")
+        elif ctx.ticket is None:
+            errors.append("[pd-allow] belongs on a ticket: reply to its notification")
+        elif cmds.pd_allow < ctx.config.today():
+            errors.append(f"[pd-allow {cmds.pd_allow}] is in the past")
+    return errors
+
+
+def _apply(ctx, cmds) -> None:
+    agent, ticket, changes, events = ctx.agent, ctx.ticket, ctx.changes, ctx.events
+    text = reply_text(ctx.msg.text or "")
+    if ticket is None:  # a phone call or a visit, logged on the client's behalf
+        client = ctx.config.client_by_id(cmds.client)
+        ctx.client = client
+        ctx.disposition = Disposition.AGENT_OPENED
+        changes.update(client_id=client.id, language=client.language,
+                       contact=client.contacts[0] if client.contacts else "", subject=ctx_subject(cmds, ctx))
+        ctx.status = Status.OPEN
+        events.append((EventKind.OPENED_BY_AGENT, f"for client {client.id}"))
+    else:
+        ctx.disposition = Disposition.NOTE if cmds.note else Disposition.AGENT_REPLY
+    if cmds.category:
+        changes["category"] = cmds.category
+        events.append((EventKind.CATEGORY, cmds.category))
+    if cmds.minutes:
+        category = cmds.category or (ticket or {}).get("category") or FREE
+        contact = ticket["contact"] if ticket else changes["contact"]  # the client's, never the agent's
+        ctx.time_entry = dict(agent=agent.email, contact=contact, work_date=cmds.work_date or ctx.config.today(),
+                              minutes=cmds.minutes, category=category, category_stated=bool(cmds.category),
+                              description=(text.strip().splitlines() or [ctx.msg.subject])[0][:500])
+        events.append((EventKind.TIME, f"{cmds.minutes} min {category} on {ctx.time_entry['work_date']}"))
+    assignee = None
+    if cmds.take:
+        assignee = agent
+    elif cmds.assign is not None:
+        assignee = _agent_by_name(ctx.config, cmds.assign)
+    if assignee is not None:
+        changes["assignee"] = assignee.email
+        events.append((EventKind.ASSIGNED, assignee.email))
+    reachable = "@" in (ticket or {}).get("contact", "")
+    # Seed 001: work starts when an agent is put on the ticket, or when the one it was given to (the client's
+    # consultant) first acts on it — not with a [note], which is no news for the client, and not on a ticket
+    # already solved. A ticket solved in the same breath gets the solution instead of this mail.
+    owner = assignee or (agent if ticket is not None and ticket.get("assignee") == agent.email else None)
+    if (ticket is not None and owner is not None and not ticket.get("started_at") and not cmds.note
+            and ticket["status"] not in SOLVED):
+        changes["started_at"] = ctx.now
+        events.append((EventKind.STARTED, owner.email))
+        if reachable and cmds.status not in SOLVED:
+            ctx.mails.append(to_client(ctx, Disposition.STARTED, values={"agent_name": owner.name}))
+    if cmds.impact or cmds.urgency or cmds.priority:
+        impact = cmds.impact or (ticket or {}).get("impact")
+        urgency = cmds.urgency or (ticket or {}).get("urgency")
+        changes.update(impact=impact or DEFAULT_LEVEL, urgency=urgency or DEFAULT_LEVEL,
+                       priority=cmds.priority or priority_of(impact, urgency))
+        events.append((EventKind.PRIORITY, changes["priority"]))
+    if cmds.report is not None:  # a statement for the client, now, to its registered contacts
+        client = ctx.client or ctx.config.client_by_id(ticket["client_id"])
+        doc = issue(ctx.conn, ctx.config, client, cmds.report or current_period(ctx.config, client, ctx.now),
+                    "request", ctx.now)
+        events.append((EventKind.STATEMENT, f"{client.id} {doc['period']} v{doc['version']} sent to the client"))
+        if ticket is None:
+            ctx.status = Status.CLOSED  # the record of the request, out of the queue
+    if cmds.pd_allow is not None:  # the request form is in: the ticket's personal data may be kept until then
+        changes["pd_allow_until"] = cmds.pd_allow
+        events.append((EventKind.PD_ALLOW, f"personal data kept until {cmds.pd_allow}"))
+    status = cmds.status
+    if status is not None:
+        ctx.status = lifecycle.after_tag(status)
+        if ctx.status == Status.RESOLVED:
+            changes["resolved_at"] = ctx.now
+    elif ticket is not None and ticket["status"] == Status.NEW:
+        ctx.status = Status.OPEN  # an agent is on it: no longer untouched
+    if status or (ticket is not None and ctx.status and ctx.status != ticket["status"]):
+        events.append((EventKind.STATUS, f"{(ticket or {}).get('status', Status.NEW)} -> {ctx.status}"))
+    resolved, waiting = status == Status.RESOLVED, status == Status.WAITING
+    if ticket is not None and not cmds.note and not reachable and (text.strip() or resolved):
+        events.append((EventKind.NOT_RELAYED, "the ticket has no client address to write to"))
+    elif ticket is not None and not cmds.note:
+        files = tuple(ctx.msg.attachments)
+        if resolved:
+            ctx.mails.append(to_client(ctx, Disposition.RESOLVED, attachments=files, values={
+                "text": text, "dialogue": dialogue(ctx), "reopen_days": ctx.config.tickets.reopen_days}))
+        elif text.strip() or files:
+            to = contacts_on_ticket(ctx) if waiting else (ticket["contact"],)
+            ctx.mails.append(to_client(ctx, Disposition.RELAY, to=to, values={"text": text, "waiting": waiting},
+                                       attachments=files))
+    elif ticket is None and cmds.notify and text.strip():
+        ctx.mails.append(to_client(ctx, Disposition.RELAY, to=(changes["contact"],),
+                                   values={"text": text, "waiting": False}))
+    if ctx.config.commands.confirm == "all":
+        ctx.mails.append(to_agent(ctx, Disposition.COMMAND_RESULT, applied=[f"{k}: {v}" for k, v in events],
+                                  errors=[]))
+
+
+def _valid_period(period: str) -> bool:
+    try:
+        periods.period_bounds(period)
+        return True
+    except ValueError:
+        return False
+
+
+def ctx_subject(cmds, ctx) -> str:
+    """The subject of a ticket an agent opens: theirs without the tags."""
+    return cmds.clean_subject or ctx.msg.subject
+
+
+def refuse_forgery(ctx, why: str) -> None:
+    """Not applied, recorded as a security event, and the real agent told at their configured address."""
+    ctx.disposition = Disposition.FORGED_COMMAND
+    if ctx.ticket is None:
+        ctx.status = Status.CLOSED
+    ctx.events.append((EventKind.SECURITY, f"command in the name of {ctx.agent.email} refused: {why}"))
+    ctx.mails.append(Mail(Disposition.SECURITY_ALERT, ctx.agent.email, lang=ctx.agent.language, counted=False,
+                          auto_submitted="auto-generated",
+                          values={"agent_name": ctx.agent.name, "why": why, "agent_subject": ctx.msg.subject,
+                                  "claimed_from": ctx.sender, "envelope_from": ctx.envelope.mail_from or ""}))
+
+

@@ -1,11 +1,41 @@
-"""What flows through the stages: the envelope, the context they fill in, and the dispositions that stop it."""
+"""What flows through the stages: the envelope, the context they fill in, and the stops that end the flow.
+
+A stage ends a message's flow only by raising one of `Discard`, `Duplicate` or `Reject`; anything else it raises
+is a fault, and the runner parks the message with it (invariant 8). The runner maps each to an `Outcome`.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-SOURCES = ("smtp", "lmtp", "pipe", "imap")
+from mailbot.outbound.mail import Mail
+from mailbot.tickets.vocabulary import Disposition
+
+
+class Source(StrEnum):
+    """The transport a message came by."""
+    SMTP = "smtp"
+    LMTP = "lmtp"
+    PIPE = "pipe"
+    IMAP = "imap"
+
+
+class Kind(StrEnum):
+    """What the screen stage found a message to be."""
+    MESSAGE = "message"  # a person's mail
+    BOUNCE = "bounce"  # a delivery report
+    AUTO_REPLY = "auto-reply"  # an out-of-office, a read receipt, a challenge
+
+
+class Verdict(StrEnum):
+    """What became of a message (`Outcome.status`)."""
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    DISCARDED = "discarded"
+    PARKED = "parked"
+    REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
@@ -26,21 +56,6 @@ class Envelope:
 
 
 @dataclass
-class Mail:
-    """A mail a stage decided to send; rendered (templates/<lang>/<kind>.*) and queued by persist."""
-    kind: str  # template set: receipt, notification, relay, started, resolved, command-result, security-alert
-    to: str | tuple[str, ...]
-    values: dict = field(default_factory=dict)
-    lang: str | None = None  # default: the ticket's language
-    counted: bool = True  # counts against the per-address daily limit on automatic answers
-    auto_submitted: str | None = "auto-replied"  # RFC 3834 header; None for a person's words relayed
-    reply_to: str | None = None
-    sign_for: str | None = None  # an agent: Reply-To becomes their signed reply address for this ticket
-    thread: tuple | None = None  # (In-Reply-To, References) when not the message being processed
-    attachments: tuple = ()  # parse.Attachment objects to send along
-
-
-@dataclass
 class Ctx:
     raw: bytes
     envelope: Envelope
@@ -48,10 +63,10 @@ class Ctx:
     conn: Any  # the one open transaction
     now: datetime
     retry_of: int | None = None  # a parked row being replayed
-    msg: Any = None  # parse.Parsed
+    msg: Any = None  # mime.message.Parsed
     idem_key: str = ""
     sender: str = ""
-    kind: str = "message"  # message | bounce | auto-reply
+    kind: Kind = Kind.MESSAGE
     no_auto: str | None = None  # why nothing automatic may be sent to this sender
     mailbox: Any = None
     client: Any = None
@@ -63,8 +78,8 @@ class Ctx:
     raw_size: int | None = None  # the size as it arrived, when the guard has cut `raw` down to a stub
     privacy: dict | None = None  # what the guard found and did (kinds, counts, where; never values)
     after: str | None = None  # IMAP: override the mailbox's action (the guard chooses "expunge")
-    status: str | None = None  # the ticket's new status
-    disposition: str = "ticket"  # how the message is recorded: ticket | reply | dsn | auto-reply
+    status: str | None = None  # the ticket's new status (a tickets.vocabulary.Status)
+    disposition: Disposition = Disposition.TICKET  # how the message is recorded
     events: list[tuple[str, str]] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
     token: Any = None  # agents.auth.Token: a signed reply address found among the recipients
@@ -79,33 +94,29 @@ class Ctx:
     message_row: int | None = None
 
 
-class Disposition(Exception):
-    """Raised by a stage to stop the flow; the runner maps it to an action."""
+class Stop(Exception):
+    """Raised by a stage to end the flow; the runner maps it to an outcome."""
 
     def __init__(self, kind: str, reason: str = ""):
         super().__init__(f"{kind}: {reason}" if reason else kind)
         self.kind, self.reason = kind, reason
 
 
-class Discard(Disposition):
+class Discard(Stop):
     """Recorded as classified (bounce, auto-reply, loop ...) without a ticket; acknowledged."""
 
 
-class Duplicate(Disposition):
+class Duplicate(Stop):
     """Already taken: a redelivery. Acknowledged, nothing else."""
 
 
-class Reject(Disposition):
+class Reject(Stop):
     """A permanent refusal the sender's MTA reports (550 / exit 65)."""
-
-
-class Park(Disposition):
-    """Keep the message aside with its error; acknowledged, replayable."""
 
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # stored | duplicate | discarded | parked | rejected
+    status: Verdict
     ticket_id: int | None = None
     reason: str = ""
     message_row: int | None = None
@@ -113,4 +124,4 @@ class Outcome:
 
     @property
     def accepted(self) -> bool:
-        return self.status != "rejected"
+        return self.status != Verdict.REJECTED

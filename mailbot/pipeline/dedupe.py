@@ -6,19 +6,10 @@ headers, so a redelivery rarely has the same bytes, but it keeps its Message-ID.
 import hashlib
 import json
 
-from sqlalchemy import bindparam, select
-
 from mailbot.pipeline.context import Duplicate
 from mailbot.pipeline.guard import NOT_KEPT, STUB_HEADER
-from mailbot.store.models import messages, parked
-from mailbot.store.queries import Rows, Scalar
+from mailbot.store import messages, parking
 
-
-STORED = select(messages.c.id).where(messages.c.idem_key == bindparam("key"))
-_STORED = Rows(select(messages.c.id, messages.c.privacy).where(messages.c.idem_key == bindparam("key")).limit(1))
-# The parked copy's bytes (never NULL, so None means none is parked): the guard's stub when it kept no original.
-_PARKED_RAW = Scalar(select(parked.c.raw).where(parked.c.idem_key == bindparam("key"), parked.c.status != "done")
-                     .order_by(parked.c.id).limit(1))
 _STUB_MARK = f"\r\n{STUB_HEADER}: ".encode()
 
 
@@ -30,12 +21,12 @@ def idem_key(raw: bytes, recipient: str, message_id: str | None) -> str:
 
 def run(ctx) -> None:
     ctx.idem_key = idem_key(ctx.raw, ctx.envelope.recipient, ctx.msg.message_id)
-    stored = _STORED.first(ctx.conn, {"key": ctx.idem_key})
+    stored = messages.stored(ctx.conn, ctx.idem_key)
     if stored is not None:
         if stored["privacy"] and json.loads(stored["privacy"]).get("action") in NOT_KEPT:
             ctx.after = "expunge"  # the first copy was not kept; a second one is not left on the IMAP server
         raise Duplicate("duplicate", "already stored")
-    if ctx.retry_of is None and (raw := _PARKED_RAW(ctx.conn, {"key": ctx.idem_key})) is not None:
+    if ctx.retry_of is None and (raw := parking.parked_raw(ctx.conn, ctx.idem_key)) is not None:
         if _STUB_MARK in raw[:8192]:
             ctx.after = "expunge"  # parked as a stub: the original is not kept, nor a second copy of it
         raise Duplicate("duplicate", "already parked")

@@ -7,12 +7,14 @@ and the client's receipt. persist uses these renderings only where they match ex
 """
 import logging
 
-from mailbot.agents.commands import notify_agents
 from mailbot.outbound.drafts import QUEUE_POSITION, draft
+from mailbot.outbound.mail import Mail
 from mailbot.outbound.render import attachment_base64
-from mailbot.pipeline.context import Mail
+from mailbot.pipeline.context import Kind
+from mailbot.pipeline.notify import notify_agents
 from mailbot.pipeline.persist import mail_values, new_ticket, ticket_row
-from mailbot.pipeline.thread import is_reply, ticket_ref
+from mailbot.tickets.subjects import is_reply, ticket_ref
+from mailbot.tickets.vocabulary import Disposition, Status
 
 log = logging.getLogger("mailbot.vette")
 
@@ -28,16 +30,16 @@ def run(ctx) -> None:
 
 def _draft(ctx) -> None:
     msg = ctx.msg
-    if (ctx.kind != "message" or ctx.agent is not None or ctx.mailbox.role != "support" or msg.in_reply_to
+    if (ctx.kind != Kind.MESSAGE or ctx.agent is not None or ctx.mailbox.role != "support" or msg.in_reply_to
             or msg.references or ticket_ref(msg.subject) is not None or is_reply(msg.subject)):
         return
     saved = ctx.changes, ctx.events, ctx.mails, ctx.status
-    ctx.changes, ctx.events, ctx.mails, ctx.status = {}, [], [], "new"  # as act leaves them for a new ticket
+    ctx.changes, ctx.events, ctx.mails, ctx.status = {}, [], [], Status.NEW  # as act leaves them for a new ticket
     try:
         notify_agents(ctx, position=QUEUE_POSITION)
         rcpt = msg.reply_to or ctx.sender
         if not ctx.no_auto and rcpt and "@" in rcpt:
-            ctx.mails.append(Mail("receipt", rcpt, values={"follows": None}))
+            ctx.mails.append(Mail(Disposition.RECEIPT, rcpt, values={"follows": None}))
         ticket = ticket_row(new_ticket(ctx), None)
         mails = ctx.mails
     finally:

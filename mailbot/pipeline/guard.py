@@ -20,14 +20,15 @@ from dataclasses import replace
 from datetime import date
 from email.utils import format_datetime
 
-from mailbot.agents.commands import dispatchers
+from mailbot.outbound.mail import Mail
 from mailbot.outbound.render import placeholder
-from mailbot.pipeline.context import Mail
+from mailbot.pipeline import scan
+from mailbot.pipeline.notify import dispatchers
 from mailbot.privacy import Finding
 from mailbot.privacy.rewrite import redact_file
 from mailbot.privacy.scan import Report
-from mailbot.pipeline import scan
 from mailbot.privacy.verdict import decide
+from mailbot.tickets.vocabulary import Disposition, EventKind
 
 _STUB_HEADERS = ("From", "To", "Cc", "Date", "Message-ID", "In-Reply-To", "References")
 STUB_HEADER = "X-Mailbot-Privacy"  # marks the stub that stands in for an original not kept (parked, say)
@@ -45,7 +46,7 @@ def run(ctx) -> None:
     allowed = _allowed_until(ctx)
     if allowed is not None:
         ctx.privacy = dict(action="allowed", until=allowed.isoformat(), found=report.counts())
-        ctx.events.append(("personal-data", f"kept under pd-allow until {allowed}: {report.summary()}"))
+        ctx.events.append((EventKind.PERSONAL_DATA, f"kept under pd-allow until {allowed}: {report.summary()}"))
         return
     drop = set(unscannable) if policy.unscannable != "keep" else set()
     lang = _language(ctx)
@@ -60,7 +61,7 @@ def run(ctx) -> None:
     detail = f"{ctx.privacy['action']}: {report.summary()}"
     if ctx.privacy.get("dropped"):
         detail += f"; {len(ctx.privacy['dropped'])} attachment(s) not stored"
-    ctx.events.append(("personal-data", detail))
+    ctx.events.append((EventKind.PERSONAL_DATA, detail))
     _tell(ctx, lang)
 
 
@@ -153,13 +154,13 @@ def _tell(ctx, lang: str) -> None:
     values = {"privacy": ctx.privacy}
     rcpt = ctx.msg.reply_to or ctx.sender
     if ctx.kind == "message" and not ctx.no_auto and rcpt and "@" in rcpt and rcpt not in ctx.config.own_addresses:
-        ctx.mails.append(Mail("privacy-notice", rcpt, lang=lang, counted=False, values=dict(values, sender=rcpt)))
+        ctx.mails.append(Mail(Disposition.PRIVACY_NOTICE, rcpt, lang=lang, counted=False, values=dict(values, sender=rcpt)))
     config = ctx.config
     assignee = config.agent_for((ctx.ticket or {}).get("assignee") or "") if ctx.ticket else None
     consultant = config.agent_for(ctx.client.consultant) if ctx.client and ctx.client.consultant else None
     targets = [assignee or consultant] if (assignee or consultant) else dispatchers(config)
     for agent in targets:
-        ctx.mails.append(Mail("privacy-alert", agent.email, lang=agent.language, counted=False,
+        ctx.mails.append(Mail(Disposition.PRIVACY_ALERT, agent.email, lang=agent.language, counted=False,
                               auto_submitted="auto-generated", values=dict(
                                   values, agent_name=agent.name, sender=ctx.sender,
                                   client_name=ctx.client.name if ctx.client else "")))

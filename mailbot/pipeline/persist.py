@@ -6,20 +6,17 @@ events and the outbox rows for every mail this causes: committed together or not
 import json
 import re
 
-from sqlalchemy import insert, select, update
-
-from mailbot.agents.auth import reply_secret
 from mailbot.billing.periods import period_of
-from mailbot.billing.plans import load, register
 from mailbot.outbound.outbox import enqueue
-from mailbot.pipeline.thread import base_subject
-from mailbot.store.models import attachments, outbox, statements, tickets, time_entries
-from mailbot.store.queries import INSERT_MESSAGE, INSERT_RAW, INSERT_TICKET, add_event, remember_message_id
+from mailbot.store import journal, messages, outbox
+from mailbot.store import tickets as ticket_rows
+from mailbot.store.audit import add_event
+from mailbot.store.plans import load, register
+from mailbot.store.secrets import reply_secret
+from mailbot.tickets.subjects import base_subject
+from mailbot.tickets.vocabulary import EventKind, Status
 
 _ACTION = re.compile(rb"^action:\s*(\w+)", re.I | re.M)
-INSERT_ATTACHMENT = insert(attachments)
-INSERT_TIME = insert(time_entries)
-_TICKET_COLUMNS = tuple(tickets.c.keys())
 
 
 def _language(ctx) -> str:
@@ -39,45 +36,38 @@ def message_values(ctx, ticket_id, disposition, reason="") -> dict:
 
 
 def store_message(ctx, ticket_id, disposition, reason="") -> int:
-    conn = ctx.conn
-    message_row = INSERT_MESSAGE(conn, message_values(ctx, ticket_id, disposition, reason))
-    if ctx.keep_raw:
-        INSERT_RAW.later(conn, dict(message_id=message_row, raw=ctx.raw))
-    if ctx.msg and ctx.msg.attachments:
-        conn.execute(INSERT_ATTACHMENT, [dict(
-            message_id=message_row, filename=a.filename[:500], content_type=a.content_type, size=a.size,
-            sha256=a.sha256, content_id=a.content_id, data=a.data) for a in ctx.msg.attachments])
-    return message_row
+    return messages.insert(ctx.conn, message_values(ctx, ticket_id, disposition, reason),
+                           ctx.raw if ctx.keep_raw else None, ctx.msg.attachments if ctx.msg else ())
 
 
 def run(ctx) -> None:
     conn, msg, now = ctx.conn, ctx.msg, ctx.now
     if ctx.ticket is None:
         values = new_ticket(ctx)
-        ticket_id = INSERT_TICKET(conn, values)
+        ticket_id = ticket_rows.insert(conn, values)
         ticket = ticket_row(values, ticket_id)
     else:
         ticket_id = ctx.ticket["id"]
         changes = {"updated_at": now} | ({"status": ctx.status} if ctx.status else {}) | ctx.changes
-        conn.execute(update(tickets).where(tickets.c.id == ticket_id).values(**changes))
+        ticket_rows.change(conn, ticket_id, changes)
         ticket = ctx.ticket | changes
     ctx.ticket_id = ticket_id
     ctx.message_row = store_message(ctx, ticket_id, ctx.disposition)
     if ctx.ticket is None:  # after the message's row, which must answer with its id: the two go out together
-        add_event(conn, ticket_id, "created", f"from {ctx.envelope.source}" + (
+        add_event(conn, ticket_id, EventKind.CREATED, f"from {ctx.envelope.source}" + (
             f", following #{ctx.follows}" if ctx.follows else ""), now)
-    remember_message_id(conn, msg.message_id, ticket_id)
+    ticket_rows.remember_message_id(conn, msg.message_id, ticket_id)
     if ctx.bounced_outbox is not None:
         report = b"".join(a.data[:65536] for a in msg.attachments if "delivery-status" in a.content_type)
         action = (_ACTION.search(report) or [None, b"unknown"])[1].decode("ascii", "replace").lower()
         if action == "failed":
-            conn.execute(update(outbox).where(outbox.c.id == ctx.bounced_outbox).values(status="bounced"))
-        ctx.events.append(("delivery-report", f"outbox #{ctx.bounced_outbox}: {action}"))
+            outbox.mark_bounced(conn, ctx.bounced_outbox)
+        ctx.events.append((EventKind.DELIVERY_REPORT, f"outbox #{ctx.bounced_outbox}: {action}"))
     if "category" in ctx.changes and ctx.ticket is not None:  # time logged before the category was known
         _refile(conn, ctx, ticket_id, ticket.get("client_id"), ctx.changes["category"])
     if ctx.time_entry is not None:
         plan = ctx.config.plan_for(ctx.config.client_by_id(ticket.get("client_id")))
-        conn.execute(INSERT_TIME, dict(ctx.time_entry, ticket_id=ticket_id, message_row=ctx.message_row,
+        journal.add_entry(conn, dict(ctx.time_entry, ticket_id=ticket_id, message_row=ctx.message_row,
                                        created_at=now, plan_version=register(conn, plan, now)))
     for kind, detail in ctx.events:
         add_event(conn, ticket_id, kind, detail, now, actor=ctx.actor, message_row=ctx.message_row)
@@ -97,13 +87,13 @@ def new_ticket(ctx) -> dict:
     return dict(
         mailbox=ctx.mailbox.address, client_id=ctx.client.id if ctx.client else None,
         contact=ctx.sender[:320], contact_name=msg.sender_name, subject=msg.subject,
-        base_subject=base_subject(msg.subject), status=ctx.status or "new", language=_language(ctx),
+        base_subject=base_subject(msg.subject), status=ctx.status or Status.NEW, language=_language(ctx),
         created_at=ctx.now, updated_at=ctx.now, follows=ctx.follows) | ctx.changes
 
 
 def ticket_row(values: dict, ticket_id) -> dict:
     """A new ticket as its templates see it: every column, those not given None."""
-    return dict.fromkeys(_TICKET_COLUMNS) | values | {"id": ticket_id}
+    return dict.fromkeys(ticket_rows.COLUMNS) | values | {"id": ticket_id}
 
 
 def mail_values(ctx, ticket: dict) -> dict:
@@ -119,13 +109,10 @@ def _refile(conn, ctx, ticket_id: int, client_id: str | None, category: str) -> 
     """Time logged without a category follows the ticket's newly decided one — except in a month whose statement
     is already issued (what the client was sent stays true; a correction is the objections' business) and where
     the plan the work was done under has no such category."""
-    rows = conn.execute(select(time_entries.c.id, time_entries.c.work_date, time_entries.c.plan_version).where(
-        time_entries.c.ticket_id == ticket_id, time_entries.c.category_stated.is_(False),
-        time_entries.c.category != category)).all()
+    rows = journal.unfiled(conn, ticket_id, category)
     if not rows:
         return
-    issued = {r.period for r in conn.execute(select(statements.c.period).where(
-        statements.c.client_id == client_id).distinct())}
+    issued = journal.issued_periods(conn, client_id)
     known: dict[str | None, bool] = {}
     moved, kept = [], 0
     for r in rows:
@@ -139,7 +126,7 @@ def _refile(conn, ctx, ticket_id: int, client_id: str | None, category: str) -> 
         else:
             kept += 1
     if moved:
-        conn.execute(update(time_entries).where(time_entries.c.id.in_(moved)).values(category=category))
-    ctx.events.append(("time-refiled", f"{len(moved)} earlier time entr{'y' if len(moved) == 1 else 'ies'} without "
+        journal.refile(conn, moved, category)
+    ctx.events.append((EventKind.TIME_REFILED, f"{len(moved)} earlier time entr{'y' if len(moved) == 1 else 'ies'} without "
                                        f"a category now {category}" + (
         f"; {kept} kept as filed (statement issued, or not in that plan)" if kept else "")))

@@ -1,6 +1,7 @@
 """route: which of our mailboxes it came to, and who sent it (a client's contact, an agent, or a stranger)."""
-from mailbot.agents.commands import find_reply_token
-from mailbot.pipeline.context import Reject
+from mailbot.agents.auth import find_token
+from mailbot.mime.headers import raw_headers
+from mailbot.pipeline.context import Kind, Reject
 
 
 def run(ctx) -> None:
@@ -11,8 +12,18 @@ def run(ctx) -> None:
     if ctx.sender and "@" in ctx.sender:
         ctx.agent = cfg.agent_for(ctx.sender)
         ctx.client = None if ctx.agent else cfg.client_for(ctx.sender)
-    if ctx.kind == "message":
-        ctx.token = find_reply_token(ctx)
-    if (ctx.kind == "message" and ctx.client is None and ctx.agent is None
+    if ctx.kind == Kind.MESSAGE:
+        ctx.token = reply_token(ctx)
+    if (ctx.kind == Kind.MESSAGE and ctx.client is None and ctx.agent is None
             and cfg.unknown_senders.policy == "reject"):
         raise Reject("unknown-sender", "sender is not a registered contact of any client")
+
+
+def reply_token(ctx):
+    """Our signed reply address (agents.auth.Token) among the envelope recipient and the To/Cc/Delivered-To
+    headers, or None."""
+    msg = ctx.msg
+    candidates = [ctx.envelope.recipient] + msg.to + msg.cc + [
+        str(v).strip().strip("<>") for name in ("Delivered-To", "X-Original-To", "Envelope-To")
+        for v in raw_headers(msg.msg, name)]
+    return find_token(candidates, ctx.mailbox.address)

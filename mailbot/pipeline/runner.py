@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import importlib
 import logging
-import traceback
 from dataclasses import dataclass, replace
-from datetime import timedelta
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from mailbot.drills import failpoint
+from mailbot.base.drills import failpoint
 from mailbot.pipeline import PREPARE, STAGES
-from mailbot.pipeline.context import Ctx, Discard, Duplicate, Envelope, Outcome, Park, Reject
-from mailbot.pipeline.dedupe import STORED, idem_key
+from mailbot.pipeline.context import Ctx, Discard, Duplicate, Envelope, Outcome, Reject, Verdict
+from mailbot.pipeline.dedupe import idem_key
+from mailbot.pipeline.parking import TempFail, park, record_imap
 from mailbot.pipeline.persist import store_message
-from mailbot.store.models import imap_seen, parked, utcnow
-from mailbot.store.queries import insert_ignore, later_writes
+from mailbot.store import messages, parking
+from mailbot.store.compiled import later_writes
+from mailbot.store.models import utcnow
+from mailbot.tickets.vocabulary import Disposition
 
 log = logging.getLogger("mailbot.vette")
 _STAGES = tuple(importlib.import_module(f"mailbot.pipeline.{name}").run for name in STAGES)
@@ -34,10 +34,6 @@ _CONFLICTS = ("40P01", "40001")  # PostgreSQL: deadlock detected, serialization 
 
 def _conflict(exc: Exception) -> bool:
     return getattr(getattr(exc, "orig", None), "sqlstate", None) in _CONFLICTS
-
-
-class TempFail(Exception):
-    """The message could not be committed now; the transport must not acknowledge it."""
 
 
 @dataclass(frozen=True)
@@ -110,20 +106,20 @@ def _take(ctx: Ctx) -> Outcome:
             if ctx.stopped is not None and (stage is not _DEDUPE or ctx.msg is None):
                 raise ctx.stopped  # dedupe has had its say: a redelivery stays a no-op
             stage(ctx)
-        outcome = Outcome("stored", ctx.ticket_id, ctx.disposition, ctx.message_row)
+        outcome = Outcome(Verdict.STORED, ctx.ticket_id, ctx.disposition, ctx.message_row)
     except Duplicate as d:
-        outcome = Outcome("duplicate", reason=d.reason)
+        outcome = Outcome(Verdict.DUPLICATE, reason=d.reason)
     except Discard as d:
         row = store_message(ctx, None, d.kind, d.reason)
-        outcome = Outcome("discarded", reason=f"{d.kind}: {d.reason}", message_row=row)
+        outcome = Outcome(Verdict.DISCARDED, reason=f"{d.kind}: {d.reason}", message_row=row)
     except Reject as r:
         if envelope.imap is None:
             raise
         # Nobody to refuse it to: record the refusal and take it off the server like any other.
-        row = store_message(ctx, None, "rejected", r.reason)
-        outcome = Outcome("discarded", reason=f"rejected: {r.reason}", message_row=row)
+        row = store_message(ctx, None, Disposition.REJECTED, r.reason)
+        outcome = Outcome(Verdict.DISCARDED, reason=f"{Disposition.REJECTED}: {r.reason}", message_row=row)
     if ctx.retry_of is not None:
-        conn.execute(update(parked).where(parked.c.id == ctx.retry_of).values(status="done", updated_at=ctx.now))
+        parking.mark_done(conn, ctx.retry_of, ctx.now)
     if envelope.imap is not None:
         outcome = replace(outcome, after=record_imap(conn, envelope, ctx.after, ctx.now))
     return outcome
@@ -132,13 +128,14 @@ def _take(ctx: Ctx) -> Outcome:
 def _after_failure(job: Job, ctx, exc: Exception, config, engine) -> Outcome | TempFail:
     if isinstance(exc, Reject):
         log.info("refused message %s to %s: %s", _mid(ctx), job.envelope.recipient, exc.reason)
-        return Outcome("rejected", reason=exc.reason)
+        return Outcome(Verdict.REJECTED, reason=exc.reason)
     if isinstance(exc, IntegrityError) and ctx is not None and ctx.idem_key and _stored(engine, ctx.idem_key):
-        return Outcome("duplicate", reason="stored concurrently by another worker")
+        return Outcome(Verdict.DUPLICATE, reason="stored concurrently by another worker")
     # The guard may have decided the original must not be kept: then only its stub is parked (invariant 5).
     raw = ctx.raw if ctx is not None and not ctx.keep_raw else job.raw
-    try:  # Park, or a bug in a stage: keep the message, report, carry on
-        return _park(raw, job.envelope, engine, ctx, exc, job.retry_of, config)
+    key = (ctx.idem_key if ctx is not None and ctx.idem_key else None) or idem_key(raw, job.envelope.recipient, None)
+    try:  # a fault in a stage: keep the message, report, carry on
+        return park(raw, job.envelope, engine, ctx, exc, job.retry_of, config, key, TRANSIENT)
     except TempFail as tf:
         return tf
 
@@ -149,49 +146,4 @@ def _mid(ctx) -> str:
 
 def _stored(engine, key: str) -> bool:
     with engine.connect() as conn:
-        return conn.execute(STORED, {"key": key}).first() is not None
-
-
-def _park(raw, envelope, engine, ctx, exc, retry_of, config) -> Outcome:
-    error = exc.reason if isinstance(exc, Park) else "".join(
-        traceback.format_exception_only(type(exc), exc)).strip()
-    detail = error if isinstance(exc, Park) else "".join(traceback.format_exception(exc, limit=8))
-    now = utcnow()
-    key = (ctx.idem_key if ctx is not None and ctx.idem_key else None) or idem_key(raw, envelope.recipient, None)
-    after = envelope.imap.action if envelope.imap else None
-    try:
-        with engine.begin() as conn:
-            if retry_of is not None:
-                row = conn.execute(select(parked.c.attempts).where(parked.c.id == retry_of)).first()
-                attempts = (row.attempts if row else 0) + 1
-                give_up = attempts >= config.parking.max_attempts
-                conn.execute(update(parked).where(parked.c.id == retry_of).values(
-                    error=detail, attempts=attempts, updated_at=now, status="failed" if give_up else "parked",
-                    next_retry_at=None if give_up else now + timedelta(
-                        seconds=config.parking.retry_seconds * 2 ** (attempts - 1))))
-                park_id = retry_of
-            else:
-                if envelope.imap is not None:  # the guard's "expunge" holds for a parked message too
-                    after = record_imap(conn, envelope, ctx.after if ctx is not None else None, now)
-                park_id = conn.execute(insert(parked).values(
-                    source=envelope.source, mailbox=envelope.recipient, mail_from=envelope.mail_from or "",
-                    raw=raw, idem_key=key, error=detail, attempts=1, status="parked", created_at=now,
-                    updated_at=now, next_retry_at=now + timedelta(seconds=config.parking.retry_seconds),
-                )).inserted_primary_key[0]
-    except TRANSIENT as exc2:
-        raise TempFail(f"could not park: {getattr(exc2, 'orig', exc2)}") from exc2  # not the statement's values
-    except Exception as exc2:
-        raise TempFail(f"could not park: {type(exc2).__name__}") from exc2
-    # A Park's reason is ours; another error's text may quote the mail (logs never hold message content)
-    summary = error.splitlines()[0] if isinstance(exc, Park) else type(exc).__name__
-    log.error("message %s to %s parked as #%s: %s", _mid(ctx), envelope.recipient, park_id, summary)
-    return Outcome("parked", reason=error, after=after)
-
-
-def record_imap(conn, envelope, override: str | None, now) -> str:
-    """Note (mailbox, folder, UIDVALIDITY, UID) with the message's effects, and what to do on the server;
-    a crash before that is done makes the next pass do only that."""
-    ref = envelope.imap
-    key = dict(mailbox=envelope.recipient, folder=ref.folder, uidvalidity=ref.uidvalidity, uid=ref.uid)
-    insert_ignore(conn, imap_seen, **key, action=override or ref.action, done=False, created_at=now)
-    return conn.execute(select(imap_seen.c.action).filter_by(**key)).scalar()  # an earlier decision stands
+        return messages.is_stored(conn, key)

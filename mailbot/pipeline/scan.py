@@ -6,13 +6,14 @@ result inside the transaction, and reads the message again itself if threading c
 """
 from __future__ import annotations
 
+from mailbot.pipeline.context import Kind
 from mailbot.privacy.verdict import scan_for
 
 
 def wanted(ctx) -> bool:
     """Only a client's own message is scanned (not agents' mail, delivery reports or auto-replies), and only
     when the guard has something to decide for that client."""
-    if ctx.agent is not None or ctx.msg is None or ctx.kind != "message":
+    if ctx.agent is not None or ctx.msg is None or ctx.kind != Kind.MESSAGE:
         return False
     policy = ctx.config.privacy_for(ctx.client)
     return policy.enabled and not policy.dpa

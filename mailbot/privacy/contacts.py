@@ -13,7 +13,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
 from stdnum import iban as _iban
 
-from mailbot.regex import compile_fast
+from mailbot.base.regex import compile_fast
 
 REGION = {"lv": "LV", "lt": "LT", "ro": "RO", "sk": "SK", "ru": "RU", "en": "LV"}
 EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+@([\w-]+(?:\.[\w-]+)+))(?![\w-])")

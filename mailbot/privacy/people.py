@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from mailbot.regex import compile_fast
+from mailbot.base.regex import compile_fast
 
 UP = "A-ZĀČĒĢĪĶĻŅŠŪŽĄĘĖĮŲĂÂÎȘȚŞŢÁÄĎÉÍĹĽŇÓÔŔŤÚÝĚŘŮÕÖÜŁŃŚŹŻА-ЯЁ"
 LOW = "a-zāčēģīķļņšūžąęėįųăâîșțşţáäďéíĺľňóôŕťúýěřůõöüłńśźżßа-яё"

@@ -1,7 +1,7 @@
 """What the guard would do with a message, without storing anything: `mailbot privacy scan FILE.eml`."""
 from __future__ import annotations
 
-from mailbot.pipeline.parse import parse
+from mailbot.mime.message import parse
 from mailbot.privacy import Finding
 from mailbot.privacy.scan import Context, scan_message
 

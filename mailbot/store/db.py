@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
 from mailbot import resource
-from mailbot.store.queries import send_later
+from mailbot.store.compiled import send_later
 
 log = logging.getLogger("mailbot.store")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailbot.config import load
-from mailbot.pipeline.parse import parse
+from mailbot.mime.message import parse
 from mailbot.privacy.scan import Context, scan_message
 from mailbot.privacy.verdict import known_addresses
 

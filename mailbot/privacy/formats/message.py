@@ -14,7 +14,7 @@ def read_message(ctx: Ctx, where: str, data: bytes, depth: int) -> None:
     if depth >= ctx.limits.max_depth:
         ctx.refuse(where, f"nested deeper than {ctx.limits.max_depth} levels")
         return
-    from mailbot.pipeline.parse import parse
+    from mailbot.mime.message import parse
     msg = parse(data)
     ctx.emit(where, "\n".join(t for t in (msg.subject.strip(), msg.text) if t.strip()))
     used: set[str] = set()

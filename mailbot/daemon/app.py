@@ -11,17 +11,16 @@ import logging
 import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from sqlalchemy import select
 
-from mailbot import workers
+from mailbot.base.sleep import nap
+from mailbot.daemon import workers
 from mailbot.ingress import smtp
 from mailbot.ingress.imap import MailboxReader
 from mailbot.jobs.scheduler import start as scheduler_start
 from mailbot.outbound.sender import Sender
+from mailbot.pipeline import parking
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import Job, TempFail, accept_batch
-from mailbot.store.models import parked, utcnow
-from mailbot.waiting import nap
 
 log = logging.getLogger("mailbot")
 DRAIN_SECONDS = 30
@@ -123,20 +122,13 @@ async def retry_parked(runtime: Runtime, stop: asyncio.Event) -> None:
     """Replay parked messages whose retry time has come, until they succeed or use up their attempts."""
     while not stop.is_set():
         try:
-            rows = await runtime.db(_due_parked)
-            for row in rows:
-                await runtime.accept(row.raw, Envelope(row.mailbox, row.source, row.mail_from or None), row.id)
+            for row in await runtime.db(parking.due):
+                await runtime.accept(row.raw, parking.envelope_of(row), row.id)
         except TempFail:
             pass
         except Exception as exc:
             log.warning("parked retry pass failed: %s", type(exc).__name__)
         await nap(stop, min(PARKED_SCAN_SECONDS, runtime.config.parking.retry_seconds))
-
-
-def _due_parked(engine):
-    with engine.connect() as conn:
-        return list(conn.execute(select(parked).where(
-            parked.c.status == "parked", parked.c.next_retry_at <= utcnow()).order_by(parked.c.id).limit(20)))
 
 
 async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, worker=None) -> None:

@@ -125,7 +125,7 @@ class Workers:
 
     async def watch(self, stop: asyncio.Event) -> None:
         """Restart a worker that exited while the daemon runs."""
-        from mailbot.waiting import nap
+        from mailbot.base.sleep import nap
         while not stop.is_set():
             for i, proc in enumerate(self.procs):
                 if proc is None or proc.poll() is None:

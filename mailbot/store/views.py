@@ -1,9 +1,9 @@
-"""Tickets and parked messages as plain data, for the CLI and scripts (the JSON shape is in the README)."""
+"""Tickets as plain data, for the CLI and scripts (the JSON shape is in docs/operations.md)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from mailbot.store.models import attachments, events, messages, parked, tickets, time_entries
+from mailbot.store.models import attachments, events, messages, tickets, time_entries
 
 
 def _iso(dt):
@@ -67,24 +67,3 @@ def show_ticket(conn, config, ref) -> dict | None:
                       "message": e.message_row} for e in conn.execute(
         select(events).where(events.c.ticket_id == row.id).order_by(events.c.id))]
     return out
-
-
-def list_parked(conn, include_done=False) -> list[dict]:
-    q = select(parked.c.id, parked.c.source, parked.c.mailbox, parked.c.mail_from, parked.c.status,
-               parked.c.attempts, parked.c.created_at, parked.c.updated_at, parked.c.error,
-               func.length(parked.c.raw).label("size")).order_by(parked.c.id)
-    if not include_done:
-        q = q.where(parked.c.status != "done")
-    return [{"id": r.id, "source": r.source, "mailbox": r.mailbox, "mail_from": r.mail_from, "status": r.status,
-             "attempts": r.attempts, "size": r.size, "created_at": _iso(r.created_at),
-             "updated_at": _iso(r.updated_at), "error": r.error.strip().splitlines()[-1] if r.error else ""}
-            for r in conn.execute(q)]
-
-
-def show_parked(conn, parked_id: int) -> dict | None:
-    r = conn.execute(select(parked).where(parked.c.id == parked_id)).first()
-    if r is None:
-        return None
-    return {"id": r.id, "source": r.source, "mailbox": r.mailbox, "mail_from": r.mail_from, "status": r.status,
-            "attempts": r.attempts, "size": len(r.raw), "created_at": _iso(r.created_at),
-            "updated_at": _iso(r.updated_at), "next_retry_at": _iso(r.next_retry_at), "error": r.error}

@@ -11,35 +11,28 @@ month-end run can share its clients among worker processes without their waiting
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
-from functools import lru_cache
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
-
+from mailbot.base.drills import failpoint
 from mailbot.billing import periods
-from mailbot.billing.plans import NO_PLAN, load, snapshot, terms_of
+from mailbot.billing.plans import NO_PLAN, snapshot, terms_of
 from mailbot.billing.rounding import Entry, bill, totals
-from mailbot.drills import failpoint
 from mailbot.mime.parts import Attachment
+from mailbot.outbound.formats import formatters
+from mailbot.outbound.mail import Mail
 from mailbot.outbound.outbox import Outgoing, build, write
-from mailbot.pipeline.context import Mail
-from mailbot.store.models import statement_runs, statements, tickets, time_entries
-from mailbot.store.queries import add_event
+from mailbot.services.statement_csv import csv_bytes
+from mailbot.store import journal
+from mailbot.store import statements as statement_rows
+from mailbot.store.audit import add_event
+from mailbot.store.plans import load
+from mailbot.tickets.vocabulary import Disposition, EventKind
 
 log = logging.getLogger("mailbot.jobs")
-ENTRIES = (select(time_entries, tickets.c.created_at.label("opened"), tickets.c.contact.label("asker"),
-                  tickets.c.contact_name, tickets.c.subject, tickets.c.category.label("final"))
-           .join(tickets, tickets.c.id == time_entries.c.ticket_id)
-           .order_by(time_entries.c.work_date, time_entries.c.id))
 
 
 class StatementError(Exception):
@@ -49,8 +42,7 @@ class StatementError(Exception):
 def compute(conn, config, client, period: str, now: datetime) -> dict:
     """The statement as data (amounts as decimal strings); nothing is written."""
     start, end = periods.period_bounds(period)
-    rows = conn.execute(ENTRIES.where(tickets.c.client_id == client.id, time_entries.c.work_date >= start,
-                                      time_entries.c.work_date < end)).all()
+    rows = journal.period_entries(conn, client.id, start, end)
     plan = config.plan_for(client)
     current = snapshot(plan or NO_PLAN)[0]  # entries from before plan versions were kept: today's terms
     include_free = config.statements_for(client).include_free
@@ -117,30 +109,6 @@ def _s(amount: Decimal) -> str:
     return str(Decimal(amount).quantize(Decimal("0.01")))
 
 
-def csv_bytes(doc: dict, lang: str) -> bytes:
-    """The lines as CSV for spreadsheet programs: UTF-8 with BOM, `;`-separated, local decimal commas."""
-    out = io.StringIO()
-    w = csv.writer(out, delimiter=";" if lang != "en" else ",", lineterminator="\r\n")
-    w.writerow(["ticket", "opened", "contact", "subject", "work_date", "agent", "description", "category",
-                "minutes_entered", "minutes_billed", "requests", "included", "charged", "rate", "amount", "currency"])
-    for t in doc["tickets"]:
-        for ln in t["lines"]:
-            w.writerow([t["ref"], t["opened"], t["contact"], t["subject"], ln["work_date"], ln["agent"],
-                        ln["description"], ln["category"], ln["entered"], ln["billed"], ln["requests"],
-                        ln["included"], ln["charged"], _local(ln["rate"], lang), _local(ln["amount"], lang),
-                        doc["currency"]])
-    for fee in doc["fees"]:
-        w.writerow(["", "", "", fee["name"], "", "", "", "fee", "", "", fee["quantity"], "", "", "",
-                    _local(fee["amount"], lang), doc["currency"]])
-    w.writerow(["", "", "", "total", "", "", "", "", "", "", "", "", "", "", _local(doc["total"], lang),
-                doc["currency"]])
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
-
-
-def _local(amount: str, lang: str) -> str:
-    return amount.replace(".", _symbols(lang)[0])
-
-
 def issue(conn, config, client, period: str, reason: str, now: datetime) -> dict:
     """Compute, store (the next version) and queue the statement mail to the client's registered contacts."""
     return store(conn, prepare(conn, config, client, period, now), reason, now)
@@ -152,9 +120,7 @@ def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Out
     if not client.contacts:
         raise StatementError(f"client {client.id} has no registered contact address to send a statement to")
     doc = compute(conn, config, client, period, now)
-    last = conn.execute(select(statements.c.id, statements.c.version, statements.c.document).where(
-        statements.c.client_id == client.id, statements.c.period == period).order_by(
-        statements.c.version.desc()).limit(1)).first()
+    last = statement_rows.latest(conn, client.id, period)
     if last is not None and _content(json.loads(last.document)) == _content(doc):
         # Nothing changed since it was issued: the same statement again (as issued), not a "correction".
         doc = dict(json.loads(last.document), resend_of=last.id)
@@ -167,7 +133,7 @@ def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Out
                    if objections and doc["total"] != "0.00" else None)
     version, lang = doc["version"], client.language
     mailbox = next((m for m in config.mailboxes if m.role == "support"), config.mailboxes[0])
-    mail = Mail("statement", tuple(client.contacts), lang=lang, counted=False, auto_submitted="auto-generated",
+    mail = Mail(Disposition.STATEMENT, tuple(client.contacts), lang=lang, counted=False, auto_submitted="auto-generated",
                 attachments=(Attachment(f"statement-{client.id}-{period}-v{version}.csv", 'text/csv; charset="utf-8"',
                                         csv_bytes(doc, lang)),),
                 values=dict(statement=doc, client=client, signature=mailbox.display_name or mailbox.name,
@@ -187,55 +153,12 @@ def store(conn, prepared: tuple[dict, Outgoing], reason: str, now: datetime) -> 
     client_id, period, version = doc["client"]["id"], doc["period"], doc["version"]
     outbox_id = write(conn, outgoing, now)
     if "resend_of" in doc:
-        add_event(conn, None, "statement", f"{client_id} {period} v{version} sent again ({reason})", now)
+        add_event(conn, None, EventKind.STATEMENT, f"{client_id} {period} v{version} sent again ({reason})", now)
         return dict(doc, id=doc["resend_of"])
-    statement_id = conn.execute(insert(statements).values(
-        client_id=client_id, period=period, version=version, reason=reason,
-        document=json.dumps(doc, ensure_ascii=False), total=doc["total"], currency=doc["currency"],
-        outbox_id=outbox_id, created_at=now)).inserted_primary_key[0]
-    add_event(conn, None, "statement", f"{client_id} {period} v{version} ({reason}): {doc['total']} {doc['currency']}",
+    statement_id = statement_rows.insert_statement(conn, doc, reason, outbox_id, now)
+    add_event(conn, None, EventKind.STATEMENT, f"{client_id} {period} v{version} ({reason}): {doc['total']} {doc['currency']}",
               now)
     return dict(doc, id=statement_id)
-
-
-@lru_cache(maxsize=16)
-def _symbols(lang: str) -> tuple[str, str]:
-    """The language's decimal and grouping signs (CLDR, via babel)."""
-    sample = format_decimal(Decimal("1234.5"), format="#,##0.0", locale=lang)
-    return sample[-2], sample[1:-5]  # "1" + group + "234" + decimal + "5"
-
-
-@lru_cache(maxsize=64)
-def _money_pattern(lang: str, currency: str) -> tuple[str, str]:
-    """What stands before and after the number in the language's currency format (babel, once)."""
-    sample = format_currency(Decimal("1234.56"), currency, locale=lang)
-    decimal, group = _symbols(lang)
-    number = f"1{group}234{decimal}56"
-    if number not in sample:  # an unusual pattern: let babel do every amount
-        return "", ""
-    before, _, after = sample.partition(number)
-    return before, after
-
-
-def formatters(lang: str, currency: str) -> dict:
-    """Amounts, durations and dates in the client's language, for the templates. A statement formats
-    hundreds of amounts and dates: the CLDR patterns are looked up once, not per amount."""
-    decimal, group = _symbols(lang)
-    before, after = _money_pattern(lang, currency)
-
-    def money(x) -> str:
-        value = Decimal(x).quantize(Decimal("0.01"))
-        if not (before or after) or value < 0:
-            return format_currency(value, currency, locale=lang)
-        whole, _, cents = f"{value:,.2f}".partition(".")
-        return f"{before}{whole.replace(',', group)}{decimal}{cents}{after}"
-    return dict(money=money, hm=lambda minutes: f"{int(minutes) // 60}:{int(minutes) % 60:02d}",
-                day=lambda iso: _day(lang, iso))
-
-
-@lru_cache(maxsize=4096)
-def _day(lang: str, iso: str) -> str:
-    return format_date(date.fromisoformat(iso), format="medium", locale=lang)
 
 
 def current_period(config, client, now: datetime) -> str:
@@ -287,9 +210,7 @@ def _run(engine, config, now, owner, todo) -> list[tuple[str, str, str]]:
     for first in range(0, len(todo), BATCH):
         ready = []
         with engine.connect() as conn:  # reads only: compute and render outside the write transaction
-            issued = {(r.client_id, r.period) for r in conn.execute(select(
-                statement_runs.c.client_id, statement_runs.c.period).where(
-                statement_runs.c.client_id.in_([c for c, _ in todo[first:first + BATCH]])))}
+            issued = statement_rows.runs_of(conn, [c for c, _ in todo[first:first + BATCH]])
             for client_id, period in todo[first:first + BATCH]:
                 if (client_id, period) in issued:
                     continue  # issued already (the common case: nothing to do)
@@ -313,11 +234,7 @@ def _run(engine, config, now, owner, todo) -> list[tuple[str, str, str]]:
 def _claim_and_store(conn, client, period, prepared, problem, owner, now) -> str | None:
     """In the caller's transaction: claim (client, period) — a second daemon's INSERT waits for our commit,
     then fails, and it sends nothing — then store the statement and queue its mail."""
-    try:
-        with conn.begin_nested():
-            conn.execute(insert(statement_runs).values(client_id=client.id, period=period, status="claimed",
-                                                       owner=owner, lease_until=None, updated_at=now))
-    except IntegrityError:
+    if not statement_rows.claim_run(conn, client.id, period, owner, now):
         return None
     if prepared is not None:
         doc = store(conn, prepared, "scheduled", now)
@@ -325,7 +242,5 @@ def _claim_and_store(conn, client, period, prepared, problem, owner, now) -> str
     else:
         status, statement_id, outcome = "skipped", None, problem
         log.warning("statement %s %s not sent: %s", client.id, period, problem)
-    conn.execute(update(statement_runs).where(
-        (statement_runs.c.client_id == client.id) & (statement_runs.c.period == period)).values(
-        status=status, statement_id=statement_id))
+    statement_rows.finish_run(conn, client.id, period, status, statement_id)
     return outcome

@@ -1,4 +1,4 @@
-"""Small statements several modules share, built once: constructing a statement costs more than running it.
+"""Statements built once and run on the driver's cursor: constructing a statement costs more than running it.
 
 The rows every message writes (the message, its raw copy, its Message-IDs, the ticket, events, outbox rows)
 go through Insert: compiled once per engine and set of columns, run on the driver's cursor. SQLAlchemy's own
@@ -15,9 +15,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from sqlalchemy import insert as sa_insert
-
-from mailbot.store.models import events, messages, outbox, outbox_raw, raw_messages, thread_ids, tickets
-
 
 _LATER = "mailbot.later_writes"
 
@@ -201,10 +198,6 @@ class Rows(_Select):
             [c.key for c in columns], [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns])
 
 
-INSERT_EVENT, INSERT_MESSAGE, INSERT_OUTBOX = Insert(events), Insert(messages), Insert(outbox)
-INSERT_OUTBOX_RAW = Insert(outbox_raw)
-INSERT_TICKET, INSERT_RAW = Insert(tickets), Insert(raw_messages)
-_THREAD_ID = Insert(thread_ids, ignore=True)
 _IGNORING: dict = {}
 
 
@@ -214,13 +207,3 @@ def insert_ignore(conn, table, **values) -> None:
     if stmt is None:
         stmt = _IGNORING[table.name] = Insert(table, ignore=True)
     stmt(conn, values)
-
-
-def remember_message_id(conn, message_id: str | None, ticket_id: int | None) -> None:
-    if message_id and ticket_id is not None:
-        _THREAD_ID.later(conn, dict(message_id=message_id[:990], ticket_id=ticket_id))
-
-
-def add_event(conn, ticket_id, kind: str, detail: str, at, actor: str | None = None, message_row=None) -> None:
-    INSERT_EVENT.later(conn, dict(ticket_id=ticket_id, kind=kind, detail=detail, at=at, actor=actor,
-                            message_row=message_row))

@@ -1,0 +1,71 @@
+"""The operator's commands: `mailbot config check`, `db upgrade|current`, `imap check` and `health`."""
+from __future__ import annotations
+
+import sys
+
+from mailbot.base.exits import EX_FAILED, EX_OK
+from mailbot.cli.common import load_config, open_engine
+
+
+def cmd_config(args):
+    config = load_config(args)
+    print(f"{config.source}: OK ({len(config.mailboxes)} mailboxes, {len(config.agents)} agents, "
+          f"{len(config.clients)} clients, {len(config.plans)} plans)")
+    return EX_OK
+
+
+def cmd_imap(args):
+    import asyncio
+    from mailbot.ingress.imap import check
+    config = load_config(args)
+    boxes = [m for m in config.mailboxes if m.imap is not None]
+    if not boxes:
+        print("no mailbox has an imap block")
+        return EX_OK
+    results = asyncio.run(_check_all(check, boxes))
+    for m, (ok, found) in zip(boxes, results):
+        print(f"{'ok  ' if ok else 'FAIL'} {m.name} <{m.address}> {m.imap.username}@{m.imap.host}: {found}")
+    return EX_OK if all(ok for ok, _ in results) else EX_FAILED
+
+
+async def _check_all(check, boxes):
+    import asyncio
+    return await asyncio.gather(*(check(m) for m in boxes))
+
+
+def cmd_health(args):
+    """Exit 0 when the listener answers and no IMAP mailbox is failing (as the daemons record it)."""
+    import smtplib
+    config = load_config(args)
+    problems = []
+    listener = config.listen.smtp if config.listen.smtp.enabled else config.listen.lmtp
+    if listener.enabled:
+        cls = smtplib.SMTP if listener is config.listen.smtp else smtplib.LMTP
+        try:
+            with cls(listener.host, listener.port, timeout=5) as s:
+                code = s.noop()[0]
+            if code != 250:
+                problems.append(f"{listener.host}:{listener.port} answered NOOP with {code}")
+        except OSError as exc:
+            problems.append(f"{listener.host}:{listener.port}: {exc}")
+    if any(m.imap for m in config.mailboxes):
+        from mailbot.ingress.imap import health_problems
+        with open_engine(config, upgrade=False).connect() as conn:
+            problems += health_problems(config, conn)
+    for p in problems:
+        print(f"unhealthy: {p}", file=sys.stderr)
+    if not problems:
+        print("healthy")
+    return EX_FAILED if problems else EX_OK
+
+
+def cmd_db(args):
+    from mailbot.store import db
+    config = load_config(args)
+    engine = open_engine(config, upgrade=False)
+    if args.action == "upgrade":
+        before, after = db.upgrade(engine)
+        print(f"database at {after}" + (" (no change)" if before == after else f" (was {before or 'empty'})"))
+    else:
+        print(db.current_revision(engine) or "empty")
+    return EX_OK

@@ -1,0 +1,47 @@
+"""What every command needs: the configuration, the database, logging and JSON output.
+
+Imports are lazy throughout the CLI: `mailbot deliver` runs once per message and must start fast.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+from mailbot.base.exits import EX_CONFIG
+
+CONFIG_HELP = "configuration file (default ./config.yaml or $MAILBOT_CONFIG)"
+
+
+def load_config(args):
+    """The validated configuration, or exit EX_CONFIG with the message naming the key."""
+    from mailbot.config import ConfigError, load
+    try:
+        return load(args.config)
+    except ConfigError as exc:
+        print(f"mailbot: {exc}", file=sys.stderr)
+        raise SystemExit(EX_CONFIG) from None
+
+
+def open_engine(config, upgrade=True):
+    """The database engine; with `upgrade`, the schema brought up to date first (and said so)."""
+    from mailbot.store import db
+    engine = db.make_engine(config.database)
+    if upgrade:
+        db.ensure_schema(engine, say=lambda m: print(f"mailbot: {m}", file=sys.stderr))
+    return engine
+
+
+def setup_logging(level="INFO"):
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s[%(process)d] %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every address it sees
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def print_json(data, as_json) -> bool:
+    """Print `data` as JSON when asked (and say so); False: the caller prints text."""
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return True
+    return False

@@ -1,0 +1,58 @@
+"""Amounts, durations and dates in the reader's language, for the templates (CLDR, via babel).
+
+A statement formats hundreds of amounts and dates: the CLDR patterns are looked up once per language, not per
+amount.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+
+@lru_cache(maxsize=16)
+def symbols(lang: str) -> tuple[str, str]:
+    """The language's decimal and grouping signs (CLDR, via babel)."""
+    sample = format_decimal(Decimal("1234.5"), format="#,##0.0", locale=lang)
+    return sample[-2], sample[1:-5]  # "1" + group + "234" + decimal + "5"
+
+
+@lru_cache(maxsize=64)
+def _money_pattern(lang: str, currency: str) -> tuple[str, str]:
+    """What stands before and after the number in the language's currency format (babel, once)."""
+    sample = format_currency(Decimal("1234.56"), currency, locale=lang)
+    decimal, group = symbols(lang)
+    number = f"1{group}234{decimal}56"
+    if number not in sample:  # an unusual pattern: let babel do every amount
+        return "", ""
+    before, _, after = sample.partition(number)
+    return before, after
+
+
+def formatters(lang: str, currency: str) -> dict:
+    """Amounts, durations and dates in the client's language, for the templates. A statement formats
+    hundreds of amounts and dates: the CLDR patterns are looked up once, not per amount."""
+    decimal, group = symbols(lang)
+    before, after = _money_pattern(lang, currency)
+
+    def money(x) -> str:
+        value = Decimal(x).quantize(Decimal("0.01"))
+        if not (before or after) or value < 0:
+            return format_currency(value, currency, locale=lang)
+        whole, _, cents = f"{value:,.2f}".partition(".")
+        return f"{before}{whole.replace(',', group)}{decimal}{cents}{after}"
+    return dict(money=money, hm=lambda minutes: f"{int(minutes) // 60}:{int(minutes) % 60:02d}",
+                day=lambda iso: _day(lang, iso))
+
+
+@lru_cache(maxsize=4096)
+def _day(lang: str, iso: str) -> str:
+    return format_date(date.fromisoformat(iso), format="medium", locale=lang)
+
+
+def local_decimal(amount: str, lang: str) -> str:
+    """A decimal string ("12.50") with the language's decimal sign, for spreadsheet programs."""
+    return amount.replace(".", symbols(lang)[0])

@@ -1,0 +1,41 @@
+"""The time journal (seed 002's consultation journal): who worked how long on which ticket, in which category,
+under which version of the client's plan — and the queries statements and re-filing read it with."""
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+
+from mailbot.store.models import statements, tickets, time_entries
+
+_INSERT_TIME = insert(time_entries)
+# A period's entries with what a statement shows of their tickets, in the order they are listed.
+_ENTRIES = (select(time_entries, tickets.c.created_at.label("opened"), tickets.c.contact.label("asker"),
+                   tickets.c.contact_name, tickets.c.subject, tickets.c.category.label("final"))
+            .join(tickets, tickets.c.id == time_entries.c.ticket_id)
+            .order_by(time_entries.c.work_date, time_entries.c.id))
+
+
+def add_entry(conn, values: dict) -> None:
+    conn.execute(_INSERT_TIME, values)
+
+
+def period_entries(conn, client_id: str, start, end) -> list:
+    """The client's entries with a work date in [start, end), with their tickets' subject, contact and category."""
+    return conn.execute(_ENTRIES.where(tickets.c.client_id == client_id, time_entries.c.work_date >= start,
+                                       time_entries.c.work_date < end)).all()
+
+
+def unfiled(conn, ticket_id: int, category: str) -> list:
+    """The ticket's entries logged without a category of their own and now filed under another one."""
+    return conn.execute(select(time_entries.c.id, time_entries.c.work_date, time_entries.c.plan_version).where(
+        time_entries.c.ticket_id == ticket_id, time_entries.c.category_stated.is_(False),
+        time_entries.c.category != category)).all()
+
+
+def refile(conn, entry_ids: list[int], category: str) -> None:
+    conn.execute(update(time_entries).where(time_entries.c.id.in_(entry_ids)).values(category=category))
+
+
+def issued_periods(conn, client_id: str | None) -> set[str]:
+    """The periods whose statement the client has been sent (what it says may no longer change)."""
+    return {r.period for r in conn.execute(select(statements.c.period).where(
+        statements.c.client_id == client_id).distinct())}

@@ -1,0 +1,108 @@
+"""The outbox's rows (invariant 3): written in the transaction of their cause, claimed with a lease by a sender,
+marked sent, retried with back-off, or given up on — and the per-address count that stops mail loops."""
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
+
+from mailbot.store.audit import add_event
+from mailbot.store.compiled import Insert, Scalar
+from mailbot.store.messages import INSERT_MESSAGE
+from mailbot.store.models import outbox, outbox_raw, utcnow
+from mailbot.store.tickets import remember_message_id
+from mailbot.tickets.vocabulary import EventKind
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting to be sent (or to be retried)
+    SENT = "sent"
+    FAILED = "failed"  # given up: refused for good, or too many attempts
+    BOUNCED = "bounced"  # a delivery report said it did not arrive
+
+
+_INSERT_OUTBOX, _INSERT_RAW = Insert(outbox), Insert(outbox_raw)
+_AUTO_SENT = Scalar(select(func.count()).select_from(outbox).where(
+    outbox.c.rcpt == bindparam("rcpt"), outbox.c.auto.is_(True), outbox.c.created_at > bindparam("since")))
+
+
+def write(conn, out, now) -> int:
+    """The outbox row of `out` (an outbound.outbox.Outgoing) and the ticket's record of the mail, in the caller's
+    transaction; returns the row's id."""
+    rcpts = ",".join(r.lower() for r in out.recipients)
+    row = _INSERT_OUTBOX(conn, dict(
+        ticket_id=out.ticket_id, kind=out.kind, auto=out.counted, message_id=out.message_id, mail_from=out.mailbox,
+        rcpt=out.recipients[0].lower(), recipients=rcpts, status=OutboxStatus.PENDING, attempts=0,
+        next_attempt_at=now, created_at=now, lease_until=None, lease_owner=None, last_error=None,
+        sent_at=None))
+    _INSERT_RAW.later(conn, dict(outbox_id=row, raw=out.raw))
+    INSERT_MESSAGE.later(conn, dict(
+        ticket_id=out.ticket_id, direction="out", source="mailbot", mailbox=out.mailbox, message_id=out.message_id,
+        sender=out.mailbox, sender_name=out.sender_name, recipients=rcpts, subject=out.subject, body_text=out.text,
+        disposition=out.kind, reason="", size=len(out.raw), defects="", created_at=now, idem_key=None))
+    if out.ticket_id is not None:
+        remember_message_id(conn, out.message_id, out.ticket_id)
+    return row
+
+
+def automatic_since(conn, rcpt: str, since) -> int:
+    """How many automatic answers went to `rcpt` since then. On PostgreSQL concurrent workers count one
+    after the other (an advisory lock on the address until the transaction ends)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:rcpt))"), {"rcpt": rcpt})
+    return _AUTO_SENT(conn, {"rcpt": rcpt, "since": since})
+
+
+def sent_as(conn, message_ids: list[str]):
+    """The newest outbox row among these Message-IDs (a delivery report names what it is about): id, ticket_id."""
+    return conn.execute(select(outbox.c.id, outbox.c.ticket_id).where(
+        outbox.c.message_id.in_(message_ids)).order_by(outbox.c.id.desc())).first()
+
+
+def mark_bounced(conn, outbox_id: int) -> None:
+    conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(status=OutboxStatus.BOUNCED))
+
+
+def claim(conn, owner: str, limit: int, lease_seconds: float) -> list:
+    """Lease due rows so that no other daemon sends them meanwhile (SKIP LOCKED on PostgreSQL; SQLite's
+    single writer serialises the UPDATE)."""
+    now = utcnow()
+    due = select(outbox.c.id).where(
+        outbox.c.status == OutboxStatus.PENDING, outbox.c.next_attempt_at <= now,
+        or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)).order_by(outbox.c.id).limit(limit)
+    if conn.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = [r.id for r in conn.execute(due)]
+    if not ids:
+        return []
+    conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
+        lease_until=now + timedelta(seconds=lease_seconds), lease_owner=owner))
+    return list(conn.execute(select(outbox.c.id, outbox.c.ticket_id, outbox.c.mail_from, outbox.c.recipients,
+                                    outbox_raw.c.raw, outbox.c.attempts, outbox.c.message_id).join_from(
+        outbox, outbox_raw, outbox_raw.c.outbox_id == outbox.c.id).where(
+        outbox.c.id.in_(ids), outbox.c.lease_owner == owner)))
+
+
+def mark_sent(conn, row_ids: list[int], owner: str) -> None:
+    now = utcnow()
+    # A delivery report may have marked it "bounced" while it was on its way: that verdict stands.
+    conn.execute(update(outbox).where(and_(outbox.c.id.in_(row_ids), outbox.c.lease_owner == owner)).values(
+        status=case((outbox.c.status == OutboxStatus.PENDING, OutboxStatus.SENT), else_=outbox.c.status),
+        sent_at=now, lease_until=None, attempts=outbox.c.attempts + 1, last_error=None))
+
+
+def mark_failed(conn, row, owner: str, error: str, *, permanent: bool, max_attempts: int, base: float,
+                cap: float, jitter: float) -> str:
+    """Back off exponentially; give up after max_attempts or on a permanent refusal, and say so on the ticket.
+    Returns the event kind written (delivery-retry or delivery-failed)."""
+    now = utcnow()
+    attempts = row.attempts + 1
+    final = permanent or attempts >= max_attempts
+    delay = min(cap, base * 2 ** (attempts - 1)) * (1 + jitter)
+    conn.execute(update(outbox).where(and_(outbox.c.id == row.id, outbox.c.lease_owner == owner)).values(
+        status=OutboxStatus.FAILED if final else OutboxStatus.PENDING, attempts=attempts, last_error=error[:2000],
+        lease_until=None, next_attempt_at=now + timedelta(seconds=delay)))
+    kind = EventKind.DELIVERY_FAILED if final else EventKind.DELIVERY_RETRY
+    add_event(conn, row.ticket_id, kind, f"outbox #{row.id} attempt {attempts}: {error[:500]}", now)
+    return kind
