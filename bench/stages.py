@@ -72,13 +72,13 @@ def main():
             def _count(conn, cursor, statement, parameters, context, executemany):
                 statements[" ".join(statement.split())[:90]] += 1
 
-            from mailbot.store import queries  # its statements: one round trip per _run, rows held back or not
-            fast_path = queries._run
+            from mailbot.store import compiled  # its statements: one round trip per _run, rows held back or not
+            fast_path = compiled._run
 
             def _counted(conn, sql, args, answer):
                 statements["(fast path) " + " ".join((sql or "(held-back rows only)").split())[:78]] += 1
                 return fast_path(conn, sql, args, answer)
-            queries._run = _counted
+            compiled._run = _counted
 
         from mailbot.pipeline import PREPARE, STAGES
         runner._STAGES = tuple(timed(f"stage.{name}", fn) for name, fn in zip(STAGES, runner._STAGES))

@@ -229,14 +229,15 @@ def test_authentication_results_modes(desk):
     d.stop()
 
 
+# Ilze reads Latvian: the reasons come in her language (templates/lv/_notices.j2), the tags as she wrote them.
 @pytest.mark.parametrize("tags, why", [
-    ("[frobnicate]", "unknown tag"),
+    ("[frobnicate]", "nezināma birka [frobnicate]"),
     ("[1h99x]", "[1h99x]"),
-    ("[reopen]", "not possible"),
+    ("[reopen]", "[reopen] nav iespējams"),
     ("[15m] [programming]", "[programming]"),
-    ("[assign andrius] [take]", "together"),
-    ("[note] [resolved] [10m]", "together"),
-    ("[note] [waiting]", "together"),
+    ("[assign andrius] [take]", "nevar lietot kopā"),
+    ("[note] [resolved] [10m]", "nevar lietot kopā"),
+    ("[note] [waiting]", "nevar lietot kopā"),
 ])
 def test_bad_commands_apply_nothing_and_say_why(desk, tags, why):
     d = desk()

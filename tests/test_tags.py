@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mailbot.agents.notices import CODES, Notice
+from mailbot.outbound.render import say
 from mailbot.agents.tags import (
     ALIASES, CATEGORY_ALIASES, DEFAULT_IGNORE, FLAG_ALIASES, KEYWORD_ALIASES, STATUS_ALIASES, Commands, TagError,
     fold, format_tags, parse_tags)
@@ -25,9 +27,10 @@ def parse(subject: str, **kw) -> Commands:
 
 
 def errors(subject: str, **kw) -> list[str]:
+    """The problems as an English-speaking agent reads them (templates/en/_notices.j2)."""
     with pytest.raises(TagError) as info:
         parse(subject, **kw)
-    return info.value.errors
+    return say(info.value.errors, "en")
 
 
 # --- time ---------------------------------------------------------------------------------------------------
@@ -277,8 +280,8 @@ def test_all_errors_are_reported_at_once():
     assert errors("[frее] [1h99x] [resolved] [waiting] [paid] [free] [prio 9]") == [
         "unknown tag [frее]", "time does not parse: [1h99x]", "two statuses: [resolved] and [waiting]",
         "two categories: [paid] and [free]", "priority must be P1 to P4: [prio 9]"]
-    with pytest.raises(ValueError, match=r"unknown tag \[x\]; unknown tag \[y\]"):
-        parse("[x] [y]")
+    with pytest.raises(ValueError, match=r"unknown-tag raw=\[x\]; unknown-tag raw=\[y\]"):
+        parse("[x] [y]")  # the exception's own text is for logs: codes, not sentences
 
 
 @pytest.mark.parametrize("subject", [
@@ -406,7 +409,8 @@ def test_no_input_crashes_the_parser(subject, original, categories):
     try:
         c = parse(subject, original=original, categories=categories)
     except TagError as e:
-        assert e.errors and all(isinstance(m, str) and m for m in e.errors)
+        assert e.errors and all(isinstance(m, Notice) and m.code in CODES for m in e.errors)
+        assert all(say(e.errors, "en"))  # each one something an agent can read
     else:
         assert isinstance(c, Commands)
         assert "\n" not in c.clean_subject

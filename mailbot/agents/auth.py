@@ -19,6 +19,8 @@ import hmac
 import re
 from dataclasses import dataclass
 
+from mailbot.agents.notices import Notice, notice
+
 TOKEN = re.compile(r"^(?P<local>[^+@\s]+)\+mb(?P<ticket>\d{1,12})\.(?P<mac>[a-z2-7]{16})@(?P<domain>[^@\s]+)$", re.I)
 _RESULT = re.compile(r"\b(dkim|dmarc|spf)\s*=\s*(\w+)((?:\s+[\w.-]+\.[\w.-]+\s*=\s*[^\s;]+)*)", re.I)
 _PROP = re.compile(r"([\w.-]+)\s*=\s*([^\s;]+)")
@@ -55,7 +57,7 @@ def token_valid(token: Token, agent: str, secret: bytes) -> bool:
     return hmac.compare_digest(mac, _mac(secret, token.ticket_id, agent))
 
 
-def authres_pass(headers: list[str], trusted: tuple[str, ...], from_domain: str) -> tuple[bool, str]:
+def authres_pass(headers: list[str], trusted: tuple[str, ...], from_domain: str) -> tuple[bool, Notice]:
     """(passed, why) from the topmost Authentication-Results header of a trusted server."""
     trusted = tuple(t.lower() for t in trusted)
     for value in headers:
@@ -67,30 +69,30 @@ def authres_pass(headers: list[str], trusted: tuple[str, ...], from_domain: str)
                    for method, result, props in _RESULT.findall(value)]
         dmarc = [r for m, r, _ in results if m == "dmarc"]
         if "pass" in dmarc:
-            return True, f"{authserv}: dmarc=pass"
+            return True, notice("authres-dmarc-pass", server=authserv)
         if "fail" in dmarc:  # the domain's own policy (strict alignment, say) said no: no DKIM second opinion
-            return False, f"{authserv}: dmarc=fail"
+            return False, notice("authres-dmarc-fail", server=authserv)
         signers = [p.get("header.d") or p.get("header.i", "").rpartition("@")[2]
                    for m, r, p in results if m == "dkim" and r == "pass"]
         for d in signers:  # relaxed alignment: the same organisation's domain, either way round (the From
             # domain is a configured agent's, so a subdomain of it is that organisation's too)
             if d and (from_domain == d or from_domain.endswith("." + d) or d.endswith("." + from_domain)):
-                return True, f"{authserv}: dkim=pass aligned ({d})"
+                return True, notice("authres-dkim-aligned", server=authserv, domain=d)
         if signers:
             named = ", ".join(d or "?" for d in signers)
-            return False, f"{authserv}: dkim=pass for {named}, not aligned with {from_domain}"
-        return False, f"{authserv}: no dmarc or dkim pass"
-    return False, "no Authentication-Results from a trusted server"
+            return False, notice("authres-dkim-not-aligned", server=authserv, domains=named, from_domain=from_domain)
+        return False, notice("authres-no-pass", server=authserv)
+    return False, notice("authres-none")
 
 
-def authenticate(mode: str, *, token_ok: bool | None, authres: tuple[bool, str]) -> tuple[bool, str]:
-    """Combine the two proofs as the configured mode asks; (ok, why)."""
-    tok = "reply token valid" if token_ok else ("no reply token" if token_ok is None else "reply token invalid")
+def authenticate(mode: str, *, token_ok: bool | None, authres: tuple[bool, Notice]) -> tuple[bool, list[Notice]]:
+    """Combine the two proofs as the configured mode asks; (ok, why: the notices that say what each proof gave)."""
+    tok = notice("token-valid" if token_ok else ("token-missing" if token_ok is None else "token-invalid"))
     ar_ok, ar_why = authres
     if mode == "token":
-        return bool(token_ok), tok
+        return bool(token_ok), [tok]
     if mode == "authres":
-        return ar_ok, ar_why
+        return ar_ok, [ar_why]
     if mode == "token_or_authres":
-        return bool(token_ok) or ar_ok, f"{tok}; {ar_why}"
-    return bool(token_ok) and ar_ok, f"{tok}; {ar_why}"  # token_and_authres
+        return bool(token_ok) or ar_ok, [tok, ar_why]
+    return bool(token_ok) and ar_ok, [tok, ar_why]  # token_and_authres

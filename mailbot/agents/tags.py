@@ -63,6 +63,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Iterable
 
+from mailbot.agents.notices import Notice, notice
+
 # Alias tables: one per concept, canonical English word -> its other spellings (lv, lt, ro, sk, ru).
 # Lookups fold case and diacritics, so "platene" and "PLATENÉ" need no entry of their own.
 CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -108,10 +110,6 @@ NUMBER_UNIT = r"([0-9]{1,5}(?:[.,][0-9]{1,5})?)\s*([^\W\d_]+)"
 DURATION = re.compile(rf"(?:\s*{NUMBER_UNIT})+\s*")
 PRIORITY = re.compile(r"p?([1-4])")
 
-LABELS = {"time": "time tags", "category": "categories", "status": "statuses", "assign": "assignees",
-          "impact": "impacts", "urgency": "urgencies", "priority": "priorities", "client": "clients",
-          "pd_allow": "pd-allow dates", "report": "reports"}
-
 
 def fold(text: str) -> str:
     """The lookup key: case and diacritics dropped, whitespace runs made one space."""
@@ -128,10 +126,10 @@ KEYWORDS, UNITS = _index(KEYWORD_ALIASES), _index(UNIT_ALIASES)
 
 
 class TagError(ValueError):
-    """Something in the subject is wrong; `errors` says what, one short phrase per problem."""
+    """Something in the subject is wrong; `errors` says what, one Notice per problem (mailbot.agents.notices)."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
+    def __init__(self, errors: list[Notice]):
+        super().__init__("; ".join(map(str, errors)))
         self.errors = errors
 
 
@@ -161,7 +159,9 @@ class Commands:
 
 
 class _Bad(Exception):
-    pass
+    def __init__(self, found: Notice):
+        super().__init__(str(found))
+        self.notice = found
 
 
 def _date(word: str, raw: str) -> date | None:
@@ -172,35 +172,35 @@ def _date(word: str, raw: str) -> date | None:
     try:
         return date(int(y), int(m), int(d))
     except ValueError:
-        raise _Bad(f"impossible date: {raw}") from None
+        raise _Bad(notice("impossible-date", raw=raw)) from None
 
 
 def _time(words: list[str], raw: str, today: date) -> tuple[int, date | None]:
     dated = [(i, d) for i, w in enumerate(words) if (d := _date(w, raw))]
     if len(dated) > 1 or (dated and dated[0][0] not in (0, len(words) - 1)):
-        raise _Bad(f"time does not parse: {raw}")
+        raise _Bad(notice("time-unparsable", raw=raw))
     work_date = dated[0][1] if dated else None
     text = " ".join(w for i, w in enumerate(words) if not dated or i != dated[0][0])
     if not DURATION.fullmatch(text):
-        raise _Bad(f"time does not parse: {raw}")
+        raise _Bad(notice("time-unparsable", raw=raw))
     parts = [(UNITS.get(unit), Fraction(number.replace(",", "."))) for number, unit in re.findall(NUMBER_UNIT, text)]
     if [unit for unit, _ in parts] not in (["h"], ["m"], ["h", "m"]):
-        raise _Bad(f"time does not parse: {raw}")
+        raise _Bad(notice("time-unparsable", raw=raw))
     minutes = sum(n * 60 if unit == "h" else n for unit, n in parts)
     if minutes.denominator != 1:
-        raise _Bad(f"time is not a whole number of minutes: {raw}")
+        raise _Bad(notice("time-not-whole", raw=raw))
     if minutes <= 0:
-        raise _Bad(f"time must be more than zero: {raw}")
+        raise _Bad(notice("time-zero", raw=raw))
     if minutes > MAX_MINUTES:
-        raise _Bad(f"time over 24 hours in one tag: {raw}")
+        raise _Bad(notice("time-over-24h", raw=raw))
     if work_date and work_date > today:
-        raise _Bad(f"work date in the future: {raw}")
+        raise _Bad(notice("date-in-future", raw=raw))
     return int(minutes), work_date
 
 
-def _one(args: list[str], raw: str, keyword: str, what: str) -> str:
+def _one(args: list[str], raw: str, keyword: str, expected: str) -> str:
     if len(args) != 1:
-        raise _Bad(f"{keyword} needs {what}: {raw}")
+        raise _Bad(notice("needs-one", keyword=keyword, expected=expected, raw=raw))
     return args[0]
 
 
@@ -208,33 +208,33 @@ def _keyword(keyword: str, args: list[str], written: list[str], raw: str, today:
     if keyword == "time":
         return "time", _time(args, raw, today)
     if keyword in ("assign", "client"):
-        name = unicodedata.normalize("NFC", _one(written, raw, keyword, "one name")).lower()
+        name = unicodedata.normalize("NFC", _one(written, raw, keyword, "name")).lower()
         if "@" in name:
-            raise _Bad(f"{keyword} takes a name, not an address: {raw}")
+            raise _Bad(notice("name-not-address", keyword=keyword, raw=raw))
         if not NAME.fullmatch(name):
-            raise _Bad(f"not a name: {raw}")
+            raise _Bad(notice("not-a-name", raw=raw))
         return keyword, name
     if keyword in ("impact", "urgency"):
-        level = _one(args, raw, keyword, "high, medium or low")
+        level = _one(args, raw, keyword, "level")
         if level not in LEVELS:
-            raise _Bad(f"{keyword} must be high, medium or low: {raw}")
+            raise _Bad(notice("bad-level", keyword=keyword, raw=raw))
         return keyword, level
     if keyword == "priority":
-        m = PRIORITY.fullmatch(_one(args, raw, keyword, "P1 to P4"))
+        m = PRIORITY.fullmatch(_one(args, raw, keyword, "priority"))
         if not m:
-            raise _Bad(f"priority must be P1 to P4: {raw}")
+            raise _Bad(notice("bad-priority", raw=raw))
         return "priority", f"P{m[1]}"
     if keyword == "pd-allow":
-        day = _date(_one(args, raw, keyword, "a date YYYY-MM-DD"), raw)
+        day = _date(_one(args, raw, keyword, "date"), raw)
         if day is None:
-            raise _Bad(f"pd-allow needs a date YYYY-MM-DD: {raw}")
+            raise _Bad(notice("pd-allow-needs-date", raw=raw))
         return "pd_allow", day
     # report
     if not args:
         return "report", ""
-    m = MONTH.fullmatch(_one(args, raw, keyword, "a month YYYY-MM"))
+    m = MONTH.fullmatch(_one(args, raw, keyword, "month"))
     if not m or not 1 <= int(m[2]) <= 12:
-        raise _Bad(f"report needs a month YYYY-MM: {raw}")
+        raise _Bad(notice("report-needs-month", raw=raw))
     return "report", m[0]
 
 
@@ -253,11 +253,11 @@ def _command(content: str, raw: str, plan: dict[str, str], today: date) -> tuple
     if key in CATEGORIES:  # free/paid in any language: the plan's own name for it, whatever its language
         named = [name for name in plan.values() if CATEGORIES.get(fold(name)) == CATEGORIES[key]]
         if not named:
-            raise _Bad(f"category not in the plan: {raw}")
+            raise _Bad(notice("category-not-in-plan", raw=raw))
         return "category", named[0]
     if key[:1] in "0123456789":
         return "time", _time(key.split(" "), raw, today)
-    raise _Bad(f"unknown tag {raw}")
+    raise _Bad(notice("unknown-tag", raw=raw))
 
 
 def _ignore_key(text: str) -> str:
@@ -280,7 +280,7 @@ def parse_tags(subject: str, *, categories: Iterable[str] = ("free", "paid"), to
     ignored = {_ignore_key(word) for word in ignore}
     inherited = Counter(fold(m[1]) for m in BRACKET.finditer(original))
     found: dict[str, tuple[object, str]] = {}
-    errors: list[str] = []
+    errors: list[Notice] = []
     tags: list[str] = []
     kept: list[str] = []
     pos = 0
@@ -294,21 +294,20 @@ def parse_tags(subject: str, *, categories: Iterable[str] = ("free", "paid"), to
         try:
             name, value = _command(content, raw, plan, today)
         except _Bad as e:
-            errors.append(str(e))
+            errors.append(e.notice)
             continue
         if name in found and (name == "time" or found[name][0] != value):
-            errors.append(f"two {LABELS[name]}: {found[name][1]} and {raw}")
+            errors.append(notice("two-values", field=name, first=found[name][1], second=raw))
         found.setdefault(name, (value, raw))
         tags.append(raw)
         kept.append(subject[pos:m.start()])
         pos = m.end()
     if "take" in found and "assign" in found:
-        errors.append(f"{found['take'][1]} and {found['assign'][1]} together")
+        errors.append(notice("take-and-assign", first=found["take"][1], second=found["assign"][1]))
     if "note" in found and "notify" in found:
-        errors.append(f"{found['note'][1]} and {found['notify'][1]} together: a note is not sent to the client")
+        errors.append(notice("note-and-notify", first=found["note"][1], second=found["notify"][1]))
     if "note" in found and found.get("status", (None,))[0] in CLIENT_STATUSES:
-        errors.append(f"{found['note'][1]} and {found['status'][1]} together: {found['status'][1]} writes to "
-                      "the client, a note does not")
+        errors.append(notice("note-and-client-status", first=found["note"][1], second=found["status"][1]))
     if errors:
         raise TagError(errors)
     values = {name: value for name, (value, _) in found.items()}

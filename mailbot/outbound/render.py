@@ -103,6 +103,21 @@ def placeholder(lang: str, kind: str) -> str:
     return one_line(str(module.placeholder(kind)), 80)
 
 
+# The audit trail (a ticket's events, read by operators with `mailbot tickets show`) is kept in one language.
+AUDIT_LANGUAGE = "en"
+
+
+def say(notices, lang: str) -> list[str]:
+    """Each Notice (mailbot.agents.notices) as its phrase in `lang` (templates/<lang>/_notices.j2)."""
+    module = _notices(lang)
+    return [one_line(str(module.say(n)), 2000) for n in notices]
+
+
+@lru_cache(maxsize=8)
+def _notices(lang: str):
+    return environment().get_template(f"{lang}/_notices.j2").module
+
+
 def new_message_id(domain: str) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 

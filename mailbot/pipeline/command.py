@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mailbot.agents.auth import authenticate, authres_pass, token_valid
+from mailbot.agents.notices import Notice, notice
 from mailbot.agents.quotes import reply_text
 from mailbot.agents.tags import TagError, parse_tags
 from mailbot.billing import periods
 from mailbot.billing.rounding import FREE
 from mailbot.mime.headers import raw_headers
 from mailbot.outbound.mail import Mail
+from mailbot.outbound.render import AUDIT_LANGUAGE, say
 from mailbot.pipeline.context import Kind
 from mailbot.pipeline.mails import contacts_on_ticket, dialogue, to_agent, to_client
 from mailbot.services.statements import current_period, issue
@@ -31,19 +33,20 @@ from mailbot.tickets.vocabulary import Disposition, EventKind, Status
 @dataclass
 class Verdict:
     ok: bool
-    why: str
+    why: list[Notice]  # what each proof gave, for the agent's alert
 
 
 def verify(ctx) -> Verdict:
     """Invariant 6: the sender is a configured agent, and proves it as commands.auth requires."""
     cfg = ctx.config.commands
     secret = reply_secret(ctx.conn, cfg.secret)
-    token_ok, mismatch = None, ""
+    token_ok, mismatch = None, []
     if ctx.token is not None:
         token_ok = token_valid(ctx.token, ctx.agent.email, secret)
         named = ticket_ref(ctx.msg.subject)
         if named is not None and named != ctx.token.ticket_id:  # a signed address lifted from another ticket
-            token_ok, mismatch = False, f"the reply address is for ticket #{ctx.token.ticket_id}, the subject names #{named}; "
+            token_ok = False
+            mismatch = [notice("token-other-ticket", token_ticket=ctx.token.ticket_id, subject_ticket=named)]
     ar = authres_pass([str(v) for v in raw_headers(ctx.msg.msg, "Authentication-Results")],
                       cfg.trusted_authserv_ids, ctx.sender.rpartition("@")[2])
     ok, why = authenticate(cfg.auth, token_ok=token_ok, authres=ar)
@@ -79,57 +82,63 @@ def run(ctx) -> None:
         ctx.disposition = Disposition.COMMAND_REFUSED
         if ctx.ticket is None:
             ctx.status = Status.CLOSED  # kept as the record of what was refused, out of the queue
-        ctx.events.append((EventKind.COMMAND_REFUSED, "; ".join(errors)))
+        ctx.events.append((EventKind.COMMAND_REFUSED, "; ".join(say(errors, AUDIT_LANGUAGE))))
         ctx.mails.append(to_agent(ctx, Disposition.COMMAND_RESULT, applied=[], errors=errors))
         return
     _apply(ctx, cmds)
 
 
-def _check(ctx, cmds) -> list[str]:
+def _check(ctx, cmds) -> list[Notice]:
     errors = []
     role = ctx.agent.role
     if ctx.ticket is None:
         if cmds.client is None:
-            errors.append("no ticket: reply to a notification, keep [#N] in the subject, or open one with [client ID]")
+            errors.append(notice("no-ticket"))
         elif ctx.config.client_by_id(cmds.client) is None:
-            errors.append(f"unknown client [client {cmds.client}]")
+            errors.append(notice("unknown-client", client=cmds.client))
         elif cmds.notify and not ctx.config.client_by_id(cmds.client).contacts:
-            errors.append(f"[notify]: client {cmds.client} has no registered contact address")
+            errors.append(notice("notify-no-contact", client=cmds.client))
     elif cmds.client is not None:
-        errors.append("[client] opens a new ticket; this mail belongs to ticket "
-                      f"#{ctx.ticket['id']}")
+        errors.append(notice("client-on-ticket", ticket=ctx.ticket["id"]))
     if cmds.status is not None and ctx.ticket is not None:
         current = ctx.ticket["status"]
         if not lifecycle.allowed(cmds.status, current):
-            errors.append(f"[{cmds.status}] is not possible: ticket #{ctx.ticket['id']} is {current}")
+            errors.append(notice("status-not-possible", tag=cmds.status, ticket=ctx.ticket["id"], status=current))
     if cmds.assign is not None:
         if role not in ("dispatcher", "head"):
-            errors.append("only a dispatcher or the head of service may [assign]")
+            errors.append(notice("assign-not-allowed"))
         elif _agent_by_name(ctx.config, cmds.assign) is None:
-            errors.append(f"no agent called {cmds.assign!r}")
+            errors.append(notice("no-such-agent", name=cmds.assign))
     if cmds.report is not None:
         client = ctx.config.client_by_id(cmds.client) if cmds.client else (
             ctx.config.client_by_id(ctx.ticket["client_id"]) if ctx.ticket else None)
         if role not in ("dispatcher", "head"):
-            errors.append("only a dispatcher or the head of service may send a [report]")
+            errors.append(notice("report-not-allowed"))
         elif client is None:
-            errors.append("[report] needs a client: [client ID], or a ticket of that client")
+            errors.append(notice("report-needs-client"))
         elif not client.contacts:
-            errors.append(f"[report]: client {client.id} has no registered contact address")
+            errors.append(notice("report-no-contact", client=client.id))
         elif cmds.report and not _valid_period(cmds.report):
-            errors.append(f"[report {cmds.report}]: no such month")
+            errors.append(notice("report-bad-month", month=cmds.report))
     if cmds.pd_allow is not None:
         if role != "head":
-            errors.append("only the head of service may grant [pd-allow]")
+            errors.append(notice("pd-allow-not-head"))
         elif ctx.ticket is None:
-            errors.append("[pd-allow] belongs on a ticket: reply to its notification")
+            errors.append(notice("pd-allow-needs-ticket"))
         elif cmds.pd_allow < ctx.config.today():
-            errors.append(f"[pd-allow {cmds.pd_allow}] is in the past")
+            errors.append(notice("pd-allow-in-past", date=cmds.pd_allow.isoformat()))
     return errors
 
 
 def _apply(ctx, cmds) -> None:
-    agent, ticket, changes, events = ctx.agent, ctx.ticket, ctx.changes, ctx.events
+    agent, ticket, changes = ctx.agent, ctx.ticket, ctx.changes
+    applied: list[Notice] = []  # what the agent is told was done, in their language
+
+    def record(kind: EventKind, detail: str, said: Notice) -> None:
+        """An audit event for the ticket's record, and the line of the agent's confirmation that says it."""
+        ctx.events.append((kind, detail))
+        applied.append(said)
+
     text = reply_text(ctx.msg.text or "")
     if ticket is None:  # a phone call or a visit, logged on the client's behalf
         client = ctx.config.client_by_id(cmds.client)
@@ -138,19 +147,21 @@ def _apply(ctx, cmds) -> None:
         changes.update(client_id=client.id, language=client.language,
                        contact=client.contacts[0] if client.contacts else "", subject=ctx_subject(cmds, ctx))
         ctx.status = Status.OPEN
-        events.append((EventKind.OPENED_BY_AGENT, f"for client {client.id}"))
+        record(EventKind.OPENED_BY_AGENT, f"for client {client.id}", notice("opened", client=client.id))
     else:
         ctx.disposition = Disposition.NOTE if cmds.note else Disposition.AGENT_REPLY
     if cmds.category:
         changes["category"] = cmds.category
-        events.append((EventKind.CATEGORY, cmds.category))
+        record(EventKind.CATEGORY, cmds.category, notice("category", category=cmds.category))
     if cmds.minutes:
         category = cmds.category or (ticket or {}).get("category") or FREE
         contact = ticket["contact"] if ticket else changes["contact"]  # the client's, never the agent's
         ctx.time_entry = dict(agent=agent.email, contact=contact, work_date=cmds.work_date or ctx.config.today(),
                               minutes=cmds.minutes, category=category, category_stated=bool(cmds.category),
                               description=(text.strip().splitlines() or [ctx.msg.subject])[0][:500])
-        events.append((EventKind.TIME, f"{cmds.minutes} min {category} on {ctx.time_entry['work_date']}"))
+        work_date = ctx.time_entry["work_date"]
+        record(EventKind.TIME, f"{cmds.minutes} min {category} on {work_date}",
+               notice("time", minutes=cmds.minutes, category=category, date=work_date.isoformat()))
     assignee = None
     if cmds.take:
         assignee = agent
@@ -158,7 +169,7 @@ def _apply(ctx, cmds) -> None:
         assignee = _agent_by_name(ctx.config, cmds.assign)
     if assignee is not None:
         changes["assignee"] = assignee.email
-        events.append((EventKind.ASSIGNED, assignee.email))
+        record(EventKind.ASSIGNED, assignee.email, notice("assigned", agent=assignee.email))
     reachable = "@" in (ticket or {}).get("contact", "")
     # Seed 001: work starts when an agent is put on the ticket, or when the one it was given to (the client's
     # consultant) first acts on it — not with a [note], which is no news for the client, and not on a ticket
@@ -167,7 +178,7 @@ def _apply(ctx, cmds) -> None:
     if (ticket is not None and owner is not None and not ticket.get("started_at") and not cmds.note
             and ticket["status"] not in SOLVED):
         changes["started_at"] = ctx.now
-        events.append((EventKind.STARTED, owner.email))
+        record(EventKind.STARTED, owner.email, notice("started", agent=owner.email))
         if reachable and cmds.status not in SOLVED:
             ctx.mails.append(to_client(ctx, Disposition.STARTED, values={"agent_name": owner.name}))
     if cmds.impact or cmds.urgency or cmds.priority:
@@ -175,17 +186,19 @@ def _apply(ctx, cmds) -> None:
         urgency = cmds.urgency or (ticket or {}).get("urgency")
         changes.update(impact=impact or DEFAULT_LEVEL, urgency=urgency or DEFAULT_LEVEL,
                        priority=cmds.priority or priority_of(impact, urgency))
-        events.append((EventKind.PRIORITY, changes["priority"]))
+        record(EventKind.PRIORITY, changes["priority"], notice("priority", priority=changes["priority"]))
     if cmds.report is not None:  # a statement for the client, now, to its registered contacts
         client = ctx.client or ctx.config.client_by_id(ticket["client_id"])
         doc = issue(ctx.conn, ctx.config, client, cmds.report or current_period(ctx.config, client, ctx.now),
                     "request", ctx.now)
-        events.append((EventKind.STATEMENT, f"{client.id} {doc['period']} v{doc['version']} sent to the client"))
+        record(EventKind.STATEMENT, f"{client.id} {doc['period']} v{doc['version']} sent to the client",
+               notice("statement-sent", client=client.id, period=doc["period"], version=doc["version"]))
         if ticket is None:
             ctx.status = Status.CLOSED  # the record of the request, out of the queue
     if cmds.pd_allow is not None:  # the request form is in: the ticket's personal data may be kept until then
         changes["pd_allow_until"] = cmds.pd_allow
-        events.append((EventKind.PD_ALLOW, f"personal data kept until {cmds.pd_allow}"))
+        record(EventKind.PD_ALLOW, f"personal data kept until {cmds.pd_allow}",
+               notice("pd-allow", date=cmds.pd_allow.isoformat()))
     status = cmds.status
     if status is not None:
         ctx.status = lifecycle.after_tag(status)
@@ -194,10 +207,11 @@ def _apply(ctx, cmds) -> None:
     elif ticket is not None and ticket["status"] == Status.NEW:
         ctx.status = Status.OPEN  # an agent is on it: no longer untouched
     if status or (ticket is not None and ctx.status and ctx.status != ticket["status"]):
-        events.append((EventKind.STATUS, f"{(ticket or {}).get('status', Status.NEW)} -> {ctx.status}"))
+        old = (ticket or {}).get("status", Status.NEW)
+        record(EventKind.STATUS, f"{old} -> {ctx.status}", notice("status", old=str(old), new=str(ctx.status)))
     resolved, waiting = status == Status.RESOLVED, status == Status.WAITING
     if ticket is not None and not cmds.note and not reachable and (text.strip() or resolved):
-        events.append((EventKind.NOT_RELAYED, "the ticket has no client address to write to"))
+        record(EventKind.NOT_RELAYED, "the ticket has no client address to write to", notice("not-relayed"))
     elif ticket is not None and not cmds.note:
         files = tuple(ctx.msg.attachments)
         if resolved:
@@ -211,8 +225,7 @@ def _apply(ctx, cmds) -> None:
         ctx.mails.append(to_client(ctx, Disposition.RELAY, to=(changes["contact"],),
                                    values={"text": text, "waiting": False}))
     if ctx.config.commands.confirm == "all":
-        ctx.mails.append(to_agent(ctx, Disposition.COMMAND_RESULT, applied=[f"{k}: {v}" for k, v in events],
-                                  errors=[]))
+        ctx.mails.append(to_agent(ctx, Disposition.COMMAND_RESULT, applied=applied, errors=[]))
 
 
 def _valid_period(period: str) -> bool:
@@ -228,12 +241,13 @@ def ctx_subject(cmds, ctx) -> str:
     return cmds.clean_subject or ctx.msg.subject
 
 
-def refuse_forgery(ctx, why: str) -> None:
+def refuse_forgery(ctx, why: list[Notice]) -> None:
     """Not applied, recorded as a security event, and the real agent told at their configured address."""
     ctx.disposition = Disposition.FORGED_COMMAND
     if ctx.ticket is None:
         ctx.status = Status.CLOSED
-    ctx.events.append((EventKind.SECURITY, f"command in the name of {ctx.agent.email} refused: {why}"))
+    detail = "; ".join(say(why, AUDIT_LANGUAGE))
+    ctx.events.append((EventKind.SECURITY, f"command in the name of {ctx.agent.email} refused: {detail}"))
     ctx.mails.append(Mail(Disposition.SECURITY_ALERT, ctx.agent.email, lang=ctx.agent.language, counted=False,
                           auto_submitted="auto-generated",
                           values={"agent_name": ctx.agent.name, "why": why, "agent_subject": ctx.msg.subject,
