@@ -31,3 +31,11 @@ Substitute = Callable[[str], str]
 
 # redactor(filename, data, substitute, limits): the rewritten file, or None when it cannot be redacted.
 Redactor = Callable[[str, bytes, Substitute, Limits], "bytes | None"]
+
+
+def redact_properties(props, names: tuple[str, ...], substitute: Substitute) -> None:
+    """A document's metadata (author, title, ...) holds names too: the text ones, substituted in place."""
+    for attr in names:
+        value = getattr(props, attr, None)
+        if isinstance(value, str) and value:
+            setattr(props, attr, substitute(value))

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import io
 
-from mailbot.privacy.formats import Substitute
+from mailbot.privacy.formats import Substitute, redact_properties
 from mailbot.privacy.formats.text import one_line
 from mailbot.privacy.limits import Ctx, Limits, Lines, error_name, read_package, safe_xml_parser
+
+# The document's metadata that can hold a name.
+_PROPERTIES = ("author", "last_modified_by", "title", "subject", "comments", "keywords", "category")
 
 
 _W_NS = {"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -178,11 +181,7 @@ def redact_docx(filename: str, data: bytes, substitute: Substitute, limits: Limi
     for part, root in docx_stories(package):
         if _redact_story(root, substitute) and not isinstance(part, XmlPart):
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    props = package.core_properties
-    for attr in ("author", "last_modified_by", "title", "subject", "comments", "keywords", "category"):
-        value = getattr(props, attr, None)
-        if isinstance(value, str) and value:
-            setattr(props, attr, substitute(value))
+    redact_properties(package.core_properties, _PROPERTIES, substitute)
     out = io.BytesIO()
     package.save(out)
     return out.getvalue()

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from mailbot.privacy.formats import Substitute
+from mailbot.privacy.formats import Substitute, redact_properties
 from mailbot.privacy.formats.text import number_text, one_line
 from mailbot.privacy.limits import Ctx, Limits, Lines, Stop, error_name, read_package
+
+# The document's metadata that can hold a name.
+_PROPERTIES = ("creator", "lastModifiedBy", "title", "subject", "description", "keywords", "category")
 
 
 def cell_text(v) -> str:
@@ -94,11 +97,7 @@ def redact_xlsx(filename: str, data: bytes, substitute: Substitute, limits: Limi
         ws._pivots = []
         ws._charts = []
         ws._images = []
-    props = wb.properties
-    for attr in ("creator", "lastModifiedBy", "title", "subject", "description", "keywords", "category"):
-        value = getattr(props, attr, None)
-        if isinstance(value, str) and value:
-            setattr(props, attr, substitute(value))
+    redact_properties(wb.properties, _PROPERTIES, substitute)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
