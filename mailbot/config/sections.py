@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
@@ -9,6 +10,19 @@ from pydantic import Field, field_validator
 from mailbot.config.base import Language, Strict, email, zone_name
 
 AUTO_WORKERS_MAX = 4
+
+
+class MailboxRole(StrEnum):
+    SUPPORT = "support"  # requests: tickets, receipts, agents' commands
+    OBJECTIONS = "objections"  # seed 000's dedicated mailbox for billing disputes (iebildumi@)
+
+
+class Role(StrEnum):
+    """What an agent may do: an agent works tickets; a dispatcher also assigns them and sends [report]s; the head
+    of service also grants [pd-allow] and takes what no dispatcher takes."""
+    AGENT = "agent"
+    DISPATCHER = "dispatcher"
+    HEAD = "head"
 
 
 class Database(Strict):
@@ -101,7 +115,7 @@ class Imap(Strict):
 class Mailbox(Strict):
     name: str
     address: str
-    role: Literal["support", "objections"] = "support"
+    role: MailboxRole = MailboxRole.SUPPORT
     display_name: str | None = None
     imap: Imap | None = None
 
@@ -114,7 +128,7 @@ class Mailbox(Strict):
 class Agent(Strict):
     email: str
     name: str
-    role: Literal["agent", "dispatcher", "head"] = "agent"
+    role: Role = Role.AGENT
     language: Language = "en"  # of the notifications and answers mailbot sends them
 
     @field_validator("email")

@@ -19,7 +19,7 @@ from mailbot.ingress.imap import MailboxReader
 from mailbot.jobs.scheduler import start as scheduler_start
 from mailbot.outbound.sender import Sender
 from mailbot.pipeline import parking
-from mailbot.pipeline.context import Envelope
+from mailbot.pipeline.context import Envelope, Verdict
 from mailbot.pipeline.runner import Job, TempFail, accept_batch
 
 log = logging.getLogger("mailbot")
@@ -65,7 +65,7 @@ class Runtime:
             outcome = await self.committer.submit(Job(raw, envelope, retry_of))
         finally:
             self.hold(-1)
-        if self.sender is not None and outcome.status == "stored":
+        if self.sender is not None and outcome.status == Verdict.STORED:
             self.sender.wake.set()
         return outcome
 

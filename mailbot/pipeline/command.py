@@ -16,6 +16,7 @@ from mailbot.agents.quotes import reply_text
 from mailbot.agents.tags import TagError, parse_tags
 from mailbot.billing import periods
 from mailbot.billing.rounding import FREE
+from mailbot.config.sections import Role
 from mailbot.mime.headers import raw_headers
 from mailbot.outbound.mail import Mail
 from mailbot.outbound.render import AUDIT_LANGUAGE, say
@@ -105,14 +106,14 @@ def _check(ctx, cmds) -> list[Notice]:
         if not lifecycle.allowed(cmds.status, current):
             errors.append(notice("status-not-possible", tag=cmds.status, ticket=ctx.ticket["id"], status=current))
     if cmds.assign is not None:
-        if role not in ("dispatcher", "head"):
+        if role not in (Role.DISPATCHER, Role.HEAD):
             errors.append(notice("assign-not-allowed"))
         elif _agent_by_name(ctx.config, cmds.assign) is None:
             errors.append(notice("no-such-agent", name=cmds.assign))
     if cmds.report is not None:
         client = ctx.config.client_by_id(cmds.client) if cmds.client else (
             ctx.config.client_by_id(ctx.ticket["client_id"]) if ctx.ticket else None)
-        if role not in ("dispatcher", "head"):
+        if role not in (Role.DISPATCHER, Role.HEAD):
             errors.append(notice("report-not-allowed"))
         elif client is None:
             errors.append(notice("report-needs-client"))
@@ -121,7 +122,7 @@ def _check(ctx, cmds) -> list[Notice]:
         elif cmds.report and not _valid_period(cmds.report):
             errors.append(notice("report-bad-month", month=cmds.report))
     if cmds.pd_allow is not None:
-        if role != "head":
+        if role != Role.HEAD:
             errors.append(notice("pd-allow-not-head"))
         elif ctx.ticket is None:
             errors.append(notice("pd-allow-needs-ticket"))

@@ -7,6 +7,7 @@ and the client's receipt. persist uses these renderings only where they match ex
 """
 import logging
 
+from mailbot.config.sections import MailboxRole
 from mailbot.outbound.drafts import QUEUE_POSITION, draft
 from mailbot.outbound.mail import Mail
 from mailbot.outbound.render import attachment_base64
@@ -30,7 +31,7 @@ def run(ctx) -> None:
 
 def _draft(ctx) -> None:
     msg = ctx.msg
-    if (ctx.kind != Kind.MESSAGE or ctx.agent is not None or ctx.mailbox.role != "support" or msg.in_reply_to
+    if (ctx.kind != Kind.MESSAGE or ctx.agent is not None or ctx.mailbox.role != MailboxRole.SUPPORT or msg.in_reply_to
             or msg.references or ticket_ref(msg.subject) is not None or is_reply(msg.subject)):
         return
     saved = ctx.changes, ctx.events, ctx.mails, ctx.status

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from mailbot.base.drills import failpoint
 from mailbot.billing import periods
 from mailbot.billing.plans import NO_PLAN, snapshot, terms_of
-from mailbot.billing.rounding import Entry, bill, totals
+from mailbot.billing.rounding import FREE, Entry, bill, totals
+from mailbot.config.sections import MailboxRole
 from mailbot.mime.parts import Attachment
 from mailbot.outbound.formats import formatters
 from mailbot.outbound.mail import Mail
@@ -67,7 +68,7 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
             fees.append(dict(name=fee.name, quantity=quantity, amount=_s(Decimal(fee.amount) * quantity)))
     currency, exclude_vat, objection_days = terms_plan.currency, terms_plan.prices_exclude_vat, terms_plan.objection_days
     info = {r.id: r for r in rows}
-    shown = [ln for ln in lines if include_free or ln.category != "free"]
+    shown = [ln for ln in lines if include_free or ln.category != FREE]
     doc_tickets: dict[int, dict] = {}
     for ln in shown:
         r = info[ln.entry] if ln.entry is not None else next(x for x in rows if x.ticket_id == ln.ticket)
@@ -98,7 +99,7 @@ def _allowance(lines, allowance, terms, plan) -> dict | None:
     minute_lines = [ln for ln in lines if terms[ln.category].rule.scope != "request"]
     request_lines = [ln for ln in lines if terms[ln.category].rule.scope == "request"]
     used = sum(ln.included for ln in minute_lines)
-    over = sum(ln.charged for ln in minute_lines if terms[ln.category].consumes_allowance and ln.category != "free")
+    over = sum(ln.charged for ln in minute_lines if terms[ln.category].consumes_allowance and ln.category != FREE)
     unit = plan.rounding.unit
     return dict(minutes=allowance.minutes, used=used, remaining=allowance.minutes - used, over=over, unit=unit,
                 over_units=-(-over // unit) if allowance.minutes else 0, requests=allowance.requests,
@@ -126,13 +127,13 @@ def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Out
         doc = dict(json.loads(last.document), resend_of=last.id)
     else:
         local_now = now.astimezone(ZoneInfo(config.client_zone(client)[1]))
-        objections = next((m for m in config.mailboxes if m.role == "objections"), None)
+        objections = next((m for m in config.mailboxes if m.role == MailboxRole.OBJECTIONS), None)
         doc.update(version=(last.version if last else 0) + 1, issued_at=local_now.date().isoformat(),
                    objections=dict(address=objections.address, until=(
                        local_now.date() + timedelta(days=doc["objection_days"])).isoformat())
                    if objections and doc["total"] != "0.00" else None)
     version, lang = doc["version"], client.language
-    mailbox = next((m for m in config.mailboxes if m.role == "support"), config.mailboxes[0])
+    mailbox = next((m for m in config.mailboxes if m.role == MailboxRole.SUPPORT), config.mailboxes[0])
     mail = Mail(Disposition.STATEMENT, tuple(client.contacts), lang=lang, counted=False, auto_submitted="auto-generated",
                 attachments=(Attachment(f"statement-{client.id}-{period}-v{version}.csv", 'text/csv; charset="utf-8"',
                                         csv_bytes(doc, lang)),),
