@@ -5,6 +5,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     MAILBOT_CONFIG=/etc/mailbot/config.yaml \
     MAILBOT_LISTEN__SMTP__HOST=0.0.0.0
 
+# Tesseract with our clients' languages: the personal-data guard reads screenshots and scanned PDFs with it
+# (without it, OCR is off and such files count as unscannable).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-lav tesseract-ocr-lit \
+       tesseract-ocr-ron tesseract-ocr-slk tesseract-ocr-rus \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY mailbot ./mailbot

@@ -18,6 +18,7 @@ from conftest import ROOT, count, mail, messages, outbox, rows, run_cli, tickets
 from dovecot import Dovecot, dovecot_factory  # noqa: F401  (dovecot_factory: a fixture)
 from mailbot.config import Imap
 from mailbot.ingress import imap, imap_client
+from mailbot.services import health
 from mailbot.store import db
 from mailbot.store.models import imap_status, utcnow
 
@@ -326,7 +327,7 @@ def test_idle_is_reissued_on_time_however_chatty_the_server(make_config, dovecot
     first = _row(engine, "help@support.test").updated_at
     assert wait_for(lambda: _row(engine, "help@support.test").updated_at > first + timedelta(seconds=3), 12)
     with engine.connect() as conn:
-        assert imap.health_problems(config, conn) == []
+        assert health.imap_problems(config, conn) == []
     server.append("help", mail(message_id="<chatty@acme.lv>"))  # and the re-issued IDLE still hears news
     assert wait_for(lambda: count(engine, tickets) == 1, 5)
     d.stop()
@@ -361,7 +362,7 @@ def test_health_reports_failing_unread_and_stale_mailboxes_not_fresh_ones(make_c
     engine = db.make_engine(config.database)
     db.ensure_schema(engine)
     now = utcnow()
-    bound = imap.stale_after(config.mailboxes[0].imap)
+    bound = config.mailboxes[0].imap.stale_after
     row = dict(owner="host:1:abc", lease_until=now, detail="INBOX UIDVALIDITY 1", since=now - timedelta(hours=1))
     with engine.begin() as conn:
         conn.execute(imap_status.insert(), [
@@ -369,7 +370,7 @@ def test_health_reports_failing_unread_and_stale_mailboxes_not_fresh_ones(make_c
             {**row, "mailbox": "suport@support.test", "state": "ok", "updated_at": now - timedelta(seconds=bound + 1)},
         ])
     with engine.connect() as conn:
-        problems = imap.health_problems(config, conn, now)
+        problems = health.imap_problems(config, conn, now)
     assert len(problems) == 2
     assert problems[0].startswith("IMAP suport <suport@support.test>: no word from its reader since ")
     assert "is the daemon running?" in problems[0]
@@ -378,14 +379,14 @@ def test_health_reports_failing_unread_and_stale_mailboxes_not_fresh_ones(make_c
         conn.execute(imap_status.insert(), {**row, "detail": "ConnectionRefusedError: [Errno 111]",
                                             "mailbox": "iebildumi@support.test", "state": "failing", "updated_at": now})
     with engine.connect() as conn:
-        problems = imap.health_problems(config, conn, now)
+        problems = health.imap_problems(config, conn, now)
     since = f"{now - timedelta(hours=1):%Y-%m-%d %H:%M:%S}Z"
     assert problems[1] == (f"IMAP iebildumi <iebildumi@support.test>: failing since {since}: "
                            "ConnectionRefusedError: [Errno 111]")
     with engine.connect() as conn:  # a healthy reader reports well within the bound
-        assert imap.health_problems(config, conn, now - timedelta(seconds=5)) == [problems[1]]
+        assert health.imap_problems(config, conn, now - timedelta(seconds=5)) == [problems[1]]
     # With the defaults (IDLE, 90 s lease, 30 s timeout) a dead daemon shows within a few minutes.
-    assert 60 <= imap.stale_after(Imap(host="mail.vendor.lv", username="help")) <= 300
+    assert 60 <= Imap(host="mail.vendor.lv", username="help").stale_after <= 300
     engine.dispose()
 
 

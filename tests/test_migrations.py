@@ -89,3 +89,39 @@ def test_0007_stores_mail_bytes_uncompressed_on_postgresql(pg_url):
         assert set(dict(conn.execute(query).all()).values()) == {"x"}
     command.upgrade(cfg, "head")
     engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_0008_rekeys_stored_messages_so_a_redelivery_is_still_a_duplicate(tmp_path, request, backend):
+    """Keys stored before 0008 hashed the recipient in; after the upgrade a redelivery of such a message (or the
+    same message to another of our addresses) is still recognised, and a message stored once per address keeps
+    one key."""
+    import hashlib
+    from datetime import datetime, timezone
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from mailbot.pipeline.dedupe import idem_key
+
+    def old_key(recipient, message_id):
+        return hashlib.sha256(recipient.encode() + b"\0" + f"mid:{message_id}".encode()).hexdigest()
+
+    url = f"sqlite:///{tmp_path}/m.db" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    engine = db.make_engine(Database(url=url))
+    cfg = db.alembic_config(engine)
+    command.upgrade(cfg, "0007")
+    now = datetime.now(timezone.utc)
+    with engine.begin() as conn:
+        for rcpt in ("help@support.test", "suport@support.test"):
+            conn.execute(text(
+                "INSERT INTO messages (idem_key, direction, source, mailbox, message_id, sender, sender_name, "
+                "recipients, subject, disposition, reason, size, defects, created_at) VALUES (:k, 'in', 'smtp', "
+                ":rcpt, 'm1@acme.lv', 'janis@acme.lv', '', :rcpts, 'x', 'ticket', '', 1, '', :now)"),
+                {"k": old_key(rcpt, "m1@acme.lv"), "rcpt": rcpt, "rcpts": rcpt, "now": now})
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        keys = [k for (k,) in conn.execute(text("SELECT idem_key FROM messages ORDER BY id"))]
+    assert keys == [idem_key(b"", "m1@acme.lv"), None]
+    command.downgrade(cfg, "0007")
+    engine.dispose()

@@ -13,7 +13,8 @@ VALUES = dict(raw="[31.02.2026 1h]", keyword="assign", expected="name", field="c
               second="[resolved]", client="acme", ticket=12, tag="waiting", status="closed", name="janis",
               month="2026-13", date="2026-12-31", category="paid", minutes=30, agent="ilze@vendor.lv",
               priority="P2", period="2026-11", version=2, old="new", new="open", token_ticket=3, subject_ticket=4,
-              server="mx.vendor.lv", domain="vendor.lv", domains="esp.example", from_domain="vendor.lv")
+              server="mx.vendor.lv", domain="vendor.lv", domains="esp.example", from_domain="vendor.lv",
+              text="fixed the VAT rounding of the invoice form")
 
 
 # What is the same in every language: tags, addresses and host names, key=value tokens, numbers and punctuation.
@@ -42,7 +43,7 @@ ENGLISH = ("unknown tag", "not possible", "together", "reply token", "no Authent
 
 @pytest.mark.parametrize("lang", LANGS[1:])
 def test_an_agent_reads_no_english(lang):
-    ticket = {"id": 12, "subject": "Printing fails", "language": "lv"}
+    ticket = {"id": 12, "subject": "Re: [#12] Printing fails", "language": "lv"}
     errors = [notice("unknown-tag", raw="[frobnicate]"), notice("status-not-possible", tag="reopen", ticket=12,
                                                                     status="new"),
               notice("take-and-assign", first="[take]", second="[assign ilze]")]
@@ -58,6 +59,6 @@ def test_an_agent_reads_no_english(lang):
 
 
 def test_html_escapes_what_the_agent_wrote():
-    _, _, html = render("command-result", "en", ticket={"id": 1}, agent_name="A", agent_subject="x",
+    _, _, html = render("command-result", "en", ticket={"id": 1, "subject": "x"}, agent_name="A", agent_subject="x",
                         errors=[notice("unknown-tag", raw="[<b>x</b>]")], applied=[])
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html

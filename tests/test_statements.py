@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from email import policy
 
@@ -20,10 +20,10 @@ from sqlalchemy import insert, select
 from conftest import ROOT, count, mail, outbox, rows, run_cli, send, tickets
 from mailbot.store.plans import register
 from mailbot.outbound.formats import formatters
-from mailbot.services.statements import compute, issue
+from mailbot.services.statements import compute, issue, run_due
 from mailbot.config import load
 from mailbot.store import db
-from mailbot.store.models import statement_runs, statements, time_entries, utcnow
+from mailbot.store.models import clients_seen, statement_runs, statements, time_entries, utcnow
 
 PLANS = [
     {"name": "stekas", "reaction_time": "1d", "rounding": {"scope": "entry", "unit": 12},
@@ -262,8 +262,15 @@ def test_a_client_asks_for_a_report_by_mail(billing, daemon_factory):
     assert count(engine, outbox, outbox.c.kind == "receipt") == 0
 
 
+def _last_month() -> date:
+    today = utcnow().date()
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=15)
+
+
 def test_the_daemon_issues_due_statements_by_itself(billing, daemon_factory):
     config, path, engine = billing(jobs={"enabled": True})
+    for client_id in ("acme", "carpat", "krylov", "quiet", "stekas"):  # served last month
+        journal(engine, config, client_id, [(_last_month(), 20, "free")])
     d = daemon_factory(config, engine)
     deadline = utcnow().timestamp() + 20
     while count(engine, statement_runs) < 3 and utcnow().timestamp() < deadline:
@@ -271,6 +278,25 @@ def test_the_daemon_issues_due_statements_by_itself(billing, daemon_factory):
     d.stop()
     # last month's statements for the three scheduled clients; quiet: never; stekas: on request
     assert sorted(r["client_id"] for r in rows(engine, statements)) == ["acme", "carpat", "krylov"]
+
+
+def test_no_bill_for_a_month_before_mailbot_served_the_client(billing, daemon_factory):
+    """A first start with scheduled clients and no work sends nothing: last month mailbot was not in use. A client
+    whose `statements.since` says otherwise gets last month's statement."""
+    since = {"statements": {"since": _last_month().strftime("%Y-%m")}}
+    config, path, engine = billing(jobs={"enabled": True})
+    d = daemon_factory(config, engine)
+    deadline = utcnow().timestamp() + 20
+    while count(engine, clients_seen) < len(config.clients) and utcnow().timestamp() < deadline:
+        threading.Event().wait(0.1)
+    threading.Event().wait(1)
+    d.stop()
+    assert count(engine, statements) == 0 and count(engine, statement_runs) == 0
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["clients"] = [dict(c, **since) if c["id"] == "acme" else c for c in data["clients"]]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    config = load(path)
+    assert [c for c, _, _ in run_due(engine, config, utcnow())] == ["acme"]
 
 
 @settings(max_examples=200, deadline=None)

@@ -15,7 +15,8 @@ The codes, by who raises them (their values in brackets; `raw` is the tag as the
   report-no-contact [client]; client-on-ticket [ticket]; status-not-possible [tag, ticket, status];
   assign-not-allowed; no-such-agent [name]; report-not-allowed; report-needs-client; report-bad-month [month];
   pd-allow-not-head; pd-allow-needs-ticket; pd-allow-in-past [date];
-* what was applied: opened [client]; category [category]; time [minutes, category, date]; assigned, started
+* what was applied: opened [client]; category [category]; time [minutes, category, date]; description
+  [text]; assigned, started
   [agent]; priority [priority]; statement-sent [client, period, version]; pd-allow [date]; status [old, new];
   not-relayed;
 * proof of the sender (mailbot.agents.auth): token-valid, token-missing, token-invalid; token-other-ticket
@@ -38,8 +39,8 @@ CODES = frozenset((
     "assign-not-allowed", "no-such-agent", "report-not-allowed", "report-needs-client", "report-no-contact",
     "report-bad-month", "pd-allow-not-head", "pd-allow-needs-ticket", "pd-allow-in-past",
     # what was applied
-    "opened", "category", "time", "assigned", "started", "priority", "statement-sent", "pd-allow", "status",
-    "not-relayed",
+    "opened", "category", "time", "description", "assigned", "started", "priority", "statement-sent", "pd-allow",
+    "status", "not-relayed",
     # proof of the sender
     "token-valid", "token-missing", "token-invalid", "token-other-ticket", "authres-dmarc-pass", "authres-dmarc-fail",
     "authres-dkim-aligned", "authres-dkim-not-aligned", "authres-no-pass", "authres-none",

@@ -11,6 +11,7 @@ EX_FAILED = 1  # a command ran and reports a failure (no such ticket, a parked m
 EX_USAGE = os.EX_USAGE  # 64: a wrong argument
 EX_DATAERR = os.EX_DATAERR  # 65: a message that can never be taken (refused, empty, too big)
 EX_NOINPUT = os.EX_NOINPUT  # 66: an input file that cannot be read
+EX_UNAVAILABLE = os.EX_UNAVAILABLE  # 69: a service it needs is not there (the listening port is taken)
 EX_SOFTWARE = os.EX_SOFTWARE  # 70
 EX_TEMPFAIL = os.EX_TEMPFAIL  # 75: try again later
 EX_CONFIG = os.EX_CONFIG  # 78: the configuration is wrong

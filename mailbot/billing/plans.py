@@ -18,7 +18,7 @@ NO_PLAN = Plan(name="(no plan)", reaction_time="1d")  # unbilled: every category
 
 def snapshot(plan: Plan) -> tuple[str, str]:
     """(hash, JSON) of the plan's billing terms."""
-    doc = plan.model_dump(mode="json", exclude={"reaction_time"})
+    doc = plan.model_dump(mode="json", exclude={"reaction_time", "title"})
     text = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:32], text
 

@@ -4,9 +4,10 @@ Imports are lazy in every command: `mailbot deliver` runs once per message and m
 """
 from __future__ import annotations
 
+import os
 import sys
 
-from mailbot.base.exits import EX_INTERRUPTED, EX_TEMPFAIL
+from mailbot.base.exits import EX_INTERRUPTED, EX_OK, EX_TEMPFAIL
 from mailbot.cli.parser import build_parser
 
 
@@ -23,6 +24,12 @@ def main(argv=None):
         return args.fn(args)
     except KeyboardInterrupt:
         return EX_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`mailbot tickets list | head`): end quietly, as other Unix tools do, instead of
+        # a traceback when Python flushes stdout at exit (the Python docs' recipe for SIGPIPE).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EX_OK
 
 
 def _command(argv) -> str | None:

@@ -34,29 +34,18 @@ async def _check_all(check, boxes):
 
 
 def cmd_health(args):
-    """Exit 0 when the listener answers and no IMAP mailbox is failing (as the daemons record it)."""
-    import smtplib
+    """Exit 0 when the database answers, the listener answers, every IMAP mailbox is read and the outbox
+    delivers (mailbot.services.health); each problem is one line on stderr."""
+    from mailbot.services.health import check
     config = load_config(args)
-    problems = []
-    listener = config.listen.smtp if config.listen.smtp.enabled else config.listen.lmtp
-    if listener.enabled:
-        cls = smtplib.SMTP if listener is config.listen.smtp else smtplib.LMTP
-        try:
-            with cls(listener.host, listener.port, timeout=5) as s:
-                code = s.noop()[0]
-            if code != 250:
-                problems.append(f"{listener.host}:{listener.port} answered NOOP with {code}")
-        except OSError as exc:
-            problems.append(f"{listener.host}:{listener.port}: {exc}")
-    if any(m.imap for m in config.mailboxes):
-        from mailbot.ingress.imap import health_problems
-        with open_engine(config, upgrade=False).connect() as conn:
-            problems += health_problems(config, conn)
-    for p in problems:
+    report = check(config, open_engine(config, upgrade=False))
+    for fact in report.facts:
+        print(fact)
+    for p in report.problems:
         print(f"unhealthy: {p}", file=sys.stderr)
-    if not problems:
+    if report.healthy:
         print("healthy")
-    return EX_FAILED if problems else EX_OK
+    return EX_OK if report.healthy else EX_FAILED
 
 
 def cmd_db(args):

@@ -37,6 +37,8 @@ def setup_logging(level="INFO"):
                         format="%(asctime)s %(levelname)s %(name)s[%(process)d] %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every address it sees
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler's routine lines ("Added job ...", "Running job ...") every minute are not news for an operator.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def print_json(data, as_json) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 import argparse
 import os
 
-from mailbot.cli import admin, deliver, parked, privacy, run, statements, tickets
+from mailbot import __version__
+from mailbot.cli import admin, deliver, outbox, parked, privacy, run, statements, tickets
 from mailbot.cli.common import CONFIG_HELP
+from mailbot.tickets.vocabulary import OutboxStatus, Status
 
 
 class _Leaves:
@@ -18,15 +20,20 @@ class _Leaves:
         return self.action.add_parser(name, parents=[self.common], **kw)
 
 
+JSON_HELP = "print JSON (the shape is in docs/operations.md)"
+
+
 def build_parser():
     p = argparse.ArgumentParser(prog="mailbot", description="E-mail-driven support desk daemon.")
+    p.add_argument("--version", action="version", version=f"mailbot {__version__}")
     p.add_argument("--config", default=None, help=CONFIG_HELP)
     # --config is taken after the command too (`mailbot tickets list --config x.yaml`); given there it wins
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=argparse.SUPPRESS, help=CONFIG_HELP)
-    sub = _Leaves(p.add_subparsers(dest="command", required=True), common)
+    sub = _Leaves(p.add_subparsers(dest="command", required=True, metavar="COMMAND"), common)
     r = sub.add_parser("run", help="start the daemon")
-    r.add_argument("--log-level", default=os.environ.get("MAILBOT_LOG_LEVEL", "INFO"))
+    r.add_argument("--log-level", default=os.environ.get("MAILBOT_LOG_LEVEL", "INFO"),
+                   help="DEBUG, INFO, WARNING or ERROR (default $MAILBOT_LOG_LEVEL or INFO)")
     r.add_argument("--worker", help=argparse.SUPPRESS)  # set by the daemon for its own worker processes
     r.set_defaults(fn=run.cmd_run)
     d = sub.add_parser("deliver", help="take one message on stdin (MTA pipe); exits 0, 65 or 75")
@@ -35,58 +42,73 @@ def build_parser():
     d.add_argument("--direct", action="store_true", help="run the pipeline here even if the daemon is up")
     d.set_defaults(fn=deliver.cmd_deliver)
     db = sub.add_parser("db", help="database schema")
-    db.add_argument("action", choices=["upgrade", "current"])
+    db.add_argument("action", choices=["upgrade", "current"], help="upgrade: bring the schema up to date; "
+                    "current: print its revision")
     db.set_defaults(fn=admin.cmd_db)
     t = sub.add_parser("tickets", help="inspect tickets")
-    tsub = _Leaves(t.add_subparsers(dest="action", required=True), common)
-    tl = tsub.add_parser("list")
-    tl.add_argument("--json", action="store_true")
-    tl.add_argument("--status")
-    tl.add_argument("--limit", type=int, default=100)
+    tsub = _Leaves(t.add_subparsers(dest="action", required=True, metavar="ACTION"), common)
+    tl = tsub.add_parser("list", help="the newest tickets, one line each")
+    tl.add_argument("--json", action="store_true", help=JSON_HELP)
+    tl.add_argument("--status", choices=[s.value for s in Status], help="only tickets in this status")
+    tl.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
     tl.add_argument("--client", help="a client id")
     tl.add_argument("--agent", help="assigned to this agent (address, name or local part)")
-    tl.add_argument("--unassigned", action="store_true")
-    ts = tsub.add_parser("show")
-    ts.add_argument("ref")
-    ts.add_argument("--json", action="store_true")
+    tl.add_argument("--unassigned", action="store_true", help="only tickets nobody is assigned to")
+    ts = tsub.add_parser("show", help="one ticket: its messages, time journal and events")
+    ts.add_argument("ref", help="the ticket's number (12 or #12)")
+    ts.add_argument("--json", action="store_true", help=JSON_HELP)
     t.set_defaults(fn=tickets.cmd_tickets)
     pk = sub.add_parser("parked", help="messages the pipeline could not take")
-    psub = _Leaves(pk.add_subparsers(dest="action", required=True), common)
-    pl = psub.add_parser("list")
-    pl.add_argument("--json", action="store_true")
+    psub = _Leaves(pk.add_subparsers(dest="action", required=True, metavar="ACTION"), common)
+    pl = psub.add_parser("list", help="parked messages not yet replayed")
+    pl.add_argument("--json", action="store_true", help=JSON_HELP)
     pl.add_argument("--all", action="store_true", help="include messages already replayed")
-    ps = psub.add_parser("show")
-    ps.add_argument("id", type=int)
-    ps.add_argument("--json", action="store_true")
-    pr = psub.add_parser("retry")
+    ps = psub.add_parser("show", help="one parked message with its whole error")
+    ps.add_argument("id", type=int, help="the parked message's number")
+    ps.add_argument("--json", action="store_true", help=JSON_HELP)
+    pr = psub.add_parser("retry", help="run parked messages through the pipeline again")
     pr.add_argument("id", type=int, nargs="?", help="one parked message (default: all not yet done)")
     pk.set_defaults(fn=parked.cmd_parked)
+    ob = sub.add_parser("outbox", help="outgoing mail: what is queued, sent or given up; send failed mail again")
+    osub = _Leaves(ob.add_subparsers(dest="action", required=True, metavar="ACTION"), common)
+    ol = osub.add_parser("list", help="the newest outgoing mail, one line each")
+    ol.add_argument("--status", choices=[s.value for s in OutboxStatus], help="only mail in this state")
+    ol.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    ol.add_argument("--json", action="store_true", help=JSON_HELP)
+    os_ = osub.add_parser("show", help="one outgoing mail")
+    os_.add_argument("id", type=int, help="the outgoing mail's number")
+    os_.add_argument("--json", action="store_true", help=JSON_HELP)
+    orr = osub.add_parser("retry", help="queue failed mail again, as it was (same Message-ID)")
+    orr.add_argument("id", type=int, nargs="?", help="one outgoing mail (default: every failed one)")
+    ob.set_defaults(fn=outbox.cmd_outbox)
     c = sub.add_parser("config", help="validate the configuration")
-    c.add_argument("action", choices=["check"])
+    c.add_argument("action", choices=["check"], help="check: read and validate it, and say what it holds")
     c.set_defaults(fn=admin.cmd_config)
     im = sub.add_parser("imap", help="IMAP mailboxes")
-    im.add_argument("action", choices=["check"])
+    im.add_argument("action", choices=["check"], help="check: log in to each and look at its folders")
     im.set_defaults(fn=admin.cmd_imap)
     pv = sub.add_parser("privacy", help="the personal-data guard: what a message would trigger; purge expired data")
-    pv.add_argument("action", choices=["scan", "purge"])
+    pv.add_argument("action", choices=["scan", "purge"], help="scan: what the guard finds in FILE; "
+                    "purge: delete what expired [pd-allow] exemptions kept")
     pv.add_argument("file", nargs="?", help="scan: a message file (.eml); nothing is stored")
-    pv.add_argument("--json", action="store_true")
+    pv.add_argument("--json", action="store_true", help=JSON_HELP)
     pv.add_argument("--show-values", action="store_true", help="print the values found (careful: personal data)")
     pv.set_defaults(fn=privacy.cmd_privacy)
     st = sub.add_parser("statement", help="clients' history and hours statements")
-    ssub = _Leaves(st.add_subparsers(dest="action", required=True), common)
+    ssub = _Leaves(st.add_subparsers(dest="action", required=True, metavar="ACTION"), common)
     for name, text in (("show", "compute without sending"), ("send", "queue the statement mail (a new version)")):
         s = ssub.add_parser(name, help=text)
         s.add_argument("client", help="a client id")
         s.add_argument("--period", help="YYYY-MM (default: the current month so far)")
-        s.add_argument("--json", action="store_true")
+        s.add_argument("--json", action="store_true", help=JSON_HELP)
         s.add_argument("--now", help=argparse.SUPPRESS)
     sl = ssub.add_parser("list", help="statements issued")
-    sl.add_argument("--json", action="store_true")
+    sl.add_argument("--json", action="store_true", help=JSON_HELP)
     sr = ssub.add_parser("run", help="issue the scheduled statements that are due and not yet issued")
     sr.add_argument("--now", help="pretend it is this ISO time (catch-up by hand)")
     sr.add_argument("--workers", type=int, help="processes to share the clients among (default statements.workers)")
     st.set_defaults(fn=statements.cmd_statement)
-    h = sub.add_parser("health", help="is the listener answering, is every IMAP mailbox read? (health check)")
+    h = sub.add_parser("health", help="is the database, the listener, every IMAP mailbox and the outbox well? "
+                       "(health check: exit 0 or 1)")
     h.set_defaults(fn=admin.cmd_health)
     return p

@@ -1,7 +1,9 @@
 """`mailbot run`: start the daemon (or, with --worker, one of its extra processes)."""
 from __future__ import annotations
 
-from mailbot.base.exits import EX_OK
+import sys
+
+from mailbot.base.exits import EX_OK, EX_UNAVAILABLE
 from mailbot.cli.common import load_config, open_engine, setup_logging
 
 
@@ -9,6 +11,7 @@ def cmd_run(args):
     import asyncio
 
     from mailbot.daemon.app import serve
+    from mailbot.ingress.smtp import ListenError
     setup_logging(args.log_level)
     config = load_config(args)
     worker = None
@@ -21,5 +24,9 @@ def cmd_run(args):
         engine = open_engine(config, upgrade=False)  # the first process brought the schema up to date
     else:
         engine = open_engine(config)
-    asyncio.run(serve(config, engine, worker=worker))
+    try:
+        asyncio.run(serve(config, engine, worker=worker))
+    except ListenError as exc:  # one clear line for the operator, not a traceback
+        print(f"mailbot: {exc}", file=sys.stderr)
+        return EX_UNAVAILABLE
     return EX_OK

@@ -36,7 +36,8 @@ def cmd_tickets(args):
                   f"Priority: {t['priority'] or '-'}\nCreated: {t['created_at']}\n")
             for m in t["messages"]:
                 arrow = "<-" if m["direction"] == "in" else "->"
-                print(f"{arrow} {m['created_at'][:19]} {m['kind']} {m['sender']}: {m['subject']}")
+                who = m["sender"] if m["direction"] == "in" else f"to {m['recipients']}"
+                print(f"{arrow} {m['created_at'][:19]} {m['kind']} {who}: {m['subject']}")
                 for a in m["attachments"]:
                     print(f"   [{a['filename']}, {a['content_type']}, {a['size']} bytes]")
                 print("   " + (m["text"] or "").strip().replace("\n", "\n   ") + "\n")

@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from mailbot.config.base import Strict
 from mailbot.config.file import ConfigError, default_path, read
-from mailbot.config.sections import (Agent, Commands, Database, Jobs, Listen, Mailbox, Outbound, Parking, Tickets,
+from mailbot.config.sections import (Agent, Commands, Database, Health, Jobs, Listen, Mailbox, Outbound, Parking, Tickets,
                                      UnknownSenders)
 from mailbot.config.terms import BY_LANGUAGE, Client, Plan, Privacy, Statements
 
@@ -38,6 +38,7 @@ class Config(Strict):
     privacy: Privacy = Privacy()
     statements: Statements = Statements()
     jobs: Jobs = Jobs()
+    health: Health = Health()
     source: str | None = Field(None, exclude=True)  # the file it came from, for messages
     _cache: dict = PrivateAttr(default_factory=dict)
 
@@ -82,7 +83,7 @@ class Config(Strict):
     def statements_for(self, client: "Client") -> Statements:
         if client.statements is None:
             return self.statements
-        return self.statements.model_copy(update=client.statements.model_dump(exclude_none=True))
+        return self.statements.model_copy(update=client.statements.model_dump(exclude_none=True, exclude={"since"}))
 
     def client_zone(self, client: "Client") -> tuple[str, str]:
         """(country, IANA time zone) of a client: its own, else its language's, else the tickets' zone."""
@@ -133,7 +134,7 @@ def load(path: str | os.PathLike | None = None, environ=None) -> Config:
     path = Path(path) if path else default_path()
     data = read(path, environ)
     try:
-        return Config.model_validate({**data, "source": str(path)})
+        return _beside(Config.model_validate({**data, "source": str(path)}), path.resolve().parent)
     except ValidationError as exc:
         problems: dict[str, list[str]] = {}
         for err in exc.errors():
@@ -145,3 +146,19 @@ def load(path: str | os.PathLike | None = None, environ=None) -> Config:
             problems.setdefault(key, []).append(msg)
         lines = [f"{key}: {' or '.join(msgs)}" if key else " or ".join(msgs) for key, msgs in problems.items()]
         raise ConfigError(f"{path}: invalid configuration:\n  " + "\n  ".join(lines)) from None
+
+
+def _beside(config: Config, folder: Path) -> Config:
+    """Relative paths (``sqlite:///var/mailbot.db``, ``var/outbox``) are taken relative to the configuration
+    file's folder, not the current directory: a service manager starting the daemon elsewhere must not put the
+    database somewhere else."""
+    update = {}
+    url = config.database.url
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
+        head, _, rest = url[len("sqlite:///"):].partition("?")
+        if head and not Path(head).is_absolute():
+            url = f"sqlite:///{folder / head}" + (f"?{rest}" if rest else "")
+            update["database"] = config.database.model_copy(update={"url": url})
+    if not Path(config.outbound.maildir).is_absolute():
+        update["outbound"] = config.outbound.model_copy(update={"maildir": str(folder / config.outbound.maildir)})
+    return config.model_copy(update=update) if update else config

@@ -111,11 +111,29 @@ class Imap(Strict):
     def effective_port(self) -> int:
         return self.port or (993 if self.tls == "ssl" else 143)
 
+    @property
+    def idle_window(self) -> float:
+        """How long one IDLE lasts at most, counted from its start: re-issued well inside the 29-minute limit
+        of RFC 2177 and often enough to renew the lease (each renewal also refreshes the status row)."""
+        return min(self.idle_seconds, self.lease_seconds / 3)
+
+    @property
+    def stale_after(self) -> float:
+        """Seconds after which a mailbox's status row counts as stale. A healthy reader refreshes it at least
+        once per IDLE window or poll interval (whichever it uses; without IDLE on the server it polls), plus
+        the time to end the IDLE and look for mail, each bounded by the command timeout; twice that leaves
+        room for one slow round, and a killed or hung daemon shows within a few minutes."""
+        interval = max(self.idle_window, self.poll_seconds) if self.idle else self.poll_seconds
+        return 2 * (interval + self.timeout)
+
 
 class Mailbox(Strict):
     name: str
     address: str
     role: MailboxRole = MailboxRole.SUPPORT
+    # The language of mail to someone who is not a client's contact, when their own cannot be told from what they
+    # wrote (default: unknown_senders.language).
+    language: Language | None = None
     display_name: str | None = None
     imap: Imap | None = None
 
@@ -163,6 +181,12 @@ class Tickets(Strict):
 class Jobs(Strict):
     """Scheduled work in the daemon: statements when due, purge of expired pd-allow data."""
     enabled: bool = True
+
+
+class Health(Strict):
+    """When `mailbot health` fails because of outgoing mail (docs/operations.md, "Watching it")."""
+    outbox_max_age_minutes: float = Field(15.0, gt=0)  # queued mail older than this: the relay is not taking it
+    failed_hours: float = Field(24.0, gt=0)  # a mail given up on within this many hours fails the check
 
 
 class Parking(Strict):

@@ -46,6 +46,9 @@ class Fee(Strict):
 
 class Plan(Strict):
     name: str
+    # What clients read: one name for all, or one per language ({lv: "Ātrais atbalsts 4 h", en: "Fast support 4 h"});
+    # `name` is the configuration's key and is shown where no title fits.
+    title: str | dict[Language, str] | None = None
     reaction_time: str = Field(..., description="e.g. 30m, 4h, 2d, 15wd (working days)")
     # What agents may tag time with, and how each is billed. A plain list gives unbilled categories.
     categories: dict[str, Category] = Field(default_factory=lambda: {"free": Category(), "paid": Category()})
@@ -68,6 +71,12 @@ class Plan(Strict):
         if "free" not in v or "paid" not in v:
             raise ValueError("a plan's categories include at least free and paid")
         return v
+
+    def title_in(self, lang: str) -> str:
+        """The plan's name as a client reading `lang` sees it."""
+        if isinstance(self.title, dict):
+            return self.title.get(lang) or self.title.get("en") or next(iter(self.title.values()), self.name)
+        return self.title or self.name
 
     def terms(self, category: str) -> Category:
         return self.categories[category]
@@ -103,6 +112,9 @@ class Statements(Strict):
 class StatementsOverride(Strict):
     send: Literal["scheduled", "on_request", "never"] | None = None
     include_free: bool | None = None
+    # The first month a scheduled statement covers (default: the month mailbot first served the client). Earlier
+    # months can still be sent on request or with `mailbot statement send`.
+    since: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class Privacy(Strict):

@@ -14,8 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from mailbot.base.sleep import nap
 from mailbot.daemon import workers
+from mailbot.daemon.banner import startup_lines
 from mailbot.ingress import smtp
 from mailbot.ingress.imap import MailboxReader
+from mailbot.mime import language
 from mailbot.jobs.scheduler import start as scheduler_start
 from mailbot.outbound.sender import Sender
 from mailbot.pipeline import parking
@@ -139,6 +141,9 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
     if sys.getswitchinterval() == 0.005:  # Python's default; a deliberate other setting stands
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
     runtime = Runtime(config, engine)
+    if worker is None:
+        for line in startup_lines(config, engine):
+            log.info("%s", line)
     loop = asyncio.get_running_loop()
     if stop is None:
         stop = asyncio.Event()
@@ -175,6 +180,8 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
     gc.set_threshold(*GC_THRESHOLDS)
     if ready is not None:
         ready(runtime, servers)
+    # The language model for strangers' mail loads in the background (about a second, once per process).
+    loop.run_in_executor(None, language.warm)
     if worker:
         workers.signal_ready(worker[2])
         log.info("worker %s ready", worker[0])

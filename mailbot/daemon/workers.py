@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from mailbot.ingress.smtp import ListenError
+
 log = logging.getLogger("mailbot")
 READY_SECONDS = 30  # how long the first process waits for its workers before it listens alone
 STOP_SECONDS = 40  # a worker finishing its messages in flight (app.DRAIN_SECONDS) and flushing
@@ -67,7 +69,10 @@ def bind(config) -> dict[str, socket.socket]:
         listener = getattr(config.listen, source)
         if listener.enabled:
             family = socket.AF_INET6 if ":" in listener.host else socket.AF_INET
-            sock = socket.create_server((listener.host, listener.port), family=family, backlog=512)
+            try:
+                sock = socket.create_server((listener.host, listener.port), family=family, backlog=512)
+            except OSError as exc:
+                raise ListenError(source, listener, exc) from exc
             sock.setblocking(False)
             socks[source] = sock
     return socks

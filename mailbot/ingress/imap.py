@@ -6,7 +6,7 @@ then move, flag or expunge it on the server. A crash in between makes the next p
 and do nothing but the action. After a UIDVALIDITY change the folder is read again; the messages' own
 idempotency keys make that a series of no-ops. One daemon reads a mailbox at a time (a lease in imap_status);
 renewing the lease also refreshes the row's updated_at, which is how `mailbot health` tells a live reader
-from a dead one (health_problems).
+from a dead one (mailbot.services.health).
 """
 from __future__ import annotations
 
@@ -17,40 +17,16 @@ import random
 import re
 import socket
 import uuid
-from datetime import datetime
 
 from mailbot.base.sleep import nap
-from mailbot.ingress.imap_client import (BACKOFF_MAX, close, connect, ensure_folder, idle_window, imap_utf7, ok,
-                                         parse_fetch, quoted, search_uids, select_folder, stale_after)
+from mailbot.ingress.imap_client import (BACKOFF_MAX, close, connect, ensure_folder, imap_utf7, ok,
+                                         parse_fetch, quoted, search_uids, select_folder)
 from mailbot.pipeline.context import Envelope, ImapRef
 from mailbot.store import imap as bookkeeping
-from mailbot.store.models import utcnow
 
 log = logging.getLogger("mailbot.ingress")
 
 _RETURN_PATH = re.compile(rb"^Return-Path:[ \t]*<([^>\r\n]*)>", re.I | re.M)
-
-
-def health_problems(config, conn, now: datetime | None = None) -> list[str]:
-    """For `mailbot health`: one line per configured IMAP mailbox that is failing, not read yet, or
-    whose reader has gone quiet. A SIGKILLed or hung daemon cannot write "failing": its row stays "ok",
-    so the age of the row is what gives it away."""
-    now = now or utcnow()
-    status = bookkeeping.states(conn)
-    problems = []
-    for m in config.mailboxes:
-        if m.imap is None:
-            continue
-        row, who = status.get(m.address), f"IMAP {m.name} <{m.address}>: "
-        if row is None:
-            problems.append(who + "not read yet")
-        elif row.state != "ok":
-            problems.append(who + f"{row.state} since {row.since:%Y-%m-%d %H:%M:%S}Z: {row.detail}")
-        elif (age := (now - row.updated_at).total_seconds()) > stale_after(m.imap):
-            problems.append(who + f"no word from its reader since {row.updated_at:%Y-%m-%d %H:%M:%S}Z "
-                            f"({age:.0f} s; a live one reports within {stale_after(m.imap):.0f} s): "
-                            "is the daemon running?")
-    return problems
 
 
 class MailboxReader:
@@ -192,7 +168,7 @@ class MailboxReader:
                 ok(await client.noop(), "NOOP")
             return
         loop = asyncio.get_running_loop()
-        window = idle_window(self.cfg)
+        window = self.cfg.idle_window
         deadline = loop.time() + window
         idle = await asyncio.wait_for(client.idle_start(timeout=window + 30), self.cfg.timeout)
         others = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.lost.wait())]

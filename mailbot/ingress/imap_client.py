@@ -157,18 +157,3 @@ async def ensure_folder(client, folder: str) -> None:
         listing = await client.list('""', quoted(folder))
         if not any(isinstance(x, bytes) and imap_utf7(folder).encode() in x for x in listing.lines):
             ok(r, f"CREATE {folder}")
-
-
-def idle_window(cfg) -> float:
-    """How long one IDLE lasts at most, counted from its start: re-issued well inside the 29-minute limit
-    of RFC 2177 and often enough to renew the lease (each renewal also refreshes the status row)."""
-    return min(cfg.idle_seconds, cfg.lease_seconds / 3)
-
-
-def stale_after(cfg) -> float:
-    """Seconds after which a mailbox's status row counts as stale. A healthy reader refreshes it at least
-    once per IDLE window or poll interval (whichever it uses; without IDLE on the server it polls), plus
-    the time to end the IDLE and look for mail, each bounded by the command timeout; twice that leaves
-    room for one slow round, and a killed or hung daemon shows within a few minutes."""
-    interval = max(idle_window(cfg), cfg.poll_seconds) if cfg.idle else cfg.poll_seconds
-    return 2 * (interval + cfg.timeout)

@@ -23,6 +23,14 @@ log = logging.getLogger("mailbot.ingress")
 LINE_LIMIT = 1 << 20
 
 
+class ListenError(Exception):
+    """A listener could not take its address (in use, not ours, not allowed): the daemon cannot start."""
+
+    def __init__(self, source: str, listener, exc: OSError):
+        why = exc.strerror or type(exc).__name__
+        super().__init__(f"cannot listen for {source.upper()} on {listener.host}:{listener.port}: {why}")
+
+
 class Handler:
     def __init__(self, runtime, source: str):
         self.runtime, self.source = runtime, source
@@ -168,7 +176,10 @@ async def start(runtime, listener, source: str, sock=None, board=None):
     if sock is not None:
         server = SharedAcceptor(sock, factory, cls, board, source)
     else:
-        server = await loop.create_server(factory, host=listener.host, port=listener.port)
+        try:
+            server = await loop.create_server(factory, host=listener.host, port=listener.port)
+        except OSError as exc:
+            raise ListenError(source, listener, exc) from exc
     port = server.sockets[0].getsockname()[1]
     log.info("%s listener on %s:%s", source.upper(), listener.host, port)
     return server

@@ -5,11 +5,12 @@ amount.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 
 
@@ -56,3 +57,11 @@ def _day(lang: str, iso: str) -> str:
 def local_decimal(amount: str, lang: str) -> str:
     """A decimal string ("12.50") with the language's decimal sign, for spreadsheet programs."""
     return amount.replace(".", symbols(lang)[0])
+
+
+def local_time(moment: datetime, lang: str, zone: str) -> str:
+    """A moment as the reader reads it: in their time zone, in their language's medium date and short time
+    ("2026. gada 7. dec. 10:19" in Riga for 08:19 UTC), with the zone's abbreviation so it is never ambiguous."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return (f"{format_date(local.date(), format='medium', locale=lang)} "
+            f"{format_time(local.time(), format='short', locale=lang)} {local.strftime('%Z')}")

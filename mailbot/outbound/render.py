@@ -17,6 +17,7 @@ from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from mailbot import resource
+from mailbot.tickets.subjects import plain_subject
 
 _LINE = re.compile(r"[\s\x00-\x1f\x7f]+")
 _B64_LINES = re.compile(rb".{1,76}", re.S)
@@ -29,6 +30,7 @@ def environment() -> Environment:
                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals.update(text_table=text_table, column_widths=column_widths)
+    env.filters["plain"] = plain_subject  # "Re: [#1] Rēķins" -> "Rēķins": subjects carry one reference, ours
     return env
 
 
@@ -105,6 +107,12 @@ def placeholder(lang: str, kind: str) -> str:
 
 # The audit trail (a ticket's events, read by operators with `mailbot tickets show`) is kept in one language.
 AUDIT_LANGUAGE = "en"
+
+
+@lru_cache(maxsize=64)
+def words(name: str, lang: str):
+    """The macros of templates/<lang>/<name>.j2 (a file of words, not a mail), for text code lays out itself."""
+    return environment().get_template(f"{lang}/{name}.j2").make_module({"plural": lambda n: plural(lang, n)})
 
 
 def say(notices, lang: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mailbot.agents.auth import authenticate, authres_pass, token_valid
+from mailbot.agents.description import stated, work_description
 from mailbot.agents.notices import Notice, notice
 from mailbot.agents.quotes import reply_text
 from mailbot.agents.tags import TagError, parse_tags
@@ -27,7 +28,7 @@ from mailbot.store.secrets import reply_secret
 from mailbot.tickets import lifecycle
 from mailbot.tickets.lifecycle import SOLVED
 from mailbot.tickets.priority import DEFAULT_LEVEL, priority_of
-from mailbot.tickets.subjects import ticket_ref
+from mailbot.tickets.subjects import plain_subject, ticket_ref
 from mailbot.tickets.vocabulary import Disposition, EventKind, Status
 
 
@@ -159,10 +160,14 @@ def _apply(ctx, cmds) -> None:
         contact = ticket["contact"] if ticket else changes["contact"]  # the client's, never the agent's
         ctx.time_entry = dict(agent=agent.email, contact=contact, work_date=cmds.work_date or ctx.config.today(),
                               minutes=cmds.minutes, category=category, category_stated=bool(cmds.category),
-                              description=(text.strip().splitlines() or [ctx.msg.subject])[0][:500])
+                              description=work_description(text, plain_subject(subject_of(ticket, changes)),
+                                                           note=cmds.note))
         work_date = ctx.time_entry["work_date"]
         record(EventKind.TIME, f"{cmds.minutes} min {category} on {work_date}",
                notice("time", minutes=cmds.minutes, category=category, date=work_date.isoformat()))
+    elif ticket is not None and (written := stated(text)):  # "Work: ..." alone corrects the latest entry's
+        ctx.redescribe = written
+        record(EventKind.DESCRIPTION, written, notice("description", text=written))
     assignee = None
     if cmds.take:
         assignee = agent
@@ -235,6 +240,10 @@ def _valid_period(period: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+def subject_of(ticket, changes) -> str:
+    return (ticket or changes).get("subject") or ""
 
 
 def ctx_subject(cmds, ctx) -> str:

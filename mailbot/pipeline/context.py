@@ -87,6 +87,8 @@ class Ctx:
     stopped: Exception | None = None  # what stopped it before the transaction; raised after dedupe
     changes: dict = field(default_factory=dict)  # ticket columns to update
     time_entry: dict | None = None
+    language: str | None = None  # the language detected for a sender who is not a client's contact
+    redescribe: str | None = None  # an agent's "Work: ..." without time: the new description of their latest entry
     follows: int | None = None  # a new ticket opened by a late reply to this resolved one
     drafts: list = field(default_factory=list)  # mail rendered before the transaction (outbound.drafts)
     actor: str | None = None  # who the events are by

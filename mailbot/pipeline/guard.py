@@ -25,6 +25,7 @@ from mailbot.outbound.render import placeholder
 from mailbot.pipeline import scan
 from mailbot.pipeline.context import Kind
 from mailbot.pipeline.notify import dispatchers
+from mailbot.pipeline.persist import language_of
 from mailbot.privacy import Finding
 from mailbot.privacy.rewrite import redact_file
 from mailbot.privacy.scan import Report
@@ -69,7 +70,7 @@ def run(ctx) -> None:
 def _language(ctx) -> str:
     if ctx.ticket is not None:
         return ctx.ticket["language"]
-    return ctx.client.language if ctx.client else ctx.config.unknown_senders.language
+    return language_of(ctx)
 
 
 def _allowed_until(ctx) -> date | None:

@@ -7,6 +7,7 @@ and a relay of the agent's own words carries no Auto-Submitted header (RFC 3834)
 from __future__ import annotations
 
 from mailbot.agents.quotes import reply_text
+from mailbot.outbound.formats import local_time
 from mailbot.outbound.mail import Mail
 from mailbot.store import tickets as ticket_rows
 from mailbot.tickets.vocabulary import Disposition
@@ -33,20 +34,30 @@ def to_agent(ctx, kind, **values) -> Mail:
 
 
 def contacts_on_ticket(ctx) -> tuple[str, ...]:
-    """The ticket's requester and every contact of its client who wrote on it (seed 001: the agreed contacts)."""
+    """Who an agent's questions go to (seed 001: "the contact addresses agreed together"): the ticket's requester,
+    every registered contact of its client, and any other address of that client who wrote on the ticket."""
     client = ctx.config.client_by_id(ctx.ticket["client_id"])
     found = [ctx.ticket["contact"]]
-    for sender in ticket_rows.senders(ctx.conn, ctx.ticket["id"]):
-        if sender and sender not in found and client is not None and ctx.config.client_for(sender) is client:
-            found.append(sender)
+    if client is not None:
+        found += [c for c in client.contacts if c not in found]
+        for sender in ticket_rows.senders(ctx.conn, ctx.ticket["id"]):
+            if sender and sender not in found and ctx.config.client_for(sender) is client:
+                found.append(sender)
     return tuple(a for a in found if "@" in a)
 
 
 def dialogue(ctx) -> list[dict]:
     """The whole written exchange the client saw, oldest first (seed 001: the solution with the dialogue)."""
-    return [{"who": r.sender_name or r.sender, "when": r.created_at.strftime("%Y-%m-%d %H:%M"),
+    lang, zone = ctx.ticket["language"], client_timezone(ctx.config, ctx.ticket["client_id"])
+    return [{"who": r.sender_name or r.sender, "when": local_time(r.created_at, lang, zone),
              "text": (reply_text(r.body_text or "") if r.direction == "in" else _relayed_text(r.body_text)).strip()}
             for r in ticket_rows.dialogue(ctx.conn, ctx.ticket["id"])]
+
+
+def client_timezone(config, client_id: str | None) -> str:
+    """The time zone a client reads times in: its own, else its language's, else the tickets' (config.client_zone)."""
+    client = config.client_by_id(client_id)
+    return config.client_zone(client)[1] if client is not None else config.tickets.timezone
 
 
 def _relayed_text(body: str | None) -> str:

@@ -18,13 +18,13 @@ def dispatchers(config) -> list:
 
 
 def notify_agents(ctx, position=None) -> None:
-    """Queue the notifications for this message. `position`: the place in the queue, when not to be counted now
-    (the draft stage's stand-in)."""
+    """Queue the notifications for this message. `position`: a new request's place in the queue, when not to be
+    counted now (the draft stage's stand-in)."""
     cfg = ctx.config
     if ctx.ticket is not None:
         assignee = cfg.agent_for(ctx.ticket["assignee"]) if ctx.ticket.get("assignee") else None
         targets = [assignee] if assignee else dispatchers(cfg)
-        position = ticket_rows.queue_position(ctx.conn, ctx.ticket["id"])
+        position = None  # a reply's ticket already has its place: no queue position to state
     else:
         consultant = cfg.agent_for(ctx.client.consultant) if ctx.client and ctx.client.consultant else None
         if consultant is not None:

@@ -7,6 +7,8 @@ import json
 import re
 
 from mailbot.billing.periods import period_of
+from mailbot.config.sections import Role
+from mailbot.mime.language import detect
 from mailbot.outbound.outbox import enqueue
 from mailbot.store import journal, messages, outbox
 from mailbot.store import tickets as ticket_rows
@@ -19,8 +21,17 @@ from mailbot.tickets.vocabulary import EventKind, Status
 _ACTION = re.compile(rb"^action:\s*(\w+)", re.I | re.M)
 
 
-def _language(ctx) -> str:
-    return ctx.client.language if ctx.client else ctx.config.unknown_senders.language
+def language_of(ctx) -> str:
+    """The language mail about this message is written in: the client's, else (someone not yet a contact) the one
+    they wrote in, else the mailbox's, else unknown_senders.language. Detected once per message."""
+    if ctx.client is not None:
+        return ctx.client.language
+    if ctx.language is None:
+        msg = ctx.msg
+        ctx.language = (detect(f"{msg.subject}\n{msg.text}") if msg is not None else None) or (
+            ctx.mailbox.language if ctx.mailbox is not None and ctx.mailbox.language else None) or \
+            ctx.config.unknown_senders.language
+    return ctx.language
 
 
 def message_values(ctx, ticket_id, disposition, reason="") -> dict:
@@ -69,6 +80,9 @@ def run(ctx) -> None:
         plan = ctx.config.plan_for(ctx.config.client_by_id(ticket.get("client_id")))
         journal.add_entry(conn, dict(ctx.time_entry, ticket_id=ticket_id, message_row=ctx.message_row,
                                        created_at=now, plan_version=register(conn, plan, now)))
+    if ctx.redescribe is not None:  # "Work: ..." alone: the head corrects any entry, an agent their own
+        head = ctx.agent is not None and ctx.agent.role == Role.HEAD
+        journal.redescribe(conn, ticket_id, None if head else ctx.actor, ctx.redescribe)
     for kind, detail in ctx.events:
         add_event(conn, ticket_id, kind, detail, now, actor=ctx.actor, message_row=ctx.message_row)
     common = mail_values(ctx, ticket)
@@ -87,7 +101,7 @@ def new_ticket(ctx) -> dict:
     return dict(
         mailbox=ctx.mailbox.address, client_id=ctx.client.id if ctx.client else None,
         contact=ctx.sender[:320], contact_name=msg.sender_name, subject=msg.subject,
-        base_subject=base_subject(msg.subject), status=ctx.status or Status.NEW, language=_language(ctx),
+        base_subject=base_subject(msg.subject), status=ctx.status or Status.NEW, language=language_of(ctx),
         created_at=ctx.now, updated_at=ctx.now, follows=ctx.follows) | ctx.changes
 
 

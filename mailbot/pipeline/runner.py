@@ -133,7 +133,7 @@ def _after_failure(job: Job, ctx, exc: Exception, config, engine) -> Outcome | T
         return Outcome(Verdict.DUPLICATE, reason="stored concurrently by another worker")
     # The guard may have decided the original must not be kept: then only its stub is parked (invariant 5).
     raw = ctx.raw if ctx is not None and not ctx.keep_raw else job.raw
-    key = (ctx.idem_key if ctx is not None and ctx.idem_key else None) or idem_key(raw, job.envelope.recipient, None)
+    key = (ctx.idem_key if ctx is not None and ctx.idem_key else None) or idem_key(raw, None)
     try:  # a fault in a stage: keep the message, report, carry on
         return park(raw, job.envelope, engine, ctx, exc, job.retry_of, config, key, TRANSIENT)
     except TempFail as tf:

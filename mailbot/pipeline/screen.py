@@ -81,13 +81,23 @@ def _report_kind(msg) -> str | None:
     return "delivery-status" if untyped else None
 
 
+def is_null_path(mail_from: str | None) -> bool:
+    """The null return path of a bounce (RFC 5321 §4.5.5). Postfix's pipe(8) passes it as "MAILER-DAEMON" unless
+    its master.cf entry says `null_sender=`: such a sender is treated as null too, so a bounce that came through
+    a pipe without that setting still gets no receipt."""
+    if mail_from is None:
+        return False
+    sender = mail_from.strip().lower()
+    return sender in ("", "<>", "mailer-daemon") or sender.startswith("mailer-daemon@")
+
+
 def run(ctx) -> None:
     msg, m = ctx.msg, ctx.msg.msg
     sender = ctx.msg.sender or (ctx.envelope.mail_from or "")
     ctx.sender = sender
     if sender and sender in ctx.config.own_addresses:
         raise Discard(Disposition.LOOP, "sent from one of our own addresses")
-    null_path = ctx.envelope.mail_from == ""
+    null_path = is_null_path(ctx.envelope.mail_from)
     auto_submitted = _value(m, "Auto-Submitted")
     precedence = _value(m, "Precedence")
     report = _report_kind(m)

@@ -27,7 +27,7 @@ from mailbot.outbound.formats import formatters
 from mailbot.outbound.mail import Mail
 from mailbot.outbound.outbox import Outgoing, build, write
 from mailbot.services.statement_csv import csv_bytes
-from mailbot.store import journal
+from mailbot.store import clients, journal
 from mailbot.store import statements as statement_rows
 from mailbot.store.audit import add_event
 from mailbot.store.plans import load
@@ -67,13 +67,14 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
         if quantity:
             fees.append(dict(name=fee.name, quantity=quantity, amount=_s(Decimal(fee.amount) * quantity)))
     currency, exclude_vat, objection_days = terms_plan.currency, terms_plan.prices_exclude_vat, terms_plan.objection_days
+    zone = ZoneInfo(config.client_zone(client)[1])  # the day a ticket was opened, as the client counts days
     info = {r.id: r for r in rows}
     shown = [ln for ln in lines if include_free or ln.category != FREE]
     doc_tickets: dict[int, dict] = {}
     for ln in shown:
         r = info[ln.entry] if ln.entry is not None else next(x for x in rows if x.ticket_id == ln.ticket)
         t = doc_tickets.setdefault(ln.ticket, dict(
-            ref=f"#{ln.ticket}", id=ln.ticket, opened=r.opened.date().isoformat(), contact=r.asker,
+            ref=f"#{ln.ticket}", id=ln.ticket, opened=r.opened.astimezone(zone).date().isoformat(), contact=r.asker,
             contact_name=r.contact_name, subject=r.subject, lines=[]))
         agent = config.agent_for(r.agent) if ln.entry is not None else None
         t["lines"].append(dict(
@@ -86,7 +87,8 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
     return dict(
         client=dict(id=client.id, name=client.name), period=period, period_start=start.isoformat(),
         period_end=(end - timedelta(days=1)).isoformat(), currency=currency, prices_exclude_vat=exclude_vat,
-        plan=plan.name if plan else None, include_free=include_free,
+        plan=plan.name if plan else None, plan_title=plan.title_in(client.language) if plan else None,
+        include_free=include_free,
         tickets=sorted(doc_tickets.values(), key=lambda t: (t["lines"][0]["work_date"], t["id"])),
         categories=[dict(name=name, entered=t.entered, billed=t.billed, requests=t.requests, charged=t.charged,
                          amount=_s(t.amount)) for name, t in totals(shown).items()],
@@ -142,9 +144,13 @@ def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Out
     return doc, build(mail, ticket=None, mailbox=mailbox, now=now)
 
 
+# How a statement was issued and presented, not what it says (a plan's title may be reworded).
+_NOT_CONTENT = ("version", "issued_at", "objections", "resend_of", "id", "plan_title")
+
+
 def _content(doc: dict) -> dict:
     """What a statement says, without when it was issued: equal contents make a resend, not a new version."""
-    return {k: v for k, v in doc.items() if k not in ("version", "issued_at", "objections", "resend_of", "id")}
+    return {k: v for k, v in doc.items() if k not in _NOT_CONTENT}
 
 
 def store(conn, prepared: tuple[dict, Outgoing], reason: str, now: datetime) -> dict:
@@ -167,23 +173,39 @@ def current_period(config, client, now: datetime) -> str:
     return periods.period_of(now.astimezone(ZoneInfo(config.client_zone(client)[1])).date())
 
 
-def due(config, now: datetime):
+def due(config, now: datetime, served: dict | None = None):
     """(client, period) pairs whose scheduled statement is due now: the previous period's, from 07:00 local
-    time on the first working day of the month."""
+    time on the first working day of the month — never a period before the client's first one (`since`)."""
     for client in config.clients:
         if config.statements_for(client).send != "scheduled":
             continue
         country, zone = config.client_zone(client)
         tz = ZoneInfo(zone)
         period = periods.previous_period(periods.period_of(now.astimezone(tz).date()))
+        if period < since(config, client, (served or {}).get(client.id, ()), tz):
+            continue  # mailbot was not serving the client yet: no bill for that month
         if now >= periods.statement_due(period, country, tz, config.statements_for(client).hour):
             yield client, period
 
 
+def since(config, client, moments, tz) -> str:
+    """The first period a scheduled statement may cover: `clients[].statements.since`, else the period of the
+    earliest moment mailbot served the client (store.clients.first_served); "0000-00" when nothing is known."""
+    stated = client.statements.since if client.statements is not None else None
+    if stated:
+        return stated
+    days = [m.astimezone(tz).date() if isinstance(m, datetime) else m for m in moments]
+    return periods.period_of(min(days)) if days else "0000-00"
+
+
 def run_due(engine, config, now: datetime, owner: str = "mailbot", workers: int = 1) -> list[tuple[str, str, str]]:
     """Issue every due scheduled statement not yet issued; returns [(client, period, outcome)]. With workers > 1
-    the clients are shared among that many processes (rendering is CPU work); the claims keep it exactly once."""
-    todo = [(client.id, period) for client, period in due(config, now)]
+    the clients are shared among that many processes (rendering is CPU work); the claims keep it exactly once.
+    Clients not seen before are noted first: their first period is this one."""
+    with engine.begin() as conn:
+        clients.register(conn, [c.id for c in config.clients], now)
+        served = clients.first_served(conn)
+    todo = [(client.id, period) for client, period in due(config, now, served)]
     if workers <= 1 or len(todo) < 2 * workers:
         return _run(engine, config, now, owner, todo)
     import multiprocessing

@@ -22,7 +22,7 @@ log = logging.getLogger("mailbot.store")
 
 # The newest migration. `tests/store/test_migrations.py` checks it against the migrations folder, so the
 # pipe command can compare versions without loading Alembic on every delivery.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 
 def normalise_url(url: str) -> str:
@@ -30,6 +30,11 @@ def normalise_url(url: str) -> str:
     if u.drivername in ("postgresql", "postgres"):
         u = u.set(drivername="postgresql+psycopg")
     return u.render_as_string(hide_password=False)
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit for logs and messages: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 class QueuedWriterConnection(sqlite3.Connection):

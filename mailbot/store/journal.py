@@ -18,6 +18,18 @@ def add_entry(conn, values: dict) -> None:
     conn.execute(_INSERT_TIME, values)
 
 
+def redescribe(conn, ticket_id: int, agent: str | None, description: str) -> int | None:
+    """Give the latest entry on the ticket (the agent's own; any agent's when `agent` is None, for the head of
+    service) a new description; returns the entry's id, None when there is none."""
+    q = select(time_entries.c.id).where(time_entries.c.ticket_id == ticket_id)
+    if agent is not None:
+        q = q.where(time_entries.c.agent == agent)
+    entry = conn.execute(q.order_by(time_entries.c.id.desc()).limit(1)).scalar()
+    if entry is not None:
+        conn.execute(update(time_entries).where(time_entries.c.id == entry).values(description=description))
+    return entry
+
+
 def period_entries(conn, client_id: str, start, end) -> list:
     """The client's entries with a work date in [start, end), with their tickets' subject, contact and category."""
     return conn.execute(_ENTRIES.where(tickets.c.client_id == client_id, time_entries.c.work_date >= start,

@@ -124,6 +124,7 @@ outbox = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime, nullable=True),
+    Column("failed_at", UTCDateTime, nullable=True),  # given up (health, `mailbot outbox retry`)
     Index("ix_outbox_due", "status", "next_attempt_at"),
     Index("ix_outbox_rcpt_created", "rcpt", "created_at"),
 )
@@ -198,6 +199,12 @@ statement_runs = Table(
     Column("lease_until", UTCDateTime, nullable=True),
     Column("statement_id", Integer, nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+clients_seen = Table(
+    "clients_seen", metadata,  # when the daemon first had each client in its configuration (statements.since)
+    Column("client_id", String(100), primary_key=True),
+    Column("first_seen", UTCDateTime, nullable=False),
 )
 
 settings = Table(

@@ -3,7 +3,6 @@ marked sent, retried with back-off, or given up on — and the per-address count
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import StrEnum
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 
@@ -12,14 +11,7 @@ from mailbot.store.compiled import Insert, Scalar
 from mailbot.store.messages import INSERT_MESSAGE
 from mailbot.store.models import outbox, outbox_raw, utcnow
 from mailbot.store.tickets import remember_message_id
-from mailbot.tickets.vocabulary import EventKind
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"  # waiting to be sent (or to be retried)
-    SENT = "sent"
-    FAILED = "failed"  # given up: refused for good, or too many attempts
-    BOUNCED = "bounced"  # a delivery report said it did not arrive
+from mailbot.tickets.vocabulary import EventKind, OutboxStatus
 
 
 _INSERT_OUTBOX, _INSERT_RAW = Insert(outbox), Insert(outbox_raw)
@@ -35,7 +27,7 @@ def write(conn, out, now) -> int:
         ticket_id=out.ticket_id, kind=out.kind, auto=out.counted, message_id=out.message_id, mail_from=out.mailbox,
         rcpt=out.recipients[0].lower(), recipients=rcpts, status=OutboxStatus.PENDING, attempts=0,
         next_attempt_at=now, created_at=now, lease_until=None, lease_owner=None, last_error=None,
-        sent_at=None))
+        sent_at=None, failed_at=None))
     _INSERT_RAW.later(conn, dict(outbox_id=row, raw=out.raw))
     INSERT_MESSAGE.later(conn, dict(
         ticket_id=out.ticket_id, direction="out", source="mailbot", mailbox=out.mailbox, message_id=out.message_id,
@@ -102,7 +94,60 @@ def mark_failed(conn, row, owner: str, error: str, *, permanent: bool, max_attem
     delay = min(cap, base * 2 ** (attempts - 1)) * (1 + jitter)
     conn.execute(update(outbox).where(and_(outbox.c.id == row.id, outbox.c.lease_owner == owner)).values(
         status=OutboxStatus.FAILED if final else OutboxStatus.PENDING, attempts=attempts, last_error=error[:2000],
-        lease_until=None, next_attempt_at=now + timedelta(seconds=delay)))
+        lease_until=None, next_attempt_at=now + timedelta(seconds=delay), failed_at=now if final else None))
     kind = EventKind.DELIVERY_FAILED if final else EventKind.DELIVERY_RETRY
     add_event(conn, row.ticket_id, kind, f"outbox #{row.id} attempt {attempts}: {error[:500]}", now)
     return kind
+
+
+def health(conn, now, failed_since) -> dict:
+    """What `mailbot health` reports of the queue: how many mails wait, since when the oldest, and how many were
+    given up since `failed_since`."""
+    queued, oldest = conn.execute(select(func.count(), func.min(outbox.c.created_at)).where(
+        outbox.c.status == OutboxStatus.PENDING)).one()
+    failed = conn.execute(select(func.count()).select_from(outbox).where(
+        outbox.c.status == OutboxStatus.FAILED, outbox.c.failed_at >= failed_since)).scalar()
+    return dict(queued=queued, oldest_queued_at=oldest, failed=failed)
+
+
+def _row(r) -> dict:
+    return {"id": r.id, "ticket": f"#{r.ticket_id}" if r.ticket_id else None, "kind": r.kind,
+            "status": r.status, "recipients": r.recipients, "message_id": r.message_id, "attempts": r.attempts,
+            "created_at": _iso(r.created_at), "sent_at": _iso(r.sent_at), "failed_at": _iso(r.failed_at),
+            "next_attempt_at": _iso(r.next_attempt_at) if r.status == OutboxStatus.PENDING else None,
+            "last_error": r.last_error}
+
+
+def _iso(dt):
+    return dt.isoformat() if dt else None
+
+
+def listing(conn, status: str | None = None, limit: int = 100) -> list[dict]:
+    """Outgoing mail, newest first, as plain data (`mailbot outbox list --json`)."""
+    q = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
+    if status:
+        q = q.where(outbox.c.status == status)
+    return [_row(r) for r in conn.execute(q)]
+
+
+def show(conn, outbox_id: int) -> dict | None:
+    """One outgoing mail with its bytes' size (`mailbot outbox show`)."""
+    r = conn.execute(select(outbox, func.length(outbox_raw.c.raw).label("size")).join_from(
+        outbox, outbox_raw, outbox_raw.c.outbox_id == outbox.c.id).where(outbox.c.id == outbox_id)).first()
+    return None if r is None else _row(r) | {"size": r.size}
+
+
+def requeue(conn, outbox_id: int | None, now) -> list[int]:
+    """Put failed mail (one, or all) back in the queue as it was: the same bytes and Message-ID, a fresh count
+    of attempts. Returns the rows requeued, each noted on its ticket."""
+    q = select(outbox.c.id, outbox.c.ticket_id).where(outbox.c.status == OutboxStatus.FAILED)
+    if outbox_id is not None:
+        q = q.where(outbox.c.id == outbox_id)
+    rows = conn.execute(q.order_by(outbox.c.id)).all()
+    if rows:
+        conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(
+            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, failed_at=None, lease_until=None,
+            lease_owner=None))
+    for r in rows:
+        add_event(conn, r.ticket_id, EventKind.DELIVERY_REQUEUED, f"outbox #{r.id} queued again by hand", now)
+    return [r.id for r in rows]

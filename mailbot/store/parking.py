@@ -6,18 +6,12 @@ replays it by hand), and `done` once a replay stored it.
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import StrEnum
 
 from sqlalchemy import bindparam, func, insert, select, update
 
 from mailbot.store.compiled import Scalar
 from mailbot.store.models import parked
-
-
-class ParkedStatus(StrEnum):
-    PARKED = "parked"
-    FAILED = "failed"
-    DONE = "done"
+from mailbot.tickets.vocabulary import ParkedStatus
 
 
 # The parked copy's bytes (never NULL, so None means none is parked): the guard's stub when it kept no original.

@@ -29,6 +29,13 @@ def base_subject(subject: str) -> str:
     return _WS.sub(" ", s).strip().casefold()
 
 
+def plain_subject(subject: str) -> str:
+    """A subject as people should read it in our mail: without ticket references and reply prefixes (we put one
+    reference of our own in front), whitespace collapsed, case kept. "Re: [#1] Atb.: Rēķins" -> "Rēķins"."""
+    s = PREFIX.sub("", REF.sub(" ", subject or ""))
+    return _WS.sub(" ", PREFIX.sub("", s.strip())).strip()
+
+
 def ticket_ref(subject: str) -> int | None:
     m = REF.search(subject)
     return int(m.group(1)) if m else None

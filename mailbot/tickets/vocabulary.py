@@ -1,4 +1,5 @@
-"""The fixed words of a ticket's record: statuses, how a message is recorded (disposition), and audit event kinds.
+"""The fixed words of the record: ticket statuses, how a message is recorded (disposition), audit event kinds, and
+the states of outgoing and parked mail.
 
 They are `StrEnum`s so that they compare equal to, and are stored as, the plain strings already in every database
 and in the JSON of `mailbot tickets show`; code names them, never spells them.
@@ -64,6 +65,7 @@ class EventKind(StrEnum):
     CATEGORY = "category"
     TIME = "time"
     TIME_REFILED = "time-refiled"
+    DESCRIPTION = "description"  # a time entry's description corrected
     ASSIGNED = "assigned"
     STARTED = "started"
     PRIORITY = "priority"
@@ -77,7 +79,22 @@ class EventKind(StrEnum):
     DELIVERY_REPORT = "delivery-report"
     DELIVERY_RETRY = "delivery-retry"
     DELIVERY_FAILED = "delivery-failed"
+    DELIVERY_REQUEUED = "delivery-requeued"
     PERSONAL_DATA = "personal-data"
     PD_ALLOW = "pd-allow"
     STATEMENT = "statement"
     STATEMENT_REFUSED = "statement-refused"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting to be sent (or to be retried)
+    SENT = "sent"
+    FAILED = "failed"  # given up: refused for good, or too many attempts
+    BOUNCED = "bounced"  # a delivery report said it did not arrive
+
+
+class ParkedStatus(StrEnum):
+    """A parked message: waiting for its next replay, given up (replayed by hand), or stored by a replay."""
+    PARKED = "parked"
+    FAILED = "failed"
+    DONE = "done"

@@ -71,6 +71,12 @@ def _image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def ocr_languages() -> str | None:
+    """The languages OCR reads ("lav+lit+...+eng"), "" when tesseract has none of ours, None without tesseract."""
+    tess = _tesseract()
+    return None if tess is None else tess[1]
+
+
 def ocr_unavailable(ctx: Ctx) -> str | None:
     if not ctx.limits.ocr:
         return "no OCR available"

@@ -1,0 +1,39 @@
+"""What the daemon says when it starts: its version, its database, each mailbox and how mail reaches it, the
+outbound transport, and whether OCR is available — the lines an operator reads first when something is wrong.
+Logs hold no secrets: the database URL is shown without its password."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mailbot import __version__
+from mailbot.privacy.formats.image import ocr_languages
+
+
+def startup_lines(config, engine) -> list[str]:
+    lines = [f"mailbot {__version__}, configuration {config.source or '(built in)'}",
+             f"database {engine.url.render_as_string(hide_password=True)}"]
+    listeners = [f"{source.upper()} {listener.host}:{listener.port}" for source in ("smtp", "lmtp")
+                 if (listener := getattr(config.listen, source)).enabled]
+    for m in config.mailboxes:
+        if m.imap is not None:
+            how = f"IMAP {m.imap.username}@{m.imap.host}:{m.imap.effective_port} folder {m.imap.folder}"
+        else:
+            how = ", ".join(listeners + ["the pipe command"]) if listeners else "the pipe command only"
+        lines.append(f"mailbox {m.name} <{m.address}> ({m.role}): {how}")
+    out = config.outbound
+    if not out.enabled:
+        lines.append("outbound: off (mail stays queued)")
+    elif out.transport == "smtp":
+        tls = " TLS" if out.smtp.tls else (" STARTTLS" if out.smtp.starttls else "")
+        lines.append(f"outbound: SMTP relay {out.smtp.host}:{out.smtp.port}{tls}")
+    else:
+        lines.append(f"outbound: maildir {Path(out.maildir).resolve()}")
+    langs = ocr_languages() if config.privacy.ocr else None
+    if not config.privacy.ocr:
+        lines.append("OCR: off (privacy.ocr: false)")
+    elif langs:
+        lines.append(f"OCR: tesseract ({langs})")
+    else:
+        lines.append("OCR: not available" + (" (tesseract has none of our languages)" if langs == "" else
+                                             " (tesseract is not installed): images count as unscannable"))
+    return lines
