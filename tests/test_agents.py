@@ -1,117 +1,24 @@
 """Agents work from their own mail client: full round trips over real SMTP on loopback — client mail,
 notification, the agent's tagged reply, what the client receives, and what the database holds."""
-import email
-import time
 from datetime import timedelta
-from email import policy
-from email.message import EmailMessage
 
 import pytest
 from sqlalchemy import update
 
-from conftest import count, mail, messages, outbox, rows, send, tickets
-from mailbot.store import db
-from mailbot.store.models import events, time_entries
+from mailbot.store.models import events, messages, outbox, tickets, time_entries
+from tests.helpers import (agent_reply, count, mail, mail_with, open_ticket, rows, send, sent_mail, text_of,
+                           wait_until)
 
 CLIENT_KINDS = ("relay", "started", "resolved")
-AGENTS = [
-    {"email": "ilze@support.test", "name": "Ilze Bērziņa", "role": "dispatcher", "language": "lv"},
-    {"email": "andrius@support.test", "name": "Andrius Kazlauskas", "role": "agent", "language": "lt"},
-    {"email": "vadim@support.test", "name": "Vadim Petrov", "role": "head", "language": "ru"},
-]
-
-
-@pytest.fixture
-def desk(make_config, daemon_factory, sink):
-    """A running daemon whose outgoing mail goes to the relay sink."""
-    def start(**over):
-        over.setdefault("agents", AGENTS)
-        config, path = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port},
-                                             "poll_seconds": 0.1}, **over)
-        engine = db.make_engine(config.database)
-        db.ensure_schema(engine)
-        d = daemon_factory(config, engine)
-        d.engine, d.sink, d.path = engine, sink, path
-        return d
-    return start
-
-
-def mails_to(sink, address, n=1, timeout=10.0):
-    """The mails the relay got for `address`, parsed; waits until there are `n`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        got = [email.message_from_bytes(e.original_content, policy=policy.default)
-               for e in list(sink.received) if address in e.rcpt_tos]
-        if len(got) >= n or time.monotonic() > deadline:
-            return got
-        time.sleep(0.05)
-
-
-def mail_with(sink, address, needle, timeout=10.0):
-    """The first mail to `address` whose text contains `needle` (waits for it), or None."""
-    deadline = time.monotonic() + timeout
-    while True:
-        for m in mails_to(sink, address, 0, 0):
-            if needle in text_of(m):
-                return m
-        if time.monotonic() > deadline:
-            return None
-        time.sleep(0.05)
-
-
-def wait_sent(engine, outbox_id, timeout=10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if rows(engine, outbox, outbox.c.id == outbox_id)[0]["status"] == "sent":
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def text_of(m) -> str:
-    return m.get_body(("plain",)).get_content()
-
-
-def agent_reply(notification, subject_tags: str, body: str, sender="Ilze Bērziņa <ilze@support.test>",
-                to=None, headers=(), attachment=None) -> bytes:
-    """What an agent's mail client sends when they answer a notification: our text quoted below theirs."""
-    m = EmailMessage()
-    m["From"] = sender
-    m["To"] = to or notification["Reply-To"]
-    m["Subject"] = f"Re: {notification['Subject']} {subject_tags}".strip()
-    m["In-Reply-To"] = notification["Message-ID"]
-    for k, v in headers:
-        m[k] = v
-    quoted = "\n".join("> " + line for line in text_of(notification).splitlines())
-    m.set_content(f"{body}\n\nOn Mon, 23 Nov 2026 at 10:00, Vendor Support <help@support.test> wrote:\n{quoted}\n")
-    if attachment:
-        m.add_attachment(attachment[1], maintype="application", subtype="pdf", filename=attachment[0])
-    return m.as_bytes()
-
-
-def open_ticket(d, subject="Rēķins neatveras", sender="Jānis Bērziņš <janis@acme.lv>", **kw):
-    """A client's new request; returns the dispatcher's notification of it."""
-    assert send(d.port, mail(subject=subject, sender=sender, **kw))[0] == 250
-    ref = f"[#{rows(d.engine, tickets)[-1]['id']}]"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        found = [m for m in mails_to(d.sink, "ilze@support.test", 0, 0) if m["Subject"].startswith(ref)]
-        if found:
-            return found[0]
-        time.sleep(0.05)
-    raise AssertionError(f"no notification for {ref}")
 
 
 def test_round_trip_notification_reply_relay_and_journal(desk):
     d = desk()
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = "Jānis Bērziņš <janis@acme.lv>", "help@support.test", "Rēķins neatveras"
-    m["Message-ID"] = "<c1@acme.lv>"
-    m.set_content("Labdien! Oktobra rēķins neatveras.")
-    m.add_attachment(b"%PDF-1.4 screenshot", maintype="application", subtype="pdf", filename="ekrāns.pdf")
-    assert send(d.port, m.as_bytes())[0] == 250
+    m = mail(subject="Rēķins neatveras", body="Labdien! Oktobra rēķins neatveras.", message_id="<c1@acme.lv>",
+             attachments=[("ekrāns.pdf", b"%PDF-1.4 screenshot", "application/pdf")])
+    assert send(d.port, m)[0] == 250
 
-    [note] = mails_to(d.sink, "ilze@support.test")
+    [note] = sent_mail(d.sink, to="ilze@support.test")
     assert note["Subject"].startswith("[#1] ") and "Rēķins neatveras" in note["Subject"]
     assert note["Reply-To"].startswith("help+mb1.") and note["Reply-To"].endswith("@support.test")
     body = text_of(note)
@@ -122,7 +29,7 @@ def test_round_trip_notification_reply_relay_and_journal(desk):
     reply = agent_reply(note, "[25m] [paid] [take]", "Labdien! Lūdzu, atjauniniet programmu uz 5.2.")
     assert send(d.port, reply, mail_from="ilze@support.test")[0] == 250
 
-    client_mail = mails_to(d.sink, "janis@acme.lv", 3)  # receipt, work started, the answer
+    client_mail = sent_mail(d.sink, 3, to="janis@acme.lv")  # receipt, work started, the answer
     kinds = [c["Subject"] for c in client_mail]
     relay = [c for c in client_mail if "Lūdzu, atjauniniet" in text_of(c)]
     assert len(relay) == 1, kinds
@@ -139,7 +46,7 @@ def test_round_trip_notification_reply_relay_and_journal(desk):
     assert entry["description"] == "Lūdzu, atjauniniet programmu uz 5.2."  # the work, not the greeting
     [t] = rows(d.engine, tickets)
     assert t["assignee"] == "ilze@support.test" and t["category"] == "paid" and t["started_at"] is not None
-    confirmations = mails_to(d.sink, "ilze@support.test", 2)
+    confirmations = sent_mail(d.sink, 2, to="ilze@support.test")
     assert len(confirmations) == 2 and "25" in text_of(confirmations[1])
     audit = [(e["kind"], e["actor"]) for e in rows(d.engine, events) if e["actor"]]
     assert ("time", "ilze@support.test") in audit and ("assigned", "ilze@support.test") in audit
@@ -204,8 +111,8 @@ def test_forged_commands_are_refused_recorded_and_reported(desk, case):
     victim = "andrius@support.test" if case == "other-agent" else "ilze@support.test"
     [alert] = rows(d.engine, outbox, outbox.c.kind == "security-alert")
     assert alert["rcpt"] == victim  # the configured address, never the forged Reply-To
-    assert wait_sent(d.engine, alert["id"])
-    assert not mails_to(d.sink, "attacker@evil.test", 1, timeout=0.3)
+    assert wait_until(lambda: rows(d.engine, outbox, outbox.c.id == alert["id"])[0]["status"] == "sent")
+    assert not sent_mail(d.sink, 1, to="attacker@evil.test", timeout=0.3)
     assert all(t["status"] == "new" for t in rows(d.engine, tickets))
     assert count(d.engine, outbox, outbox.c.kind.in_(CLIENT_KINDS)) == 0  # nothing for the client
     assert any(e["kind"] == "security" for e in rows(d.engine, events))
@@ -243,7 +150,7 @@ def test_bad_commands_apply_nothing_and_say_why(desk, tags, why):
     d = desk()
     note = open_ticket(d)
     send(d.port, agent_reply(note, tags, "Teksts klientam."), mail_from="ilze@support.test")
-    answers = mails_to(d.sink, "ilze@support.test", 2)
+    answers = sent_mail(d.sink, 2, to="ilze@support.test")
     assert len(answers) == 2 and why in text_of(answers[1]), text_of(answers[-1])
     assert count(d.engine, time_entries) == 0
     assert rows(d.engine, tickets)[0]["assignee"] is None
@@ -271,32 +178,27 @@ def test_note_stays_internal_and_agent_roles_are_enforced(desk):
 def test_agent_opens_ticket_for_a_phone_call(desk):
     d = desk(clients=[{"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"],
                        "contacts": ["gramatvede@acme.lv"], "plan": "basic"}])
-    m = EmailMessage()
-    m["From"], m["To"] = "Ilze <ilze@support.test>", "help@support.test"
-    m["Subject"] = "Zvans par algu aprēķinu [client acme] [20m] [paid]"
-    m["Authentication-Results"] = "mx.support.test; dmarc=pass"
-    m.set_content("Konsultēju par algu aprēķinu.")
-    send(d.port, m.as_bytes(), mail_from="ilze@support.test")
+    call = dict(sender="Ilze <ilze@support.test>", subject="Zvans par algu aprēķinu [client acme] [20m] [paid]",
+                body="Konsultēju par algu aprēķinu.",
+                headers=[("Authentication-Results", "mx.support.test; dmarc=pass")])
+    send(d.port, mail(**call, message_id=False), mail_from="ilze@support.test")
     # token mode: no signed address on a fresh mail, so it is refused ...
     assert count(d.engine, time_entries) == 0
     d.stop()
     d = desk(clients=[{"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"],
                        "contacts": ["gramatvede@acme.lv"], "plan": "basic"}],
              commands={"auth": "token_or_authres", "trusted_authserv_ids": ["mx.support.test"]})
-    m["Message-ID"] = "<call-again@support.test>"  # a new mail, not a redelivery of the refused one
-    send(d.port, m.as_bytes(), mail_from="ilze@support.test")
+    # a new mail, not a redelivery of the refused one
+    send(d.port, mail(**call, message_id="<call-again@support.test>"), mail_from="ilze@support.test")
     [t] = [t for t in rows(d.engine, tickets) if t["client_id"] == "acme"]
     assert t["subject"] == "Zvans par algu aprēķinu" and t["contact"] == "gramatvede@acme.lv"
     [entry] = rows(d.engine, time_entries)
     assert (entry["minutes"], entry["category"]) == (20, "paid")
     assert (entry["agent"], entry["contact"]) == ("ilze@support.test", "gramatvede@acme.lv")  # the client's, not hers
-    time.sleep(0.3)
-    assert not mails_to(d.sink, "gramatvede@acme.lv", 1, timeout=0.2)  # no [notify]: nothing to the client
+    assert not sent_mail(d.sink, 1, to="gramatvede@acme.lv", timeout=0.5)  # no [notify]: nothing to the client
     # With [notify] the client hears what was agreed on the phone, from the support address, as a person's words.
-    m.replace_header("Subject", "Zvans par atskaitēm [client acme] [10m] [notify]")
-    m.replace_header("Message-ID", "<call-notify@support.test>")
-    m.set_content("Kā runājām: atskaiti pārsūtīsim rīt.")
-    send(d.port, m.as_bytes(), mail_from="ilze@support.test")
+    call.update(subject="Zvans par atskaitēm [client acme] [10m] [notify]", body="Kā runājām: atskaiti pārsūtīsim rīt.")
+    send(d.port, mail(**call, message_id="<call-notify@support.test>"), mail_from="ilze@support.test")
     told = mail_with(d.sink, "gramatvede@acme.lv", "atskaiti pārsūtīsim")
     assert told is not None and told["From"].addresses[0].addr_spec == "help@support.test"
     assert told["Auto-Submitted"] is None and "Zvans par atskaitēm" in told["Subject"] and "[notify]" not in told[
@@ -310,14 +212,14 @@ def consultants_desk(desk):
     d = desk(clients=[{"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"], "plan": "basic",
                        "consultant": "andrius@support.test"}])
     send(d.port, mail())
-    [note] = mails_to(d.sink, "andrius@support.test")
+    [note] = sent_mail(d.sink, to="andrius@support.test")
     return d, note
 
 
 def test_consultant_gets_the_ticket(desk):
     d, note = consultants_desk(desk)
     assert rows(d.engine, tickets)[0]["assignee"] == "andrius@support.test"
-    assert not mails_to(d.sink, "ilze@support.test", 1, timeout=0.3)
+    assert not sent_mail(d.sink, 1, to="ilze@support.test", timeout=0.3)
     assert note["Content-Language"] == "lt"
     # The consultant never needs [take]: their first answer is when work starts (seed 001), once.
     send(d.port, agent_reply(note, "[10m]", "Labdien, pārbaudu.", sender="Andrius <andrius@support.test>"),
@@ -356,7 +258,7 @@ def test_a_ticket_solved_at_once_gets_the_solution_not_work_started(desk):
 
 def test_cli_filters_and_time_journal(desk):
     import json
-    from conftest import run_cli
+    from tests.helpers import run_cli
     d = desk()
     note = open_ticket(d)
     open_ticket(d, subject="Cits jautājums", sender="ivan@krizhik.ru")

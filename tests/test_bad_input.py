@@ -3,10 +3,9 @@ never a half-written ticket, never a parked message."""
 import base64
 import os
 
-from conftest import count, messages, rows, send, tickets
 from mailbot.config import Listen
-from mailbot.store.models import attachments, parked
-from mailbot.store import db
+from mailbot.store.models import attachments, messages, outbox, parked, tickets
+from tests.helpers import count, engine_for, rows, send
 
 BROKEN = {
     "no_boundary_end": (b"From: a@acme.lv\r\nSubject: broken\r\nMIME-Version: 1.0\r\n"
@@ -46,7 +45,6 @@ def test_malformed_messages_each_become_a_ticket(engine, config, daemon_factory)
 
 
 def test_no_from_and_no_envelope_sender_still_a_ticket_without_receipt(engine, config, daemon_factory):
-    from conftest import outbox
     d = daemon_factory(config, engine)
     assert send(d.port, BROKEN["no_from"], mail_from="")[0] == 250
     assert count(engine, tickets) == 1 and count(engine, outbox) == 0
@@ -56,8 +54,7 @@ def test_no_from_and_no_envelope_sender_still_a_ticket_without_receipt(engine, c
 def test_twenty_megabyte_attachment_and_thousand_parts(make_config, daemon_factory):
     # the shipped limit (conftest makes it small for the other tests): a 20 MB file arrives
     config, _ = make_config(listen={"max_message_size": Listen().max_message_size})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     d = daemon_factory(config, engine)
     payload = os.urandom(20 * 1024 * 1024)
     big = (b"From: a@acme.lv\r\nSubject: big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"

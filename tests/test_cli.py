@@ -1,10 +1,10 @@
 """The inspection CLI: `tickets list|show` in text and in the documented JSON shape."""
 import json
 
-from conftest import mail, run_cli
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import accept
 from mailbot.store import db
+from tests.helpers import engine_for, mail, run_cli
 
 ATTACHED = (b"From: =?utf-8?q?J=C4=81nis?= <janis@acme.lv>\r\nTo: help@support.test\r\nSubject: Pielikums\r\n"
             b"Message-ID: <att@acme.lv>\r\nMIME-Version: 1.0\r\n"
@@ -19,8 +19,7 @@ SUMMARY_FIELDS = {"ref", "id", "status", "mailbox", "client", "contact", "contac
 
 def test_tickets_list_and_show_json(make_config):
     config, path = make_config()
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     env = Envelope("help@support.test", "smtp", "janis@acme.lv")
     accept(ATTACHED, env, config, engine)
     accept(mail(subject="Re: [#1] Pielikums", body="Vēl viens jautājums", message_id="<r2@acme.lv>"), env, config,

@@ -1,8 +1,8 @@
 """Configuration: validated at start-up, errors name the key, the environment overrides, secrets stay out."""
 import pytest
 
-from conftest import ROOT, run_cli
 from mailbot.config import ConfigError, load
+from tests.helpers import ROOT, run_cli
 
 
 def _write(tmp_path, text):

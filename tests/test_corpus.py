@@ -23,10 +23,7 @@ from mailbot.pipeline.runner import accept
 from mailbot.store import db
 from mailbot.store.models import messages, outbox, parked, tickets
 
-try:
-    import corpus
-except ImportError:  # tests/ imported as a package
-    from tests import corpus
+from tests import corpus
 
 pytestmark = pytest.mark.skipif(not corpus.available(), reason=f"corpus not found at {corpus.CORPUS}")
 

@@ -1,66 +1,30 @@
 """Crash drills: the daemon killed between commit and acknowledgement, a sender that never finishes, and a
 graceful SIGTERM. The redelivered message must have exactly one effect."""
 import mailbox
-import os
 import signal
 import smtplib
-import subprocess
-import sys
-import time
 
 import pytest
 
-from conftest import ROOT, count, free_port, mail, messages, outbox, send, tickets
 from mailbot.store import db
-
-
-def _start(path, env=None):
-    log = path.with_suffix(".log")
-    with open(log, "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mailbot", "--config", str(path), "run"],
-                                env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-                                stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    proc.log = log
-    return proc
-
-
-def _wait_listening(port, proc, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(proc.log.read_text())
-        try:
-            with smtplib.SMTP("127.0.0.1", port, timeout=2) as s:
-                s.noop()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("daemon did not listen")
-
-
-@pytest.fixture
-def daemon_config(make_config, tmp_path):
-    port = free_port()
-    config, path = make_config(listen={"smtp": {"port": port}})
-    return config, path, port, tmp_path / "outbox"
+from mailbot.store.models import messages, outbox, tickets, utcnow
+from tests.helpers import count, mail, rows, run_daemon, send, sent_mail, wait_listening, wait_until
 
 
 def test_killed_between_commit_and_250_redelivery_has_one_effect(daemon_config):
     config, path, port, maildir = daemon_config
-    proc = _start(path, {"MAILBOT_FAILPOINT": "after_commit"})
-    _wait_listening(port, proc)
+    proc = run_daemon(path, {"MAILBOT_FAILPOINT": "after_commit"})
+    wait_listening(port, proc)
     raw = mail(message_id="<crash1@acme.lv>")
     with pytest.raises((smtplib.SMTPServerDisconnected, ConnectionError)):
         send(port, raw)  # the client never hears 250: its MTA will try again
     assert proc.wait(10) == -signal.SIGKILL
     engine = db.make_engine(config.database)
     assert count(engine, tickets) == 1  # committed before the kill
-    proc = _start(path)
-    _wait_listening(port, proc)
+    proc = run_daemon(path)
+    wait_listening(port, proc)
     assert send(port, raw)[0] == 250  # the redelivery
-    deadline = time.monotonic() + 10
-    while count(engine, outbox, outbox.c.status == "sent") < 1 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until(lambda: count(engine, outbox, outbox.c.status == "sent") >= 1, interval=0.1)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(20) == 0
     assert count(engine, tickets) == 1
@@ -71,8 +35,8 @@ def test_killed_between_commit_and_250_redelivery_has_one_effect(daemon_config):
 
 def test_sigterm_finishes_and_flushes(daemon_config):
     config, path, port, maildir = daemon_config
-    proc = _start(path)
-    _wait_listening(port, proc)
+    proc = run_daemon(path)
+    wait_listening(port, proc)
     for i in range(5):
         assert send(port, mail(message_id=f"<term{i}@acme.lv>"))[0] == 250
     proc.send_signal(signal.SIGTERM)
@@ -100,7 +64,7 @@ def test_sender_crash_before_marking_sent_resends_the_same_mail(config, engine, 
     accept(mail(message_id="<omit@acme.lv>"), Envelope("help@support.test", "smtp", "janis@acme.lv"), config, engine)
     with engine.begin() as conn:
         [row] = claim(conn, "dead-daemon", 10, lease_seconds=0.3)
-    time.sleep(0.4)
+    assert wait_until(lambda: rows(engine, outbox)[0]["lease_until"] < utcnow())  # the dead daemon's lease ran out
 
     async def one_pass():
         runtime = Runtime(config, engine)
@@ -108,6 +72,7 @@ def test_sender_crash_before_marking_sent_resends_the_same_mail(config, engine, 
         runtime.executor.shutdown()
         return sent
     assert asyncio.run(one_pass()) == 1
-    [got] = sink.wait(1)
+    sent_mail(sink, 1)
+    [got] = sink.received
     assert f"<{row.message_id}>".encode() in got.original_content
     assert count(engine, outbox, outbox.c.status == "sent") == 1

@@ -6,17 +6,9 @@ import time
 
 import pytest
 
-from dovecot import Dovecot, dovecot_factory, make_dovecot  # noqa: F401,F811  (dovecot_factory: a fixture)
+from tests.dovecot import Dovecot, make_dovecot
 
 MAIL = b"From: Janis <janis@acme.lv>\nTo: help@support.test\nSubject: Test\n\nLabdien!\n"
-
-
-@pytest.fixture
-def dovecot(tmp_path):
-    d = Dovecot(tmp_path / "dovecot", {"help": "pw1", "suport": "pw2", "iebildumi": "pw3"})
-    d.start()
-    yield d
-    d.stop()
 
 
 def _refused(port: int) -> bool:

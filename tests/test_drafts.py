@@ -5,11 +5,12 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import mail, messages, rows
 from mailbot.outbound import drafts
 from mailbot.outbound.render import render
 from mailbot.pipeline import runner
 from mailbot.pipeline.context import Envelope
+from mailbot.store.models import messages
+from tests.helpers import engine_for, mail, rows
 
 LANGS = ("lv", "lt", "ro", "sk", "ru", "en")
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120)
@@ -70,9 +71,7 @@ def staffed(make_config):
     ("stranger@example.org", "Hello"),
 ])
 def test_the_mail_a_new_ticket_sends_is_rendered_for_that_ticket(staffed, sender, body):
-    from mailbot.store import db
-    engine = db.make_engine(staffed.database)
-    db.ensure_schema(engine)
+    engine = engine_for(staffed)
     env = Envelope("help@support.test", "smtp", sender.split("<")[-1].strip(">"))
     for n in range(3):  # a few tickets, so that number and queue place are not 1
         out = runner.accept(mail(subject=f"Pieprasījums {n}", body=body, sender=sender), env, staffed, engine)
@@ -95,13 +94,11 @@ def test_the_mail_a_new_ticket_sends_is_rendered_for_that_ticket(staffed, sender
 def test_a_draft_that_fails_never_stops_the_message(monkeypatch, staffed):
     """Drafting is only a head start: if it breaks, the message is stored and its mail rendered as before."""
     from mailbot.pipeline import draft as draft_stage
-    from mailbot.store import db
 
     def broken(*a, **kw):
         raise RuntimeError("template exploded")
     monkeypatch.setattr(draft_stage, "draft", broken)
-    engine = db.make_engine(staffed.database)
-    db.ensure_schema(engine)
+    engine = engine_for(staffed)
     out = runner.accept(mail(subject="Rēķins"), Envelope("help@support.test", "smtp", "janis@acme.lv"),
                         staffed, engine)
     assert out.status == "stored"

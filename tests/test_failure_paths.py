@@ -7,18 +7,17 @@ import signal
 import smtplib
 import socket
 import sqlite3
-import time
 
 import pytest
 from alembic import command
 from sqlalchemy.engine import make_url
 
-from conftest import count, free_port, mail, run_cli, send, tickets
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import accept
 from mailbot.store import db
-from test_crash import _start, _wait_listening, daemon_config  # noqa: F401 (a fixture)
-from test_pipe import _engine
+from mailbot.store.models import tickets
+from tests.helpers import (count, engine_for, free_port, mail, run_cli, run_daemon, schema_diff, send,
+                           wait_listening, wait_until)
 
 
 # 1. The SMTP listener: a handler exception is a temporary failure ---------------------------------------------
@@ -88,7 +87,7 @@ def test_deliver_exits_75_on_an_unexpected_exception(make_config, fault):
     assert b"temporary failure" in r.stderr and (fault != "plain" or b"RuntimeError" in r.stderr), r.stderr
     for secret in ("Anna Ozola", "2150", "010180-12345", "Payroll"):
         assert secret.encode() not in r.stderr + r.stdout, r.stderr
-    assert count(_engine(config), tickets) == 0  # nothing stored: the MTA still has the mail
+    assert count(engine_for(config), tickets) == 0  # nothing stored: the MTA still has the mail
 
 
 # 3. Where the configuration comes from ---------------------------------------------------------------------
@@ -149,10 +148,10 @@ def test_a_missing_configuration_file_is_named(config_dirs):
 def _run_once(path, port):
     """Start the daemon, see it listen, stop it with SIGTERM; returns what it logged this time."""
     log = path.with_suffix(".log")
-    before = log.stat().st_size if log.exists() else 0  # _start appends
-    proc = _start(path)
+    before = log.stat().st_size if log.exists() else 0  # run_daemon appends
+    proc = run_daemon(path)
     try:
-        _wait_listening(port, proc)
+        wait_listening(port, proc)
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
@@ -168,7 +167,6 @@ def test_run_creates_the_schema_of_a_new_database_and_says_so(daemon_config):
 
 
 def test_run_upgrades_an_older_database_and_keeps_its_tickets(daemon_config):
-    from test_migrations import _diff
     config, path, port, _ = daemon_config
     assert run_cli("db", "upgrade", config_path=path).returncode == 0
     engine = db.make_engine(config.database)
@@ -177,15 +175,15 @@ def test_run_upgrades_an_older_database_and_keeps_its_tickets(daemon_config):
     command.downgrade(db.alembic_config(engine), "0005")  # as a daemon of two releases ago left it
     assert db.current_revision(engine) == "0005"
     engine.dispose()
-    proc = _start(path)
-    _wait_listening(port, proc)
+    proc = run_daemon(path)
+    wait_listening(port, proc)
     code, text = send(port, mail(subject="Jaunā shēma", message_id="<new@acme.lv>"))
     assert code == 250 and b"#2" in text
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(20) == 0
     assert f"database schema is at 0005; upgrading to {db.SCHEMA_HEAD}" in proc.log.read_text(encoding="utf-8")
     assert db.current_revision(engine) == db.SCHEMA_HEAD
-    assert _diff(engine) == []  # the schema the code expects, not just the version number
+    assert schema_diff(engine) == []  # the schema the code expects, not just the version number
     listed = json.loads(run_cli("tickets", "list", "--json", config_path=path).stdout)
     assert [(t["ref"], t["subject"]) for t in listed] == [("#2", "Jaunā shēma"), ("#1", "Vecā shēma")]
     engine.dispose()
@@ -194,11 +192,12 @@ def test_run_upgrades_an_older_database_and_keeps_its_tickets(daemon_config):
 # 6. SIGTERM: no new connections, messages in flight finish ---------------------------------------------------
 
 def _wait_for_log(proc, needle, timeout=10):
-    deadline = time.monotonic() + timeout
-    while needle not in proc.log.read_text(encoding="utf-8"):
-        assert time.monotonic() < deadline, f"{needle!r} not logged:\n{proc.log.read_text(encoding='utf-8')}"
+    def logged() -> bool:
+        if needle in proc.log.read_text(encoding="utf-8"):
+            return True
         assert proc.poll() is None, proc.log.read_text(encoding="utf-8")
-        time.sleep(0.05)
+        return False
+    assert wait_until(logged, timeout), f"{needle!r} not logged:\n{proc.log.read_text(encoding='utf-8')}"
 
 
 def _open_data(port, raw):
@@ -215,14 +214,13 @@ def _open_data(port, raw):
 
 def _refused(port, timeout=5):
     """Is a new connection refused (within `timeout`: the listener closes just after "stopping" is logged)?"""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def refused() -> bool:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=5).close()
         except ConnectionRefusedError:
             return True
-        time.sleep(0.05)
-    return False
+        return False
+    return wait_until(refused, timeout)
 
 
 def _ticket_subjects(path):
@@ -235,8 +233,8 @@ def test_sigterm_during_data_lets_the_message_finish(daemon_config):
     """SIGTERM arrives while a client is still sending a message: no new connection is taken, but that message
     is finished, committed and answered 250 before the daemon exits 0."""
     config, path, port, _ = daemon_config
-    proc = _start(path)
-    _wait_listening(port, proc)
+    proc = run_daemon(path)
+    wait_listening(port, proc)
     s = _open_data(port, mail(subject="Rēķins neatveras", message_id="<term-data@acme.lv>"))
     proc.send_signal(signal.SIGTERM)
     _wait_for_log(proc, "stopping: no new connections")
@@ -254,8 +252,8 @@ def test_sigterm_during_commit_lets_the_message_finish(daemon_config):
     """The message's commit is waiting for the database (another writer holds SQLite's lock, as the pipe command
     or a second daemon may) when SIGTERM arrives: it is committed and answered 250, then the daemon exits 0."""
     config, path, port, _ = daemon_config
-    proc = _start(path)
-    _wait_listening(port, proc)
+    proc = run_daemon(path)
+    wait_listening(port, proc)
     other_writer = sqlite3.connect(make_url(config.database.url).database, isolation_level=None, timeout=10)
     try:
         other_writer.execute("BEGIN IMMEDIATE")

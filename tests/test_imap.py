@@ -2,10 +2,7 @@
 servers without MOVE or UIDPLUS, TLS, three mailboxes at once, reconnect backoff and health. Every message is
 taken exactly once."""
 import logging
-import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -14,33 +11,15 @@ import pytest
 from aioimaplib import Response
 from sqlalchemy import select
 
-from conftest import ROOT, count, mail, messages, outbox, rows, run_cli, tickets
-from dovecot import Dovecot, dovecot_factory  # noqa: F401  (dovecot_factory: a fixture)
 from mailbot.config import Imap
 from mailbot.ingress import imap, imap_client
 from mailbot.services import health
 from mailbot.store import db
-from mailbot.store.models import imap_status, utcnow
+from mailbot.store.models import imap_status, messages, outbox, tickets, utcnow
+from tests.dovecot import DEFAULT_USERS as USERS, Dovecot
+from tests.helpers import count, mail, rows, run_cli, run_daemon, wait_until
 
-USERS = {"help": "pw-help", "suport": "pw-suport", "iebildumi": "pw-iebildumi"}
 ADDRESSES = {"help": "help@support.test", "suport": "suport@support.test", "iebildumi": "iebildumi@support.test"}
-
-
-def wait_for(predicate, timeout=20.0, every=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(every)
-    return predicate()
-
-
-@pytest.fixture
-def dovecot(tmp_path):
-    d = Dovecot(tmp_path / "dovecot", USERS)
-    d.start()
-    yield d
-    d.stop()
 
 
 def imap_config(make_config, server, users=("help",), over=None, **imap):
@@ -61,14 +40,16 @@ def start(config, daemon_factory):
     return engine, daemon_factory(config, engine)
 
 
-def test_message_arriving_during_idle_becomes_a_ticket_and_is_moved(make_config, dovecot, daemon_factory):
+def test_message_arriving_during_idle_becomes_a_ticket_and_is_moved(make_config, dovecot, daemon_factory, caplog):
+    caplog.set_level(logging.DEBUG, logger="aioimaplib")
     config, _, _ = imap_config(make_config, dovecot)
     engine, d = start(config, daemon_factory)
-    assert wait_for(lambda: _state(engine, "help@support.test") == "ok")
-    time.sleep(0.3)  # the reader is now idling
+    assert wait_until(lambda: _state(engine, "help@support.test") == "ok", 20)
+    # the reader is now idling (the server has answered its IDLE)
+    assert wait_until(lambda: any("IDLE is active" in r.getMessage() for r in list(caplog.records)), 20)
     dovecot.append("help", mail(subject="Rēķins neatveras", message_id="<idle1@acme.lv>"))
-    assert wait_for(lambda: count(engine, tickets) == 1, 10)
-    assert wait_for(lambda: dovecot.uids("help") == [] and len(dovecot.uids("help", "Processed")) == 1, 10)
+    assert wait_until(lambda: count(engine, tickets) == 1, 10)
+    assert wait_until(lambda: dovecot.uids("help") == [] and len(dovecot.uids("help", "Processed")) == 1, 10)
     [t] = rows(engine, tickets)
     assert t["mailbox"] == "help@support.test" and t["client_id"] == "acme"
     assert count(engine, outbox) == 1  # the receipt
@@ -82,32 +63,26 @@ def test_backlog_of_500_is_taken_exactly_once(make_config, dovecot, daemon_facto
                                       message_id=f"<bk{i}@acme.lv>") for i in range(500)])
     config, _, _ = imap_config(make_config, dovecot, batch=100)
     engine, d = start(config, daemon_factory)
-    assert wait_for(lambda: count(engine, tickets) == 500, 120, 0.2)
-    assert wait_for(lambda: dovecot.uids("help") == [], 20)
+    assert wait_until(lambda: count(engine, tickets) == 500, 120, 0.2)
+    assert wait_until(lambda: dovecot.uids("help") == [], 20)
     assert len(dovecot.uids("help", "Processed")) == 500
     assert count(engine, messages, messages.c.direction == "in") == 500
     d.stop()
 
 
-def test_killed_between_commit_and_move_takes_the_message_once(make_config, dovecot, tmp_path):
+def test_killed_between_commit_and_move_takes_the_message_once(make_config, dovecot):
     config, path, env = imap_config(make_config, dovecot, lease_seconds=3)
     uid = dovecot.append("help", mail(subject="Avārija", message_id="<crash@acme.lv>"))
-    base = {**os.environ, "PYTHONPATH": str(ROOT), **env}
-    log = tmp_path / "daemon.log"
-    with open(log, "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mailbot", "--config", str(path), "run"], cwd=ROOT,
-                                env={**base, "MAILBOT_FAILPOINT": "after_commit"}, stdout=out, stderr=out)
-    assert proc.wait(30) == -signal.SIGKILL, log.read_text()
+    proc = run_daemon(path, {**env, "MAILBOT_FAILPOINT": "after_commit"})
+    assert proc.wait(30) == -signal.SIGKILL, proc.log.read_text()
     engine = db.make_engine(config.database)
     assert count(engine, tickets) == 1
     assert dovecot.uids("help") == [uid]  # committed, but still on the server...
     assert "\\Seen" not in dovecot.flags("help", uid)  # ...and not marked read: BODY.PEEK[] until committed
-    with open(log, "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mailbot", "--config", str(path), "run"], cwd=ROOT,
-                                env=base, stdout=out, stderr=out)
+    proc = run_daemon(path, env)
     try:
         # The lease of the killed daemon must expire first; until then the new one waits its turn.
-        assert wait_for(lambda: dovecot.uids("help") == [], 30, 0.2), log.read_text()
+        assert wait_until(lambda: dovecot.uids("help") == [], 30, 0.2), proc.log.read_text()
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
@@ -119,15 +94,15 @@ def test_killed_between_commit_and_move_takes_the_message_once(make_config, dove
 def test_server_restart_and_login_failure_reconnect_and_report(make_config, dovecot, daemon_factory):
     config, path, env = imap_config(make_config, dovecot)
     engine, d = start(config, daemon_factory)
-    assert wait_for(lambda: _state(engine, "help@support.test") == "ok")
+    assert wait_until(lambda: _state(engine, "help@support.test") == "ok", 20)
     dovecot.stop()
-    assert wait_for(lambda: _state(engine, "help@support.test") == "failing", 30)
+    assert wait_until(lambda: _state(engine, "help@support.test") == "failing", 30)
     r = run_cli("health", config_path=path, env=env)
     assert r.returncode == 1 and b"IMAP help <help@support.test>: failing" in r.stderr
     dovecot.start()
     dovecot.append("help", mail(subject="Pēc restarta", message_id="<after@acme.lv>"))
-    assert wait_for(lambda: count(engine, tickets) == 1, 30)
-    assert wait_for(lambda: _state(engine, "help@support.test") == "ok", 10)
+    assert wait_until(lambda: count(engine, tickets) == 1, 30)
+    assert wait_until(lambda: _state(engine, "help@support.test") == "ok", 10)
     d.stop()
     # A wrong password: a clear status, and `imap check` says what failed.
     bad_env = {k: "wrong" for k in env}
@@ -143,15 +118,16 @@ def test_uidvalidity_change_rescans_without_duplicates(make_config, dovecot, dae
     dovecot.append_many("help", raws, folder="Support")
     config, _, _ = imap_config(make_config, dovecot, folder="Support", after="flag")
     engine, d = start(config, daemon_factory)
-    assert wait_for(lambda: count(engine, tickets) == 3)
-    assert wait_for(lambda: all("\\Seen" in dovecot.flags("help", u, "Support") for u in dovecot.uids("help", "Support")))
+    assert wait_until(lambda: count(engine, tickets) == 3, 20)
+    assert wait_until(lambda: all("\\Seen" in dovecot.flags("help", u, "Support")
+                                  for u in dovecot.uids("help", "Support")), 20)
     d.stop()
     before = dovecot.uidvalidity("help", "Support")
     dovecot.reset_folder("help", "Support")
     assert dovecot.uidvalidity("help", "Support") != before
     dovecot.append_many("help", raws + [mail(subject="Jauns", message_id="<uv-new@acme.lv>")], folder="Support")
     d = daemon_factory(config, engine)
-    assert wait_for(lambda: all("\\Seen" in dovecot.flags("help", u, "Support")
+    assert wait_until(lambda: all("\\Seen" in dovecot.flags("help", u, "Support")
                                 for u in dovecot.uids("help", "Support")), 20)
     assert count(engine, tickets) == 4  # the three old ones were recognised, one is new
     assert len(dovecot.uids("help", "Support")) == 4  # flag mode leaves them in place
@@ -165,7 +141,7 @@ def test_server_without_move_uses_copy_and_expunge(make_config, dovecot_factory,
     config, _, _ = imap_config(make_config, server)
     engine, d = start(config, daemon_factory)
     server.append_many("help", [mail(message_id=f"<nm{i}@acme.lv>") for i in range(2)])
-    assert wait_for(lambda: server.uids("help") == [] and len(server.uids("help", "Processed")) == 2)
+    assert wait_until(lambda: server.uids("help") == [] and len(server.uids("help", "Processed")) == 2, 20)
     assert count(engine, tickets) == 2
     d.stop()
 
@@ -174,7 +150,7 @@ def test_delete_mode_expunges(make_config, dovecot, daemon_factory):
     config, _, _ = imap_config(make_config, dovecot, after="delete")
     engine, d = start(config, daemon_factory)
     dovecot.append("help", mail(message_id="<del@acme.lv>"))
-    assert wait_for(lambda: count(engine, tickets) == 1 and dovecot.uids("help") == [])
+    assert wait_until(lambda: count(engine, tickets) == 1 and dovecot.uids("help") == [], 20)
     assert "Processed" not in dovecot.folders("help")
     d.stop()
 
@@ -185,7 +161,7 @@ def test_three_mailboxes_at_once(make_config, dovecot, daemon_factory):
     for user in USERS:
         for i in range(3):
             dovecot.append(user, mail(subject=f"{user} {i}", message_id=f"<{user}{i}@acme.lv>"))
-    assert wait_for(lambda: count(engine, tickets) == 9, 30)
+    assert wait_until(lambda: count(engine, tickets) == 9, 30)
     by_box = {}
     for t in rows(engine, tickets):
         by_box[t["mailbox"]] = by_box.get(t["mailbox"], 0) + 1
@@ -203,7 +179,7 @@ def test_tls_modes(make_config, tmp_path, daemon_factory, tls):
         config, _, _ = imap_config(make_config, server, tls=tls, ca_file=str(server.ca_file), host="localhost")
         engine, d = start(config, daemon_factory)
         server.append("help", mail(message_id=f"<tls-{tls}@acme.lv>"))
-        assert wait_for(lambda: count(engine, tickets) == 1 and server.uids("help") == [], 20)
+        assert wait_until(lambda: count(engine, tickets) == 1 and server.uids("help") == [], 20)
         d.stop()
     finally:
         server.stop()
@@ -238,7 +214,7 @@ def test_guard_can_choose_to_expunge_and_failures_are_parked_not_retried(make_co
     # the guard chose to expunge, then a later stage failed: parked, and still expunged, never moved
     dovecot.append("help", mail(subject="BOOM ar kodu", body="Jānis, personas kods 010190-12345",
                                 message_id="<pdboom@acme.lv>"))
-    assert wait_for(lambda: dovecot.uids("help") == [], 20)
+    assert wait_until(lambda: dovecot.uids("help") == [], 20)
     assert len(dovecot.uids("help", "Processed")) == 2  # the ordinary one and the parked one; not the expunged
     from mailbot.store.models import parked
     assert count(engine, parked) == 2 and count(engine, tickets) == 2
@@ -257,7 +233,7 @@ def test_a_discarded_message_is_expunged_from_the_server_not_moved(make_config, 
     dovecot.append("help", mail(subject="Atlyginimas", sender="Rasa <rasa@klientas.lt>", message_id="<pd@klientas.lt>",
                                 body=f"Darbuotojo asmens kodas {code}, prašome patikrinti."))
     dovecot.append("help", mail(subject="Ataskaita", sender="Rasa <rasa@klientas.lt>", message_id="<ok@klientas.lt>"))
-    assert wait_for(lambda: dovecot.uids("help") == [], 20)
+    assert wait_until(lambda: dovecot.uids("help") == [], 20)
     assert len(dovecot.uids("help", "Processed")) == 1  # the clean one; the other is gone from the server
     stubs = [json.loads(m["privacy"]) for m in rows(engine, messages, messages.c.direction == "in") if m["privacy"]]
     assert [s["action"] for s in stubs] == ["discard"] and count(engine, raw_messages) == 1
@@ -265,7 +241,7 @@ def test_a_discarded_message_is_expunged_from_the_server_not_moved(make_config, 
     dovecot.append("help", mail(subject="Atlyginimas", sender="Rasa <rasa@klientas.lt>", message_id="<pd@klientas.lt>",
                                 body=f"Darbuotojo asmens kodas {code}, prašome patikrinti."))
     dovecot.append("help", mail(subject="Ataskaita", sender="Rasa <rasa@klientas.lt>", message_id="<ok@klientas.lt>"))
-    assert wait_for(lambda: dovecot.uids("help") == [], 20)
+    assert wait_until(lambda: dovecot.uids("help") == [], 20)
     assert len(dovecot.uids("help", "Processed")) == 2  # the clean one's duplicate is moved like the first
     assert count(engine, raw_messages) == 1 and count(engine, messages, messages.c.direction == "in") == 2
     d.stop()
@@ -292,11 +268,11 @@ def test_a_second_copy_of_a_parked_discarded_message_is_expunged_too(make_config
     pd = mail(subject="BOOM atlyginimai", sender="Rasa <rasa@klientas.lt>", message_id="<pdboom@klientas.lt>",
               body=f"Darbuotojo asmens kodas {code}.")
     dovecot.append("help", pd)
-    assert wait_for(lambda: dovecot.uids("help") == [] and count(engine, parked) == 1, 20)
+    assert wait_until(lambda: dovecot.uids("help") == [] and count(engine, parked) == 1, 20)
     assert code.encode() not in rows(engine, parked)[0]["raw"]  # a stub
     dovecot.append("help", pd)
     dovecot.append("help", mail(subject="Ataskaita", sender="Rasa <rasa@klientas.lt>", message_id="<ok2@klientas.lt>"))
-    assert wait_for(lambda: dovecot.uids("help") == [], 20)
+    assert wait_until(lambda: dovecot.uids("help") == [], 20)
     assert len(dovecot.uids("help", "Processed")) == 1 and count(engine, parked) == 1  # only the clean one moved
     d.stop()
 
@@ -308,12 +284,12 @@ def test_polling_fallback_takes_mail_within_the_poll_interval(make_config, dovec
     server = dovecot_factory(USERS, capability_without=("IDLE",) if how == "server-without-idle" else ())
     config, _, _ = imap_config(make_config, server, poll_seconds=1, idle=how != "idle-off")
     engine, d = start(config, daemon_factory)
-    assert wait_for(lambda: any("polling every 1 s" in r.getMessage() for r in caplog.records), 10)
+    assert wait_until(lambda: any("polling every 1 s" in r.getMessage() for r in caplog.records), 10)
     t = time.monotonic()
     server.append("help", mail(message_id=f"<poll-{how}@acme.lv>"))
-    assert wait_for(lambda: count(engine, tickets) == 1, 10, 0.02)
+    assert wait_until(lambda: count(engine, tickets) == 1, 10, 0.02)
     assert time.monotonic() - t < 1.5  # one poll interval (1 s), not two
-    assert wait_for(lambda: server.uids("help") == [], 5)
+    assert wait_until(lambda: server.uids("help") == [], 5)
     d.stop()
 
 
@@ -323,13 +299,13 @@ def test_idle_is_reissued_on_time_however_chatty_the_server(make_config, dovecot
     server = dovecot_factory(USERS, idle_notify_seconds=1)
     config, _, _ = imap_config(make_config, server, idle_seconds=5, lease_seconds=15, timeout=5)
     engine, d = start(config, daemon_factory)
-    assert wait_for(lambda: _state(engine, "help@support.test") == "ok")
+    assert wait_until(lambda: _state(engine, "help@support.test") == "ok", 20)
     first = _row(engine, "help@support.test").updated_at
-    assert wait_for(lambda: _row(engine, "help@support.test").updated_at > first + timedelta(seconds=3), 12)
+    assert wait_until(lambda: _row(engine, "help@support.test").updated_at > first + timedelta(seconds=3), 12)
     with engine.connect() as conn:
         assert health.imap_problems(config, conn) == []
     server.append("help", mail(message_id="<chatty@acme.lv>"))  # and the re-issued IDLE still hears news
-    assert wait_for(lambda: count(engine, tickets) == 1, 5)
+    assert wait_until(lambda: count(engine, tickets) == 1, 5)
     d.stop()
 
 
@@ -345,12 +321,12 @@ def test_a_brief_drop_after_a_long_outage_reconnects_at_once(make_config, doveco
     config, _, _ = imap_config(make_config, dovecot)
     dovecot.stop()
     engine, d = start(config, daemon_factory)
-    assert wait_for(lambda: any(m.endswith("reconnecting in 300 s") for m in reconnects()), 20)
+    assert wait_until(lambda: any(m.endswith("reconnecting in 300 s") for m in reconnects()), 20)
     dovecot.start()
-    assert wait_for(lambda: _state(engine, "help@support.test") == "ok", 10)
+    assert wait_until(lambda: _state(engine, "help@support.test") == "ok", 10)
     seen = len(reconnects())
     dovecot.stop()
-    assert wait_for(lambda: len(reconnects()) > seen, 10)
+    assert wait_until(lambda: len(reconnects()) > seen, 10)
     assert reconnects()[seen].endswith("reconnecting in 1 s")
     d.stop()
 

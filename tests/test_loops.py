@@ -2,8 +2,8 @@
 import email
 from email import policy
 
-from conftest import count, mail, messages, outbox, rows, send, tickets
-from mailbot.store.models import events
+from mailbot.store.models import events, messages, outbox, tickets
+from tests.helpers import count, engine_for, mail, rows, send
 
 
 def test_odd_header_casing_never_gets_automatic_mail(engine, config, daemon_factory):
@@ -84,10 +84,8 @@ def test_delivery_report_about_our_receipt_is_recorded_on_its_ticket(engine, con
 
 
 def test_per_sender_daily_limit_on_automatic_mail(make_config, daemon_factory):
-    from mailbot.store import db
     config, _ = make_config(outbound={"auto_reply_limit_per_day": 3})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     d = daemon_factory(config, engine)
     for i in range(5):
         send(d.port, mail(subject=f"Jautājums {i}"))

@@ -1,12 +1,10 @@
 """The Alembic migrations and the models describe the same schema, on both engines."""
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from mailbot.config import Database
 from mailbot.store import db
-from mailbot.store.models import metadata
+from tests.helpers import schema_diff
 
 
 def test_schema_head_constant_matches_migrations():
@@ -14,16 +12,10 @@ def test_schema_head_constant_matches_migrations():
     assert script.get_current_head() == db.SCHEMA_HEAD
 
 
-def _diff(engine):
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
-    return [d for d in diff if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")]
-
-
 def test_sqlite_migrations_match_models(tmp_path):
     engine = db.make_engine(Database(url=f"sqlite:///{tmp_path}/m.db"))
     db.upgrade(engine)
-    assert _diff(engine) == []
+    assert schema_diff(engine) == []
 
 
 @pytest.mark.postgres
@@ -31,7 +23,7 @@ def test_postgres_migrations_match_models(pg_url):
     engine = db.make_engine(Database(url=pg_url))
     before, after = db.upgrade(engine)
     assert (before, after) == (None, db.SCHEMA_HEAD)
-    assert _diff(engine) == []
+    assert schema_diff(engine) == []
     engine.dispose()
 
 
@@ -55,7 +47,7 @@ def test_0006_moves_queued_mail_beside_its_row_and_back(backend, tmp_path, reque
             "next_attempt_at, created_at) VALUES ('receipt', :t, 'm1@x', 'help@x', 'a@b', 'a@b', :raw, 'pending', "
             "0, :now, :now)"), {"raw": mail, "now": now, "t": True})
     command.upgrade(cfg, "head")
-    assert _diff(engine) == []
+    assert schema_diff(engine) == []
     with engine.connect() as conn:
         assert conn.execute(text("SELECT outbox_id, raw FROM outbox_raw")).all() == [(1, mail)]
     from mailbot.store.outbox import claim

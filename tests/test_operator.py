@@ -5,18 +5,16 @@ import argparse
 import socket
 import subprocess
 import sys
-import time
 
 import yaml
 
-from conftest import BASE, ROOT, count, free_port, mail, merge, rows, run_cli
 from mailbot import __version__
 from mailbot.cli.parser import build_parser
 from mailbot.config import load
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import accept
-from mailbot.store import db
 from mailbot.store.models import outbox
+from tests.helpers import BASE, ROOT, count, engine_for, free_port, mail, merge, rows, run_cli, sent_mail, wait_until
 
 
 def test_version():
@@ -53,13 +51,12 @@ def test_start_up_lines_say_what_it_is(make_config):
     proc = subprocess.Popen([sys.executable, "-m", "mailbot", "--config", str(path), "run"], cwd=ROOT,
                             stderr=subprocess.PIPE, text=True)
     lines = []
+
+    def ready_or_ended() -> bool:
+        lines.append(proc.stderr.readline())
+        return "mailbot ready" in lines[-1] or not lines[-1]
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            lines.append(line)
-            if "mailbot ready" in line or not line:
-                break
+        wait_until(ready_or_ended, timeout=30, interval=0)  # each call waits for a line
     finally:
         proc.terminate()
         proc.wait(30)
@@ -94,8 +91,7 @@ def test_a_wrong_status_names_the_valid_ones(make_config):
 
 def test_output_into_head_ends_quietly(make_config):
     config, path = make_config()
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     for i in range(300):
         accept(mail(subject=f"Pieprasījums {i}", message_id=f"<h{i}@acme.lv>"),
                Envelope("help@support.test", "smtp", "janis@acme.lv"), config, engine)
@@ -106,37 +102,28 @@ def test_output_into_head_ends_quietly(make_config):
 
 def test_tickets_show_names_who_outgoing_mail_went_to(make_config):
     config, path = make_config()
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     accept(mail(), Envelope("help@support.test", "smtp", "janis@acme.lv"), config, engine)
     out = run_cli("tickets", "show", "1", config_path=path).stdout.decode()
     assert "-> " in out and "receipt to janis@acme.lv" in out
 
 
-def test_health_sees_mail_failing_to_leave_and_recovers_after_retry(make_config, daemon_factory, sink):
+def test_health_sees_mail_failing_to_leave_and_recovers_after_retry(desk, sink):
     """The relay refuses for good: the receipt is given up on and `health` fails, naming the outbox; once the
     relay takes mail again, `outbox retry` queues it as it was and `health` is well again."""
     sink.answer = "550 5.7.1 relay refuses"
-    config, path = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port},
-                                         "poll_seconds": 0.1, "max_attempts": 1},
-                               listen={"smtp": {"port": free_port()}})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
-    daemon = daemon_factory(config, engine)
+    daemon = desk(staffed=False, outbound={"max_attempts": 1}, listen={"smtp": {"port": free_port()}})
+    config, path, engine = daemon.config, daemon.path, daemon.engine
     accept(mail(), Envelope("help@support.test", "smtp", "janis@acme.lv"), config, engine)
-    deadline = time.monotonic() + 20
-    while count(engine, outbox, outbox.c.status == "failed") == 0 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until(lambda: count(engine, outbox, outbox.c.status == "failed") != 0, timeout=20, interval=0.1)
     [failed] = rows(engine, outbox, outbox.c.status == "failed")
     r = run_cli("health", config_path=path)
     assert r.returncode == 1 and b"given up" in r.stderr and b"outbox retry" in r.stderr, r.stderr
     sink.answer = None
     r = run_cli("outbox", "retry", config_path=path)
     assert r.returncode == 0 and str(failed["id"]).encode() in r.stdout
-    sink.wait(1)
-    deadline = time.monotonic() + 20
-    while count(engine, outbox, outbox.c.status == "sent") == 0 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    sent_mail(sink, 1)
+    wait_until(lambda: count(engine, outbox, outbox.c.status == "sent") != 0, timeout=20, interval=0.1)
     assert [e.original_content.count(failed["message_id"].encode()) for e in sink.received] == [1]  # same mail
     r = run_cli("health", config_path=path)
     assert r.returncode == 0 and b"healthy" in r.stdout, r.stderr

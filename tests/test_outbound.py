@@ -1,71 +1,54 @@
 """The sender task against a real relay that misbehaves: retries with backoff, gives up on a permanent
 refusal, and records both on the ticket."""
-import time
-
 import pytest
 
-from conftest import count, mail, outbox, rows, send
-from mailbot.store import db
-from mailbot.store.models import events
+from mailbot.store.models import events, outbox
+from tests.helpers import count, engine_for, free_port, mail, rows, send, sent_mail, wait_until
 
 
-def _daemon(make_config, daemon_factory, sink, **outbound):
-    config, _ = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port},
-                                      **outbound})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
-    return engine, daemon_factory(config, engine)
-
-
-def _wait(predicate, timeout=10):
-    deadline = time.monotonic() + timeout
-    while not predicate() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return predicate()
-
-
-def test_temporary_refusal_is_retried_until_it_goes_through(make_config, daemon_factory, sink):
+def test_temporary_refusal_is_retried_until_it_goes_through(desk, sink):
     sink.answer = "451 4.3.0 try again later"
-    engine, d = _daemon(make_config, daemon_factory, sink)
+    d = desk(staffed=False)
+    engine = d.engine
     send(d.port, mail())
-    assert _wait(lambda: count(engine, events, events.c.kind == "delivery-retry") >= 2)
+    assert wait_until(lambda: count(engine, events, events.c.kind == "delivery-retry") >= 2)
     assert rows(engine, outbox)[0]["status"] == "pending"
     sink.answer = None
-    assert _wait(lambda: count(engine, outbox, outbox.c.status == "sent") == 1)
+    assert wait_until(lambda: count(engine, outbox, outbox.c.status == "sent") == 1)
     assert len(sink.received) == 1
     row = rows(engine, outbox)[0]
     assert row["attempts"] >= 3 and row["last_error"] is None
     d.stop()
 
 
-def test_permanent_refusal_fails_at_once_and_is_recorded_on_the_ticket(make_config, daemon_factory, sink):
+def test_permanent_refusal_fails_at_once_and_is_recorded_on_the_ticket(desk, sink):
     sink.answer = "550 5.1.1 no such user"
-    engine, d = _daemon(make_config, daemon_factory, sink)
+    d = desk(staffed=False)
+    engine = d.engine
     send(d.port, mail())
-    assert _wait(lambda: count(engine, outbox, outbox.c.status == "failed") == 1)
+    assert wait_until(lambda: count(engine, outbox, outbox.c.status == "failed") == 1)
     [e] = rows(engine, events, events.c.kind == "delivery-failed")
     assert e["ticket_id"] == 1 and "550" in e["detail"]
     d.stop()
 
 
 def test_relay_down_gives_up_after_max_attempts(make_config, daemon_factory):
-    from conftest import free_port
     config, _ = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": free_port()},
                                       "max_attempts": 3, "retry_base_seconds": 0.05, "retry_max_seconds": 0.1})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     d = daemon_factory(config, engine)
     send(d.port, mail())
-    assert _wait(lambda: count(engine, outbox, outbox.c.status == "failed") == 1)
+    assert wait_until(lambda: count(engine, outbox, outbox.c.status == "failed") == 1)
     assert rows(engine, outbox)[0]["attempts"] == 3
     assert count(engine, events, events.c.kind == "delivery-retry") == 2
     d.stop()
 
 
-def test_outbound_disabled_keeps_mail_queued(make_config, daemon_factory, sink):
-    engine, d = _daemon(make_config, daemon_factory, sink, enabled=False)
+def test_outbound_disabled_keeps_mail_queued(desk, sink):
+    d = desk(staffed=False, outbound={"enabled": False})
+    engine = d.engine
     send(d.port, mail())
-    time.sleep(0.5)
+    assert sent_mail(sink, 1, timeout=0.5) == []  # nothing reaches the relay in half a second
     assert sink.received == [] and rows(engine, outbox)[0]["status"] == "pending"
     d.stop()
 

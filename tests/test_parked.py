@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from conftest import count, mail, messages, run_cli, send, tickets
 from mailbot.pipeline import runner
 from mailbot.pipeline.context import Envelope
-from mailbot.store.models import parked
+from mailbot.store.models import messages, parked, tickets
+from tests.helpers import count, engine_for, mail, run_cli, send, wait_until
 
 
 @pytest.fixture
@@ -33,9 +33,7 @@ def test_failing_message_is_parked_and_others_flow(failing_stage, engine, config
 
 def test_parked_cli_list_show_retry(failing_stage, engine, config, make_config, monkeypatch):
     config, path = make_config()
-    from mailbot.store import db
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     out = runner.accept(mail(subject="BOOM", message_id="<p@acme.lv>"),
                         Envelope("help@support.test", "smtp", "janis@acme.lv"), config, engine)
     assert out.status == "parked" and "stage exploded" in out.reason
@@ -53,9 +51,7 @@ def test_parked_cli_list_show_retry(failing_stage, engine, config, make_config, 
 
 def test_retries_give_up_after_max_attempts(failing_stage, make_config):
     config, _ = make_config(parking={"max_attempts": 3, "retry_seconds": 1})
-    from mailbot.store import db
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     env = Envelope("help@support.test", "smtp", "janis@acme.lv")
     runner.accept(mail(subject="BOOM"), env, config, engine)
     with engine.connect() as conn:
@@ -70,7 +66,6 @@ def test_retries_give_up_after_max_attempts(failing_stage, make_config):
 
 def test_daemon_retries_parked_messages_by_itself(monkeypatch, make_config, daemon_factory):
     """A transient bug (here: the first attempt fails) heals without an operator."""
-    from mailbot.store import db
     attempts = []
 
     def flaky(ctx):
@@ -81,14 +76,10 @@ def test_daemon_retries_parked_messages_by_itself(monkeypatch, make_config, daem
     stages.insert(3, flaky)
     monkeypatch.setattr(runner, "_STAGES", tuple(stages))
     config, _ = make_config(parking={"retry_seconds": 0.2})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     d = daemon_factory(config, engine)
     assert send(d.port, mail(message_id="<flaky@acme.lv>"))[0] == 250
-    import time
-    deadline = time.monotonic() + 10
-    while count(engine, tickets) == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: count(engine, tickets) != 0)
     assert count(engine, tickets) == 1
     with engine.connect() as conn:
         assert [r.status for r in conn.execute(parked.select())] == ["done"]

@@ -16,6 +16,7 @@ import time
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP, default
+from functools import partial
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,11 +31,8 @@ from mailbot.pipeline.runner import accept
 from mailbot.store import db
 from mailbot.store.models import attachments as attachments_table
 from mailbot.store.models import messages
-
-try:
-    import corpus
-except ImportError:  # tests/ imported as a package
-    from tests import corpus
+from tests import corpus
+from tests.helpers import mail
 
 # language: (subject, body) -- every character encodable in the charsets the language is paired with below
 TEXTS = {
@@ -90,15 +88,9 @@ def body_bytes(body: str, charset: str, cte: str) -> bytes:
     return data
 
 
-def message(subject_header: str, body: bytes, content_type: str = "text/plain; charset=utf-8",
-            cte: str = "8bit", extra: str = "", sender: str = "Client <client@customer.example>") -> bytes:
-    head = (f"From: {sender}\r\nTo: help@example.com\r\nSubject: {subject_header}\r\n"
-            f"Message-ID: <t{random.randrange(10**9)}@customer.example>\r\nMIME-Version: 1.0\r\n{extra}")
-    if content_type is not None:
-        head += f"Content-Type: {content_type}\r\n"
-    if cte:
-        head += f"Content-Transfer-Encoding: {cte}\r\n"
-    return head.encode("utf-8", "surrogateescape") + b"\r\n" + body
+# message(subject header as written, body bytes, content_type=..., cte=..., headers=...): a message written as given
+# (raw 8-bit and pre-encoded subjects, any charset declared or none).
+message = partial(mail, verbatim=True, sender="Client <client@customer.example>", to="help@example.com", cte="8bit")
 
 
 # --- charsets ------------------------------------------------------------------------------------------
@@ -109,7 +101,7 @@ def message(subject_header: str, body: bytes, content_type: str = "text/plain; c
 def test_charset_round_trip(lang, charset, encoding, cte):
     subject, body = texts_for(lang, charset)
     raw = message(encoded_words(subject, charset, encoding), body_bytes(body, charset, cte),
-                  f'text/plain; charset="{charset}"', cte)
+                  content_type=f'text/plain; charset="{charset}"', cte=cte)
     parsed = parse(raw)
     assert parsed.subject == subject
     assert parsed.text == body
@@ -126,7 +118,7 @@ def test_utf7(label):
     subject = "Factură: licență și întreținere"  # comma-below ș ț: only in Unicode
     body = "Bună ziua,\nvă rog să-mi trimiteți factura.\nMulțumesc, Ștefan"
     raw = message(encoded_words(subject, "utf-7", "Q").replace("utf-7", label),
-                  body.replace("\n", "\r\n").encode("utf-7"), f"text/plain; charset={label}", "7bit")
+                  body.replace("\n", "\r\n").encode("utf-7"), content_type=f"text/plain; charset={label}", cte="7bit")
     parsed = parse(raw)
     assert (parsed.subject, parsed.text) == (subject, body)
 
@@ -152,7 +144,7 @@ def test_malformed_encoded_words_are_decoded_leniently():
 def test_raw_8bit_utf8_headers():
     subject, body = TEXTS["lv"]
     raw = message(subject, body.encode("utf-8"), sender="Jānis Bērziņš <janis@firma.lv>",
-                  extra="Cc: Ēriks Ļaudis <eriks@firma.lv>\r\n")
+                  headers="Cc: Ēriks Ļaudis <eriks@firma.lv>\r\n")
     parsed = parse(raw)
     assert (parsed.subject, parsed.sender_name, parsed.sender, parsed.cc) == (
         subject, "Jānis Bērziņš", "janis@firma.lv", ["eriks@firma.lv"])
@@ -176,7 +168,7 @@ def test_undeclared_charset(lang, charset, content_type):
     reads the text most plausibly (see parse.detect_charset), also for the raw 8-bit subject."""
     subject, body = texts_for(lang, charset)
     raw = message(subject.encode(charset).decode("utf-8", "surrogateescape"),
-                  body.replace("\n", "\r\n").encode(charset), content_type)
+                  body.replace("\n", "\r\n").encode(charset), content_type=content_type)
     parsed = parse(raw)
     assert (parsed.subject, parsed.text) == (subject, body)
 
@@ -194,7 +186,8 @@ def test_undeclared_charset(lang, charset, content_type):
 ])
 def test_wrong_declared_charset(declared, actual, lang):
     subject, body = texts_for(lang, actual if actual != "utf-8" else "utf-8")
-    parsed = parse(message("x", body.replace("\n", "\r\n").encode(actual), f"text/plain; charset={declared}"))
+    parsed = parse(message("x", body.replace("\n", "\r\n").encode(actual),
+                           content_type=f"text/plain; charset={declared}"))
     assert parsed.text == body
 
 
@@ -219,7 +212,8 @@ HTML = """<html><head><title>Newsletter title</title><style>p { color: red }</st
 
 
 def test_html_only_mail_becomes_readable_text():
-    parsed = parse(message("Rēķins", HTML.replace("\n", "\r\n").encode("utf-8"), "text/html; charset=utf-8"))
+    parsed = parse(message("Rēķins", HTML.replace("\n", "\r\n").encode("utf-8"),
+                           content_type="text/html; charset=utf-8"))
     assert parsed.html is not None and "<ul>" in parsed.html
     text = parsed.text
     assert text.splitlines() == [
@@ -252,8 +246,8 @@ def multipart(parts: list[bytes], text: str = "See attached.") -> bytes:
     body = b"--XYZ\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text.encode() + b"\r\n"
     for part in parts:
         body += b"--XYZ\r\n" + part + b"\r\n"
-    return (b"From: Client <client@customer.example>\r\nTo: help@example.com\r\nSubject: files\r\n"
-            b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XYZ\"\r\n\r\n" + body + b"--XYZ--\r\n")
+    return message("files", body + b"--XYZ--\r\n", message_id=False, content_type='multipart/mixed; boundary="XYZ"',
+                   cte=None)
 
 
 def b64_part(headers: str, data: bytes) -> bytes:

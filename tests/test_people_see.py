@@ -7,10 +7,9 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import update
 
-from conftest import mail, rows, send, tickets
 from mailbot.services.statements import issue
-from mailbot.store.models import messages, outbox_raw, time_entries
-from test_agents import agent_reply, desk, mail_with, mails_to, open_ticket, text_of  # noqa: F401  (desk: a fixture)
+from mailbot.store.models import messages, outbox_raw, tickets, time_entries
+from tests.helpers import agent_reply, mail, mail_with, open_ticket, rows, send, sent_mail, text_of
 
 
 def test_the_journal_keeps_the_work_not_the_greeting_and_a_work_line_corrects_it(desk):
@@ -53,11 +52,11 @@ def test_subjects_carry_one_reference_and_a_reply_no_queue_position(desk):
     assert note["Subject"].count("[#1]") == 1
     send(d.port, mail(subject="Re: [#1] Atb.: Rēķins neatveras", body="Vēl viens jautājums.",
                       message_id="<r2@acme.lv>"))
-    told = [m for m in mails_to(d.sink, "ilze@support.test", 2) if "Vēl viens" in text_of(m)][0]
+    told = [m for m in sent_mail(d.sink, 2, to="ilze@support.test") if "Vēl viens" in text_of(m)][0]
     assert told["Subject"].count("[#") == 1 and "Re:" not in told["Subject"] and "Atb.:" not in told["Subject"]
     assert "Rēķins neatveras" in told["Subject"] and "Vieta rindā" not in text_of(told)
     send(d.port, agent_reply(told, "[10m]", "Atbilde."), mail_from="ilze@support.test")
-    confirmations = [m for m in mails_to(d.sink, "ilze@support.test", 3) if "Izpildīts" in m["Subject"]]
+    confirmations = [m for m in sent_mail(d.sink, 3, to="ilze@support.test") if "Izpildīts" in m["Subject"]]
     assert confirmations and confirmations[0]["Subject"] == "[#1] Izpildīts: Rēķins neatveras"
     d.stop()
 
@@ -73,7 +72,7 @@ def test_a_stranger_is_answered_in_the_language_they_wrote(desk):
              "Solicitare primită")):
         assert send(d.port, mail(subject=subject, body=body, sender=sender,
                                  message_id=f"<{sender}>"), mail_from=sender)[0] == 250
-        receipt = mails_to(d.sink, sender, 1)[0]
+        receipt = sent_mail(d.sink, 1, to=sender)[0]
         assert word in receipt["Subject"], (sender, receipt["Subject"])
     assert [t["language"] for t in rows(d.engine, tickets)] == ["lt", "ru", "ro"]
     d.stop()

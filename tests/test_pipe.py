@@ -1,12 +1,6 @@
 """`mailbot deliver` as the MTA runs it: a subprocess per message, judged by its exit code."""
-from conftest import count, mail, messages, run_cli, tickets
-from mailbot.store import db
-
-
-def _engine(config):
-    e = db.make_engine(config.database)
-    db.ensure_schema(e)
-    return e
+from mailbot.store.models import messages, tickets
+from tests.helpers import count, engine_for, free_port, mail, run_cli
 
 
 def test_direct_delivery_stores_and_is_idempotent(make_config):
@@ -16,7 +10,7 @@ def test_direct_delivery_stores_and_is_idempotent(make_config):
     assert r.returncode == 0, r.stderr
     r = run_cli("deliver", "--direct", "--recipient", "help@support.test", config_path=path, input=raw)
     assert r.returncode == 0 and b"duplicate" in r.stderr
-    e = _engine(config)
+    e = engine_for(config)
     assert count(e, tickets) == 1
     assert count(e, messages, messages.c.source == "pipe") == 1
 
@@ -34,7 +28,6 @@ def test_permanent_failures_exit_65(make_config):
 
 
 def test_transient_failures_exit_75(make_config):
-    from conftest import free_port
     config, path = make_config(database={"url": f"postgresql://postgres@127.0.0.1:{free_port()}/x"})
     r = run_cli("deliver", "--direct", "--recipient", "help@support.test", config_path=path, input=mail())
     assert r.returncode == 75, r.stderr
@@ -47,7 +40,7 @@ def test_transient_failures_exit_75(make_config):
 
 def test_handoff_to_running_daemon(make_config, daemon_factory):
     config, path = make_config()
-    e = _engine(config)
+    e = engine_for(config)
     d = daemon_factory(config, e)
     # Point the fast path at the daemon's real port.
     env = {"MAILBOT_LISTEN__SMTP__PORT": str(d.port)}
@@ -61,8 +54,7 @@ def test_handoff_to_running_daemon(make_config, daemon_factory):
 
 
 def test_without_a_daemon_deliver_runs_the_pipeline_itself(make_config):
-    from conftest import free_port
     config, path = make_config(listen={"smtp": {"port": free_port()}})  # nothing listens there
     r = run_cli("deliver", "--recipient", "help@support.test", config_path=path, input=mail())
     assert r.returncode == 0, r.stderr
-    assert count(_engine(config), messages, messages.c.source == "pipe") == 1
+    assert count(engine_for(config), messages, messages.c.source == "pipe") == 1

@@ -2,19 +2,18 @@
 relayed over LMTP and through the pipe command becomes tickets, a message to two of our addresses is one
 request, two pipe addresses in one message do not defer it, and a bounce through the pipe gets no receipt."""
 import re
+import smtplib
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import BASE, ROOT, count, free_port, merge, tickets
 from mailbot.config import load
-from mailbot.store import db
-from mailbot.store.models import outbox
-from postfix import Postfix
+from mailbot.store.models import outbox, tickets
+from tests.helpers import BASE, ROOT, count, engine_for, free_port, mail, merge, wait_until
+from tests.postfix import Postfix
 
 PIPE_USER = "nobody"  # Postfix never runs a pipe as root
 
@@ -63,8 +62,7 @@ def behind_postfix(daemon_factory, sink):
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         path.chmod(0o644)
         config = load(path)
-        engine = db.make_engine(config.database)
-        db.ensure_schema(engine)
+        engine = engine_for(config)
         daemon = daemon_factory(config, engine)
         service = (r["service"].replace("/usr/local/bin/mailbot", f"{sys.executable} -m mailbot")
                    .replace("/etc/mailbot/config.yaml", str(path)).replace("user=mailbot", f"user={PIPE_USER}"))
@@ -78,45 +76,34 @@ def behind_postfix(daemon_factory, sink):
 
 
 def submit(port, rcpts, subject, mail_from="janis@acme.lv", message_id=None):
-    import smtplib
-    from email.message import EmailMessage
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = "Jānis Bērziņš <janis@acme.lv>", ", ".join(rcpts), subject
-    m["Message-ID"] = message_id or f"<{subject.replace(' ', '.')}@acme.lv>"
-    m.set_content("Labdien, rēķins neatveras.")
+    raw = mail(subject=subject, to=", ".join(rcpts), message_id=message_id or f"<{subject.replace(' ', '.')}@acme.lv>")
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as s:
-        s.send_message(m, from_addr=mail_from, to_addrs=rcpts)
-
-
-def wait_for(predicate, timeout=60.0, what=""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+        s.sendmail(mail_from, rcpts, raw)
 
 
 def test_lmtp_and_pipe_behind_postfix(behind_postfix, sink):
     daemon, engine, postfix = behind_postfix()
     submit(postfix.port, ["help@support.test"], "over LMTP")
     submit(postfix.port, ["suport@support.test"], "through the pipe")
-    wait_for(lambda: count(engine, tickets) == 2, what=f"two tickets; postfix log: {postfix.log_text()[-1500:]}")
+    assert wait_until(lambda: count(engine, tickets) == 2, timeout=60, interval=0.2), \
+        f"timed out waiting for two tickets; postfix log: {postfix.log_text()[-1500:]}"
     # one message to two of our addresses, by the two routes: one request, one receipt
     submit(postfix.port, ["help@support.test", "suport@support.test"], "to both")
     # two pipe addresses in one message: one pipe run each (recipient limit 1), nothing deferred
     submit(postfix.port, ["suport@support.test", "desk@support.test"], "two pipe addresses")
-    wait_for(lambda: count(engine, tickets) == 4 and postfix.queue_is_empty(),
-             what=f"four tickets and an empty queue; postfix log: {postfix.log_text()[-1500:]}")
+    assert wait_until(lambda: count(engine, tickets) == 4 and postfix.queue_is_empty(), timeout=60, interval=0.2), \
+        f"timed out waiting for four tickets and an empty queue; postfix log: {postfix.log_text()[-1500:]}"
     assert "unrecognized arguments" not in postfix.log_text()
-    wait_for(lambda: count(engine, outbox, outbox.c.kind == "receipt", outbox.c.status == "sent") == 4,
-             what="four receipts sent")
+    assert wait_until(lambda: count(engine, outbox, outbox.c.kind == "receipt", outbox.c.status == "sent") == 4,
+                      timeout=60, interval=0.2), "timed out waiting for four receipts sent"
 
 
 def test_a_bounce_through_the_pipe_gets_no_receipt(behind_postfix, sink):
     daemon, engine, postfix = behind_postfix()
     submit(postfix.port, ["suport@support.test"], "Undelivered Mail Returned to Sender", mail_from="")
-    wait_for(lambda: postfix.queue_is_empty() and "status=sent" in postfix.log_text(),
-             what=f"the pipe's delivery; postfix log: {postfix.log_text()[-1500:]}")
-    time.sleep(1)
+    delivered = wait_until(lambda: postfix.queue_is_empty() and "status=sent" in postfix.log_text(), timeout=60,
+                           interval=0.2)
+    assert delivered, f"timed out waiting for the pipe's delivery; postfix log: {postfix.log_text()[-1500:]}"
+    # a second for a receipt that must not come
+    wait_until(lambda: count(engine, outbox, outbox.c.kind == "receipt") > 0, timeout=1, interval=0.2)
     assert count(engine, outbox, outbox.c.kind == "receipt") == 0

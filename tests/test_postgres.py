@@ -4,12 +4,12 @@ import threading
 
 import pytest
 
-from conftest import count, mail, messages, outbox, rows, send, tickets
 from mailbot.daemon.app import Runtime
 from mailbot.outbound.sender import Sender
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import accept
-from mailbot.store import db
+from mailbot.store.models import messages, outbox, tickets
+from tests.helpers import count, engine_for, mail, rows, send, sent_mail
 
 pytestmark = pytest.mark.postgres
 
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def pg(make_config, pg_url):
     config, path = make_config(database={"url": pg_url})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     yield config, engine
     engine.dispose()
 
@@ -74,7 +73,8 @@ def test_two_senders_never_send_a_row_twice(pg, sink, make_config, pg_url):
         b.executor.shutdown()
         return total
     assert asyncio.run(both()) == 40
-    got = sink.wait(40)
+    sent_mail(sink, 40)
+    got = sink.received
     ids = [e.original_content.split(b"Message-ID: ")[1].split(b"\r\n")[0] for e in got]
     assert len(ids) == 40 and len(set(ids)) == 40
     assert count(engine, outbox, outbox.c.status == "sent") == 40
@@ -82,8 +82,7 @@ def test_two_senders_never_send_a_row_twice(pg, sink, make_config, pg_url):
 
 def test_daily_limit_holds_under_concurrent_workers(make_config, pg_url):
     config, _ = make_config(database={"url": pg_url}, outbound={"auto_reply_limit_per_day": 3})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     env = Envelope("help@support.test", "smtp", "janis@acme.lv")
     barrier = threading.Barrier(8)
 

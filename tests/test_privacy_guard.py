@@ -5,24 +5,19 @@ outbox, parked queue); a redacted one keeps placeholders and redacted copies of 
 told in their language what was found (never the values); a head's [pd-allow] keeps data until its date,
 after which the purge removes it.
 """
-import email
 import io
 import json
 import logging
 import random
 from datetime import date, timedelta
-from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy import update
 
-from conftest import count, messages, outbox, rows, run_cli, send, tickets
-from mailbot.store import db
-from mailbot.store.models import attachments, events, parked, raw_messages
-from test_agents import AGENTS, agent_reply, mails_to, text_of
+from mailbot.store.models import attachments, events, messages, parked, raw_messages, tickets
+from tests.helpers import agent_reply, count, mail, rows, run_cli, send, sent_mail, text_of
 from tests.privacy_set import codes as gen
 
 RNG = random.Random(20261122)
@@ -60,31 +55,20 @@ def text_pdf(text: str) -> bytes:
 
 
 def client_mail(subject="Darbo užmokesčio klaida", body=None, files=(), sender="Rasa <rasa@klientas.lt>"):
-    m = EmailMessage(policy=policy.SMTP)
-    m["From"], m["To"], m["Subject"] = sender, "help@support.test", subject
-    m["Message-ID"] = email.utils.make_msgid(domain="klientas.lt")
-    m.set_content(body or f"Laba diena,\nneteisingai paskaičiuotas atlyginimas darbuotojui, asmens kodas {LT_CODE}.\n"
-                          "\nPagarbiai,\nRasa\n")
-    for name, ctype, data in files:
-        maintype, subtype = ctype.split("/")
-        m.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-    return m.as_bytes()
+    text = (f"Laba diena,\nneteisingai paskaičiuotas atlyginimas darbuotojui, asmens kodas {LT_CODE}.\n"
+            "\nPagarbiai,\nRasa\n")
+    return mail(subject=subject, sender=sender, body=body or text,
+                attachments=[(name, data, ctype) for name, ctype, data in files])
 
 
 @pytest.fixture
-def guarded(make_config, daemon_factory, sink):
+def guarded(desk):
+    """The desk, staffed, with stekas's privacy settings `privacy` (and the trusted server's DMARC pass counting)."""
     def start(**privacy):
         clients = [{"id": "stekas", "name": "UAB Stekas klientas", "language": "lt", "domains": ["klientas.lt"],
                     "plan": "basic", **({"privacy": privacy} if privacy else {})},
                    {"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"], "plan": "basic"}]
-        config, path = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port},
-                                             "poll_seconds": 0.1}, agents=AGENTS, clients=clients,
-                                     commands={"auth": "token_or_authres", "trusted_authserv_ids": ["mx.support.test"]})
-        engine = db.make_engine(config.database)
-        db.ensure_schema(engine)
-        d = daemon_factory(config, engine)
-        d.engine, d.sink, d.path, d.config = engine, sink, path, config
-        return d
+        return desk(clients=clients, commands={"auth": "token_or_authres", "trusted_authserv_ids": ["mx.support.test"]})
     return start
 
 
@@ -99,8 +83,8 @@ def test_discard_keeps_only_a_stub_and_tells_the_client_and_the_dispatcher(guard
     raw = client_mail(files=[("algos.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               payroll_xlsx())])
     assert send(d.port, raw, mail_from="rasa@klientas.lt")[0] == 250
-    notice = mails_to(d.sink, "rasa@klientas.lt")[0]
-    alert = mails_to(d.sink, "ilze@support.test", n=2)
+    notice = sent_mail(d.sink, to="rasa@klientas.lt")[0]
+    alert = sent_mail(d.sink, 2, to="ilze@support.test")
     assert notice["Auto-Submitted"] == "auto-replied"
     body = text_of(notice)
     assert "asmens kodas (Lietuva)" in body and "algos.xlsx" in body and "sunaikint" in body
@@ -130,7 +114,7 @@ def test_redact_keeps_placeholders_and_a_redacted_spreadsheet_and_drops_the_pdf(
     raw = client_mail(files=[("algos.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               payroll_xlsx()), ("israsas.pdf", "application/pdf", pdf)])
     assert send(d.port, raw, mail_from="rasa@klientas.lt")[0] == 250
-    notice = mails_to(d.sink, "rasa@klientas.lt")[0]
+    notice = sent_mail(d.sink, to="rasa@klientas.lt")[0]
     assert "israsas.pdf" in text_of(notice)
     [msg] = rows(d.engine, messages, messages.c.direction == "in")
     assert LT_CODE not in msg["body_text"] and "[asmens kodas pašalintas]" in msg["body_text"]
@@ -150,7 +134,7 @@ def test_clean_mail_is_stored_whole(guarded):
     raw = client_mail(body="Laba diena,\nataskaita neeksportuojama, klaida 0x80004005, versija 7.3.1145.\n"
                            "Sąskaita SF-000123 iš 2026-11-20, suma 123,45 EUR.\n\nPagarbiai,\nRasa\n+370 612 34567\n")
     assert send(d.port, raw, mail_from="rasa@klientas.lt")[0] == 250
-    receipt = mails_to(d.sink, "rasa@klientas.lt")[0]
+    receipt = sent_mail(d.sink, to="rasa@klientas.lt")[0]
     assert "Personal" not in receipt["Subject"]
     [msg] = rows(d.engine, messages, messages.c.direction == "in")
     assert msg["privacy"] is None and count(d.engine, raw_messages) == 1
@@ -159,7 +143,7 @@ def test_clean_mail_is_stored_whole(guarded):
 def test_a_client_with_a_data_processing_agreement_keeps_everything(guarded):
     d = guarded(action="discard", dpa=True)
     assert send(d.port, client_mail(), mail_from="rasa@klientas.lt")[0] == 250
-    mails_to(d.sink, "rasa@klientas.lt")
+    sent_mail(d.sink, to="rasa@klientas.lt")
     [msg] = rows(d.engine, messages, messages.c.direction == "in")
     assert LT_CODE in msg["body_text"] and msg["privacy"] is None
 
@@ -167,7 +151,7 @@ def test_a_client_with_a_data_processing_agreement_keeps_everything(guarded):
 def test_pd_allow_keeps_data_until_its_date_then_the_purge_removes_it(guarded):
     d = guarded(action="discard")
     assert send(d.port, client_mail(body="Laba diena,\nataskaita neveikia.\n"), mail_from="rasa@klientas.lt")[0] == 250
-    [note] = [m for m in mails_to(d.sink, "ilze@support.test") if "Darbo" in m["Subject"]]
+    [note] = [m for m in sent_mail(d.sink, to="ilze@support.test") if "Darbo" in m["Subject"]]
     until = date.today() + timedelta(days=30)
     # The dispatcher may not grant it; the head may (authenticated by the trusted server's DMARC pass).
     send(d.port, agent_reply(note, f"[pd-allow {until}]", "Gavome formą."), mail_from="ilze@support.test")

@@ -55,7 +55,7 @@ def test_real_world_mail_of_other_projects_is_rarely_flagged():
     private address or mobile number; the guard may act on at most 2% of them."""
     from types import SimpleNamespace
 
-    from conftest import CORPUS
+    from tests.corpus import CORPUS
     from mailbot.mime.message import parse
     from mailbot.pipeline.screen import run as screen
     from mailbot.privacy.extract import Limits

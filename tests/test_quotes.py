@@ -25,10 +25,7 @@ from mailbot.agents.quotes import reply_text
 from mailbot.mime.html import html_to_text
 from mailbot.mime.message import parse
 
-try:
-    import corpus
-except ImportError:  # tests/ imported as a package
-    from tests import corpus
+from tests import corpus
 
 needs_corpus = pytest.mark.skipif(not corpus.available(), reason=f"corpus not found at {corpus.CORPUS}")
 

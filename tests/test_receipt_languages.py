@@ -7,10 +7,10 @@ from email import policy
 
 import pytest
 
-from conftest import mail, outbox, rows
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import accept
-from mailbot.store import db
+from mailbot.store.models import outbox
+from tests.helpers import engine_for, mail, rows
 
 SUBJECTS = {
     "lv": "Rēķins neatveras, ģenerējot pārskatu — kļūda",
@@ -55,8 +55,7 @@ def _desk(make_config, cases):
     clients = [{"id": f"c{i}", "name": f"Client {i}", "language": lang, "domains": [f"c{i}.test"],
                 "plan": f"plāns-{lang}-{rt}"} for i, (lang, rt) in enumerate(cases)]
     config, _ = make_config(plans=plans, clients=clients)
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     return config, engine
 
 

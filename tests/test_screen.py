@@ -5,7 +5,7 @@ looks at what was recorded (messages.disposition / reason) and whether a receipt
 """
 from __future__ import annotations
 
-import itertools
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -15,30 +15,30 @@ from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import accept
 from mailbot.store import db
 from mailbot.store.models import events, messages, outbox, tickets
+from tests import helpers
 
 HELP = "help@example.com"
-_ids = itertools.count(1)
 
 
 @pytest.fixture
-def desk(tmp_path):
+def inbox(tmp_path):
+    """accept() in this process on a desk of its own (help@example.com, no daemon): outbound is enabled, so receipts
+    are queued, and nothing sends them."""
     config = Config.model_validate({
         "mailboxes": [{"name": "help", "address": HELP}],
         "database": {"url": f"sqlite:///{tmp_path}/screen.db", "sqlite_synchronous": "NORMAL"},
         "outbound": {"enabled": True, "maildir": str(tmp_path / "outbox")}})
     engine = db.make_engine(config.database)
     db.ensure_schema(engine)
-    yield Desk(config, engine)
+    yield Inbox(config, engine)
     engine.dispose()
 
 
-class Desk:
+class Inbox:
     def __init__(self, config, engine):
         self.config, self.engine = config, engine
 
-    def deliver(self, raw: bytes | str, mail_from: str | None = "client@customer.example"):
-        if isinstance(raw, str):
-            raw = raw.replace("\n", "\r\n").encode("utf-8")
+    def deliver(self, raw: bytes, mail_from: str | None = "client@customer.example"):
         return accept(raw, Envelope(HELP, "smtp", mail_from), self.config, self.engine)
 
     def row(self, outcome):
@@ -62,37 +62,33 @@ class Desk:
                 select(events.c.kind, events.c.detail).where(events.c.ticket_id == ticket_id))]
 
 
-def mail(subject="Licence server does not start", headers="", sender="Client <client@customer.example>",
-         body="Hello,\nthe licence server stops after the update.\nRegards", message_id=None) -> str:
-    message_id = message_id or f"<m{next(_ids)}@customer.example>"
-    head = f"From: {sender}\nTo: {HELP}\nSubject: {subject}\nDate: Mon, 3 Mar 2025 10:00:00 +0200\n" \
-           f"Message-ID: {message_id}\n{headers}"
-    if not head.endswith("\n"):
-        head += "\n"
-    return f"{head}MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
+# A client's plain message, written as given (`headers`: a block of "Name: value" lines, any case).
+mail = partial(helpers.mail, verbatim=True, to=HELP, subject="Licence server does not start",
+               sender="Client <client@customer.example>", date="Mon, 3 Mar 2025 10:00:00 +0200",
+               body="Hello,\nthe licence server stops after the update.\nRegards")
 
 
-def assert_ticket_with_receipt(desk, outcome, rcpt="client@customer.example"):
+def assert_ticket_with_receipt(inbox, outcome, rcpt="client@customer.example"):
     assert outcome.status == "stored", outcome
     assert outcome.reason == "ticket"
-    assert desk.row(outcome)["disposition"] == "ticket"
-    rows = desk.receipts(outcome.ticket_id)
+    assert inbox.row(outcome)["disposition"] == "ticket"
+    rows = inbox.receipts(outcome.ticket_id)
     assert [(r["kind"], r["rcpt"], r["status"]) for r in rows] == [("receipt", rcpt, "pending")]
 
 
-def assert_ticket_without_receipt(desk, outcome, why: str):
+def assert_ticket_without_receipt(inbox, outcome, why: str):
     assert outcome.status == "stored", outcome
-    assert desk.row(outcome)["disposition"] == "ticket"
-    assert desk.receipts() == []
-    assert ("receipt-suppressed", why) in desk.events(outcome.ticket_id)
+    assert inbox.row(outcome)["disposition"] == "ticket"
+    assert inbox.receipts() == []
+    assert ("receipt-suppressed", why) in inbox.events(outcome.ticket_id)
 
 
-def assert_classified(desk, outcome, kind: str):
+def assert_classified(inbox, outcome, kind: str):
     assert outcome.status == "discarded", outcome
     assert outcome.reason.startswith(f"{kind}:"), outcome.reason
-    row = desk.row(outcome)
+    row = inbox.row(outcome)
     assert row["disposition"] == kind and row["ticket_id"] is None
-    assert desk.count(tickets) == 0 and desk.receipts() == []
+    assert inbox.count(tickets) == 0 and inbox.receipts() == []
 
 
 # --- client mail stays client mail ---------------------------------------------------------------------
@@ -110,36 +106,35 @@ def assert_classified(desk, outcome, kind: str):
     "Atvaļinājuma naudas aprēķins",  # lv: holiday pay calculation
     "Расчёт отпускных",  # ru: holiday pay calculation
 ])
-def test_client_mail_about_vacations_or_bounces_is_a_ticket(desk, subject):
-    assert_ticket_with_receipt(desk, desk.deliver(mail(subject=subject)))
+def test_client_mail_about_vacations_or_bounces_is_a_ticket(inbox, subject):
+    assert_ticket_with_receipt(inbox, inbox.deliver(mail(subject=subject)))
 
 
-def test_auto_submitted_no_is_a_normal_message(desk):
-    outcome = desk.deliver(mail(headers="Auto-Submitted: no\n"))
-    assert_ticket_with_receipt(desk, outcome)
+def test_auto_submitted_no_is_a_normal_message(inbox):
+    outcome = inbox.deliver(mail(headers="Auto-Submitted: no\n"))
+    assert_ticket_with_receipt(inbox, outcome)
 
 
-def test_auto_submitted_no_wins_over_an_auto_reply_subject(desk):
-    outcome = desk.deliver(mail(subject="Auto: licence", headers="Auto-Submitted: No\n"))
-    assert_ticket_with_receipt(desk, outcome)
+def test_auto_submitted_no_wins_over_an_auto_reply_subject(inbox):
+    outcome = inbox.deliver(mail(subject="Auto: licence", headers="Auto-Submitted: No\n"))
+    assert_ticket_with_receipt(inbox, outcome)
 
 
-def test_receipt_goes_to_reply_to(desk):
-    outcome = desk.deliver(mail(headers="Reply-To: Desk of Client <office@customer.example>\n"))
-    assert_ticket_with_receipt(desk, outcome, rcpt="office@customer.example")
+def test_receipt_goes_to_reply_to(inbox):
+    outcome = inbox.deliver(mail(headers="Reply-To: Desk of Client <office@customer.example>\n"))
+    assert_ticket_with_receipt(inbox, outcome, rcpt="office@customer.example")
 
 
-def test_forwarded_bounce_as_attachment_is_client_mail(desk):
+def test_forwarded_bounce_as_attachment_is_client_mail(inbox):
     """A client attaches the bounce they got: the report is inside message/rfc822 and not looked into."""
-    bounce = dsn(original_id="<x1@customer.example>").replace("\n", "\r\n")
-    raw = (f"From: Client <client@customer.example>\nTo: {HELP}\nSubject: Fwd: our mail to you bounced\n"
-           f"Message-ID: <fwd1@customer.example>\nMIME-Version: 1.0\n"
-           f'Content-Type: multipart/mixed; boundary="fw"\n\n--fw\nContent-Type: text/plain\n\n'
-           f"Our mail to you came back, see attached. Is your server down?\n\n--fw\n"
-           f"Content-Type: message/rfc822\nContent-Disposition: attachment\n\n").replace("\n", "\r\n") \
-        + bounce + "\r\n--fw--\r\n"
-    outcome = desk.deliver(raw.encode())
-    assert_ticket_with_receipt(desk, outcome)
+    bounce = dsn(original_id="<x1@customer.example>")
+    raw = mail(subject="Fwd: our mail to you bounced", message_id="<fwd1@customer.example>", date=None,
+               content_type='multipart/mixed; boundary="fw"',
+               body=b"--fw\r\nContent-Type: text/plain\r\n\r\nOur mail to you came back, see attached. Is your server "
+                    b"down?\r\n\r\n--fw\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n"
+                    + bounce + b"\r\n--fw--\r\n")
+    outcome = inbox.deliver(raw)
+    assert_ticket_with_receipt(inbox, outcome)
 
 
 # --- loop and backscatter rules, header names in any case -------------------------------------------------
@@ -154,8 +149,8 @@ def test_forwarded_bounce_as_attachment_is_client_mail(desk):
     ("list-ID: <customers.lists.customer.example>", "mailing-list message"),
     ("LIST-UNSUBSCRIBE: <mailto:leave@lists.customer.example>", "mailing-list message"),
 ])
-def test_bulk_list_and_generated_mail_opens_a_ticket_but_gets_no_receipt(desk, header, why):
-    assert_ticket_without_receipt(desk, desk.deliver(mail(headers=header + "\n")), why)
+def test_bulk_list_and_generated_mail_opens_a_ticket_but_gets_no_receipt(inbox, header, why):
+    assert_ticket_without_receipt(inbox, inbox.deliver(mail(headers=header + "\n")), why)
 
 
 @pytest.mark.parametrize("headers, subject", [
@@ -177,23 +172,23 @@ def test_bulk_list_and_generated_mail_opens_a_ticket_but_gets_no_receipt(desk, h
     ("", "Автоответ: Licence"),  # ru
     ("", "[Automatyczna odpowiedź] Licence"),  # pl, bracketed (BounceParser polish-autoreply.msg)
 ])
-def test_auto_replies_never_open_tickets(desk, headers, subject):
-    assert_classified(desk, desk.deliver(mail(subject=subject, headers=headers)), "auto-reply")
+def test_auto_replies_never_open_tickets(inbox, headers, subject):
+    assert_classified(inbox, inbox.deliver(mail(subject=subject, headers=headers)), "auto-reply")
 
 
-def test_auto_reply_with_null_path_and_precedence_bulk(desk):
+def test_auto_reply_with_null_path_and_precedence_bulk(inbox):
     """BounceParser autoreply.msg: 'Thank you for your e-mail', Return-Path <>, Precedence: bulk."""
-    outcome = desk.deliver(mail(subject="Thank you for your e-mail", headers="Precedence: bulk\n"), mail_from="")
-    assert_classified(desk, outcome, "auto-reply")
+    outcome = inbox.deliver(mail(subject="Thank you for your e-mail", headers="Precedence: bulk\n"), mail_from="")
+    assert_classified(inbox, outcome, "auto-reply")
 
 
-def test_null_return_path_gets_no_receipt(desk):
-    outcome = desk.deliver(mail(), mail_from="")
-    assert_ticket_without_receipt(desk, outcome, "null return path")
+def test_null_return_path_gets_no_receipt(inbox):
+    outcome = inbox.deliver(mail(), mail_from="")
+    assert_ticket_without_receipt(inbox, outcome, "null return path")
 
 
-def test_mail_from_our_own_address_is_a_loop(desk):
-    assert_classified(desk, desk.deliver(mail(sender=f"Help <{HELP.upper()}>"), mail_from=HELP), "loop")
+def test_mail_from_our_own_address_is_a_loop(inbox):
+    assert_classified(inbox, inbox.deliver(mail(sender=f"Help <{HELP.upper()}>"), mail_from=HELP), "loop")
 
 
 # --- bounces ------------------------------------------------------------------------------------------
@@ -208,10 +203,10 @@ def test_mail_from_our_own_address_is_a_loop(desk):
     ("Mail Delivery System <Mail.Delivery.System@mx.customer.example>", "Delivery status notification"),
     ("post_master@vtext.example", "Re:Test message"),
 ])
-def test_mailer_daemon_senders_are_bounces(desk, sender, subject):
-    outcome = desk.deliver(mail(sender=sender, subject=subject, body="This is the mail system."),
+def test_mailer_daemon_senders_are_bounces(inbox, sender, subject):
+    outcome = inbox.deliver(mail(sender=sender, subject=subject, body="This is the mail system."),
                            mail_from="")
-    assert_classified(desk, outcome, "bounce")
+    assert_classified(inbox, outcome, "bounce")
 
 
 @pytest.mark.parametrize("subject, body", [
@@ -221,86 +216,86 @@ def test_mailer_daemon_senders_are_bounces(desk, sender, subject):
              "  As their mailbox is full."),
     ("", "You sent mail to a@b.c. That's not a valid user here."),
 ])
-def test_null_return_path_with_a_delivery_failure_is_a_bounce(desk, subject, body):
-    outcome = desk.deliver(mail(sender="Some System <system@mx.customer.example>", subject=subject, body=body),
+def test_null_return_path_with_a_delivery_failure_is_a_bounce(inbox, subject, body):
+    outcome = inbox.deliver(mail(sender="Some System <system@mx.customer.example>", subject=subject, body=body),
                            mail_from="")
-    assert_classified(desk, outcome, "bounce")
+    assert_classified(inbox, outcome, "bounce")
 
 
-def test_auto_submitted_with_a_bounce_subject_is_a_bounce(desk):
-    outcome = desk.deliver(mail(sender="mx@customer.example", subject="Delivery Status Notification (Failure)",
+def test_auto_submitted_with_a_bounce_subject_is_a_bounce(inbox):
+    outcome = inbox.deliver(mail(sender="mx@customer.example", subject="Delivery Status Notification (Failure)",
                                 headers="Auto-Submitted: auto-replied\n"))
-    assert_classified(desk, outcome, "bounce")
+    assert_classified(inbox, outcome, "bounce")
 
 
-def test_a_person_saying_could_not_be_delivered_is_not_a_bounce(desk):
-    outcome = desk.deliver(mail(subject="Problem", body="Our invoice could not be delivered to your portal."))
-    assert_ticket_with_receipt(desk, outcome)
+def test_a_person_saying_could_not_be_delivered_is_not_a_bounce(inbox):
+    outcome = inbox.deliver(mail(subject="Problem", body="Our invoice could not be delivered to your portal."))
+    assert_ticket_with_receipt(inbox, outcome)
 
 
 def dsn(original_id="<orig1@example.com>", report_type="delivery-status", action="failed",
-        sender="Mail Delivery System <MAILER-DAEMON@mx.customer.example>") -> str:
+        sender="Mail Delivery System <MAILER-DAEMON@mx.customer.example>") -> bytes:
+    """A delivery report (multipart/report) about the message `original_id`."""
     rt = f"; report-type={report_type}" if report_type else ""
-    return (f"From: {sender}\nTo: {HELP}\nSubject: Undelivered Mail Returned to Sender\n"
-            f"Message-ID: <dsn{next(_ids)}@mx.customer.example>\nMIME-Version: 1.0\n"
-            f'Content-Type: multipart/report{rt}; boundary="b1"\n\n'
-            f"--b1\nContent-Type: text/plain\n\nI'm sorry to have to inform you that your message could not\n"
-            f"be delivered to one or more recipients.\n\n"
-            f"--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.customer.example\n\n"
-            f"Final-Recipient: rfc822; client@customer.example\nAction: {action}\nStatus: 5.1.1\n\n"
-            f"--b1\nContent-Type: text/rfc822-headers\n\nFrom: {HELP}\nTo: client@customer.example\n"
-            f"Subject: Your request\nMessage-ID: {original_id}\n\n--b1--\n")
+    return mail(sender=sender, subject="Undelivered Mail Returned to Sender", date=None,
+                content_type=f'multipart/report{rt}; boundary="b1"',
+                body=f"--b1\nContent-Type: text/plain\n\nI'm sorry to have to inform you that your message could not\n"
+                     f"be delivered to one or more recipients.\n\n"
+                     f"--b1\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.customer.example\n\n"
+                     f"Final-Recipient: rfc822; client@customer.example\nAction: {action}\nStatus: 5.1.1\n\n"
+                     f"--b1\nContent-Type: text/rfc822-headers\n\nFrom: {HELP}\nTo: client@customer.example\n"
+                     f"Subject: Your request\nMessage-ID: {original_id}\n\n--b1--")
 
 
 @pytest.mark.parametrize("report_type", ["delivery-status", "Delivery-Status", None])
-def test_dsn_multipart_report_is_a_bounce(desk, report_type):
+def test_dsn_multipart_report_is_a_bounce(inbox, report_type):
     """From an ordinary-looking address too: the report MIME type decides (also without report-type)."""
-    outcome = desk.deliver(dsn(report_type=report_type, sender="Mail Server <server@mx.customer.example>"),
+    outcome = inbox.deliver(dsn(report_type=report_type, sender="Mail Server <server@mx.customer.example>"),
                            mail_from="")
-    assert_classified(desk, outcome, "bounce")
-    assert desk.row(outcome)["reason"] == "delivery report not about mail we sent"
+    assert_classified(inbox, outcome, "bounce")
+    assert inbox.row(outcome)["reason"] == "delivery report not about mail we sent"
 
 
-def test_dsn_about_our_receipt_lands_on_the_ticket(desk):
-    first = desk.deliver(mail())
-    receipt = desk.receipts(first.ticket_id)[0]
-    outcome = desk.deliver(dsn(original_id=f"<{receipt['message_id']}>"), mail_from="")
+def test_dsn_about_our_receipt_lands_on_the_ticket(inbox):
+    first = inbox.deliver(mail())
+    receipt = inbox.receipts(first.ticket_id)[0]
+    outcome = inbox.deliver(dsn(original_id=f"<{receipt['message_id']}>"), mail_from="")
     assert (outcome.status, outcome.reason, outcome.ticket_id) == ("stored", "dsn", first.ticket_id)
-    assert desk.row(outcome)["disposition"] == "dsn"
-    assert desk.count(tickets) == 1
-    assert [r["status"] for r in desk.receipts()] == ["bounced"]  # and no new mail for the report
-    assert ("delivery-report", f"outbox #{receipt['id']}: failed") in desk.events(first.ticket_id)
+    assert inbox.row(outcome)["disposition"] == "dsn"
+    assert inbox.count(tickets) == 1
+    assert [r["status"] for r in inbox.receipts()] == ["bounced"]  # and no new mail for the report
+    assert ("delivery-report", f"outbox #{receipt['id']}: failed") in inbox.events(first.ticket_id)
 
 
-def test_auto_reply_to_our_receipt_lands_on_the_ticket_without_mail(desk):
-    first = desk.deliver(mail())
-    receipt = desk.receipts(first.ticket_id)[0]
-    outcome = desk.deliver(mail(subject="Automatic reply: Your request", headers=(
+def test_auto_reply_to_our_receipt_lands_on_the_ticket_without_mail(inbox):
+    first = inbox.deliver(mail())
+    receipt = inbox.receipts(first.ticket_id)[0]
+    outcome = inbox.deliver(mail(subject="Automatic reply: Your request", headers=(
         f"In-Reply-To: <{receipt['message_id']}>\nAuto-Submitted: auto-replied\n")))
     assert (outcome.status, outcome.reason, outcome.ticket_id) == ("stored", "auto-reply", first.ticket_id)
-    assert len(desk.receipts()) == 1
+    assert len(inbox.receipts()) == 1
 
 
-def test_feedback_report_is_discarded(desk):
-    raw = (f"From: abuse@isp.example\nTo: {HELP}\nSubject: FW: complaint\nMessage-ID: <arf1@isp.example>\n"
-           f'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary="a"\n\n'
-           f"--a\nContent-Type: text/plain\n\nThis is an abuse report.\n\n--a\n"
-           f"Content-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n\n--a--\n")
-    assert_classified(desk, desk.deliver(raw, mail_from=""), "feedback-report")
+def test_feedback_report_is_discarded(inbox):
+    raw = mail(sender="abuse@isp.example", subject="FW: complaint", message_id="<arf1@isp.example>", date=None,
+               content_type='multipart/report; report-type=feedback-report; boundary="a"',
+               body="--a\nContent-Type: text/plain\n\nThis is an abuse report.\n\n--a\n"
+                    "Content-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n\n--a--")
+    assert_classified(inbox, inbox.deliver(raw, mail_from=""), "feedback-report")
 
 
-def test_read_receipt_is_an_auto_reply(desk):
-    raw = (f"From: Client <client@customer.example>\nTo: {HELP}\nSubject: Read: Your request\n"
-           f"Message-ID: <mdn1@customer.example>\nMIME-Version: 1.0\n"
-           f'Content-Type: multipart/report; report-type=disposition-notification; boundary="r"\n\n'
-           f"--r\nContent-Type: text/plain\n\nYour message was read.\n\n--r\n"
-           f"Content-Type: message/disposition-notification\n\nFinal-Recipient: rfc822; client@customer.example\n"
-           f"Disposition: manual-action/MDN-sent-manually; displayed\n\n--r--\n")
-    assert_classified(desk, desk.deliver(raw, mail_from=""), "auto-reply")
+def test_read_receipt_is_an_auto_reply(inbox):
+    raw = mail(subject="Read: Your request", message_id="<mdn1@customer.example>", date=None,
+               content_type='multipart/report; report-type=disposition-notification; boundary="r"',
+               body="--r\nContent-Type: text/plain\n\nYour message was read.\n\n--r\n"
+                    "Content-Type: message/disposition-notification\n\n"
+                    "Final-Recipient: rfc822; client@customer.example\n"
+                    "Disposition: manual-action/MDN-sent-manually; displayed\n\n--r--")
+    assert_classified(inbox, inbox.deliver(raw, mail_from=""), "auto-reply")
 
 
-def test_amazon_ses_notifications(desk):
+def test_amazon_ses_notifications(inbox):
     body = '{"notificationType":"Bounce","bounce":{"bounceType":"Permanent"}}'
-    outcome = desk.deliver(mail(sender="no-reply@sns.amazonaws.com", subject="AWS Notification Message", body=body),
+    outcome = inbox.deliver(mail(sender="no-reply@sns.amazonaws.com", subject="AWS Notification Message", body=body),
                            mail_from="bounce@us-west-2.amazonses.com")
-    assert_classified(desk, outcome, "bounce")
+    assert_classified(inbox, outcome, "bounce")

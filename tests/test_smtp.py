@@ -1,31 +1,21 @@
 """The SMTP listener end to end: a real conversation on loopback, the database, and the receipt that a
 real relay receives."""
-import email
-from email import policy
-
 from sqlalchemy import select
 
-from conftest import count, mail, messages, outbox, rows, send, tickets
-from mailbot.store.models import events
+from mailbot.store.models import events, messages, outbox, tickets
+from tests.helpers import count, engine_for, free_port, mail, rows, send, sent_mail
 
 
-def _receipt(sink, n=1):
-    got = sink.wait(n)
-    assert len(got) >= n, f"expected {n} mails at the relay, got {len(got)}"
-    return email.message_from_bytes(got[n - 1].original_content, policy=policy.default)
-
-
-def test_new_mail_becomes_ticket_and_client_gets_receipt_in_their_language(make_config, daemon_factory, sink):
-    config, _ = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port}})
-    from mailbot.store import db
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
-    d = daemon_factory(config, engine)
+def test_new_mail_becomes_ticket_and_client_gets_receipt_in_their_language(desk):
+    d = desk(staffed=False)
+    engine, sink = d.engine, d.sink
     code, text = send(d.port, mail(subject="Rēķins neatveras", message_id="<m1@acme.lv>"))
     assert code == 250 and b"#1" in text
     t = rows(engine, tickets)
     assert len(t) == 1 and t[0]["client_id"] == "acme" and t[0]["subject"] == "Rēķins neatveras"
-    receipt = _receipt(sink)
+    got = sent_mail(sink, 1)
+    assert len(got) >= 1, f"expected 1 mails at the relay, got {len(got)}"
+    receipt = got[0]
     assert sink.received[0].rcpt_tos == ["janis@acme.lv"]
     assert receipt["Subject"].startswith("[#1] ") and "Rēķins neatveras" in receipt["Subject"]
     assert receipt["Auto-Submitted"] == "auto-replied"
@@ -128,7 +118,6 @@ def test_one_message_for_two_mailboxes_is_one_request(engine, config, daemon_fac
 
 
 def test_database_unavailable_answers_451(make_config, daemon_factory, free_port_pg=None):
-    from conftest import free_port
     from mailbot.store import db
     config, _ = make_config(database={"url": f"postgresql://postgres@127.0.0.1:{free_port()}/none"})
     engine = db.make_engine(config.database)  # nothing listens there: every commit fails
@@ -140,10 +129,8 @@ def test_database_unavailable_answers_451(make_config, daemon_factory, free_port
 
 def test_lmtp_listener_answers_per_recipient(make_config, daemon_factory):
     import smtplib
-    from mailbot.store import db
     config, _ = make_config(listen={"smtp": {"enabled": False}, "lmtp": {"enabled": True, "port": 0}})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     d = daemon_factory(config, engine)
     client = smtplib.LMTP("127.0.0.1", d.port)
     refused = client.sendmail("janis@acme.lv", ["help@support.test", "iebildumi@support.test"], mail())
@@ -179,11 +166,9 @@ def _lmtp_session(port: int, rcpts: list[str], content: bytes) -> list[bytes]:
 
 def test_lmtp_answers_each_recipient_when_the_message_is_too_big_or_fails(make_config, daemon_factory,
                                                                         monkeypatch):
-    from mailbot.store import db
     config, _ = make_config(listen={"smtp": {"enabled": False}, "lmtp": {"enabled": True, "port": 0},
                                     "max_message_size": 4096})
-    engine = db.make_engine(config.database)
-    db.ensure_schema(engine)
+    engine = engine_for(config)
     d = daemon_factory(config, engine)
     rcpts = ["help@support.test", "iebildumi@support.test"]
     answers = _lmtp_session(d.port, rcpts, mail(body="x" * 5000))

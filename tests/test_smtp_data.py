@@ -5,9 +5,9 @@ import smtplib
 
 from hypothesis import given, settings, strategies as st
 
-from conftest import count, mail, messages, rows
 from mailbot.ingress.data import read_data
-from mailbot.store.models import raw_messages
+from mailbot.store.models import messages, raw_messages
+from tests.helpers import count, mail, rows
 
 
 def _stuff(content: bytes) -> bytes:

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from email import policy
@@ -17,13 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
-from conftest import ROOT, count, mail, outbox, rows, run_cli, send, tickets
 from mailbot.store.plans import register
 from mailbot.outbound.formats import formatters
 from mailbot.services.statements import compute, issue, run_due
 from mailbot.config import load
-from mailbot.store import db
-from mailbot.store.models import clients_seen, statement_runs, statements, time_entries, utcnow
+from mailbot.store.models import clients_seen, outbox, statement_runs, statements, tickets, time_entries, utcnow
+from tests.helpers import ROOT, count, engine_for, mail, rows, run_cli, send, wait_until
 
 PLANS = [
     {"name": "stekas", "reaction_time": "1d", "rounding": {"scope": "entry", "unit": 12},
@@ -59,8 +57,7 @@ def billing(make_config):
     def make(url=None, **over):
         over = {"plans": PLANS, "clients": CLIENTS, **over, **({"database": {"url": url}} if url else {})}
         config, path = make_config(**over)
-        engine = db.make_engine(config.database)
-        db.ensure_schema(engine)
+        engine = engine_for(config)
         engines.append(engine)
         return config, path, engine
     yield make
@@ -272,9 +269,7 @@ def test_the_daemon_issues_due_statements_by_itself(billing, daemon_factory):
     for client_id in ("acme", "carpat", "krylov", "quiet", "stekas"):  # served last month
         journal(engine, config, client_id, [(_last_month(), 20, "free")])
     d = daemon_factory(config, engine)
-    deadline = utcnow().timestamp() + 20
-    while count(engine, statement_runs) < 3 and utcnow().timestamp() < deadline:
-        threading.Event().wait(0.1)
+    wait_until(lambda: count(engine, statement_runs) >= 3, timeout=20, interval=0.1)
     d.stop()
     # last month's statements for the three scheduled clients; quiet: never; stekas: on request
     assert sorted(r["client_id"] for r in rows(engine, statements)) == ["acme", "carpat", "krylov"]
@@ -286,10 +281,9 @@ def test_no_bill_for_a_month_before_mailbot_served_the_client(billing, daemon_fa
     since = {"statements": {"since": _last_month().strftime("%Y-%m")}}
     config, path, engine = billing(jobs={"enabled": True})
     d = daemon_factory(config, engine)
-    deadline = utcnow().timestamp() + 20
-    while count(engine, clients_seen) < len(config.clients) and utcnow().timestamp() < deadline:
-        threading.Event().wait(0.1)
-    threading.Event().wait(1)
+    wait_until(lambda: count(engine, clients_seen) >= len(config.clients), timeout=20, interval=0.1)
+    # a second more for a statement that must not come
+    wait_until(lambda: count(engine, statements) or count(engine, statement_runs), timeout=1, interval=0.1)
     d.stop()
     assert count(engine, statements) == 0 and count(engine, statement_runs) == 0
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

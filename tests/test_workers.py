@@ -4,15 +4,14 @@ import mailbox
 import os
 import signal
 import socket
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from conftest import count, free_port, mail, outbox, send, tickets
 from mailbot.store import db
-from test_crash import _start, _wait_listening
+from mailbot.store.models import outbox, tickets
+from tests.helpers import count, free_port, mail, run_daemon, send, wait_listening, wait_until
 
 
 def _children(pid: int) -> list[int]:
@@ -36,15 +35,6 @@ def _gone(pid: int) -> bool:
     return state == "Z"  # exited, not yet reaped by its parent
 
 
-def _wait(pred, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def _port_free(port: int) -> bool:
     """Nobody listens there any more (connections are refused)."""
     with socket.socket() as s:
@@ -59,8 +49,8 @@ def _port_free(port: int) -> bool:
 def workers_daemon(make_config, tmp_path):
     port = free_port()
     config, path = make_config(listen={"smtp": {"port": port}, "workers": 3})
-    proc = _start(path)
-    _wait_listening(port, proc)
+    proc = run_daemon(path)
+    wait_listening(port, proc)
     yield config, proc, port, tmp_path / "outbox"
     if proc.poll() is None:
         proc.kill()
@@ -80,7 +70,8 @@ def test_workers_share_the_port_take_mail_once_and_stop_together(workers_daemon)
     engine = db.make_engine(config.database)
     assert count(engine, tickets) == 24
     assert count(engine, outbox, outbox.c.kind == "receipt") == 24
-    assert _wait(lambda: count(engine, outbox, outbox.c.status == "sent") == count(engine, outbox))
+    assert wait_until(lambda: count(engine, outbox, outbox.c.status == "sent") == count(engine, outbox),
+                      timeout=15)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(30) == 0
     assert all(_gone(k) for k in kids) and _port_free(port)
@@ -93,15 +84,15 @@ def test_a_killed_daemon_takes_its_workers_along(workers_daemon):
     kids = _children(proc.pid)
     proc.kill()
     proc.wait()
-    assert _wait(lambda: all(_gone(k) for k in kids))
-    assert _wait(lambda: _port_free(port))
+    assert wait_until(lambda: all(_gone(k) for k in kids), timeout=15)
+    assert wait_until(lambda: _port_free(port), timeout=15)
 
 
 def test_a_worker_that_dies_is_replaced(workers_daemon):
     config, proc, port, _ = workers_daemon
     [first, second] = _children(proc.pid)
     os.kill(first, signal.SIGKILL)
-    assert _wait(lambda: len(_children(proc.pid)) == 2 and first not in _children(proc.pid))
+    assert wait_until(lambda: len(_children(proc.pid)) == 2 and first not in _children(proc.pid), timeout=15)
     assert "restarting" in proc.log.read_text()
     for i in range(6):
         assert send(port, mail(message_id=f"<r{i}@acme.lv>"))[0] == 250
@@ -114,7 +105,8 @@ def test_long_lived_connections_are_shared_among_the_processes(workers_daemon):
     import re
     import smtplib
     _, proc, port, _ = workers_daemon
-    assert _wait(lambda: "mailbot ready (3 processes)" in proc.log.read_text())  # every process listens
+    # every process listens
+    assert wait_until(lambda: "mailbot ready (3 processes)" in proc.log.read_text(), timeout=15)
     conns = []
     for _ in range(9):  # opened together, before any mail, as a relay starting its queue run does
         c = smtplib.SMTP("127.0.0.1", port, timeout=10)

@@ -175,13 +175,15 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
         runtime.sender = Sender(runtime)
         tasks.append(asyncio.create_task(runtime.sender.run(stop)))
     scheduler = scheduler_start(runtime) if config.jobs.enabled and primary else None
+    if config.unknown_senders.policy == "accept":
+        # The language model for strangers' mail (about 0.7 s, once per process) loads before the process takes
+        # mail: loaded later it would hold the GIL while connections wait, and the first stranger would wait too.
+        await loop.run_in_executor(None, language.warm)
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     if ready is not None:
         ready(runtime, servers)
-    # The language model for strangers' mail loads in the background (about a second, once per process).
-    loop.run_in_executor(None, language.warm)
     if worker:
         workers.signal_ready(worker[2])
         log.info("worker %s ready", worker[0])
