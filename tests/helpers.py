@@ -39,17 +39,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The configuration every test starts from (the make_config fixture writes it, with the test's changes merged in).
 BASE = {
-    "jobs": {"enabled": False},  # scheduled statements have their own tests (tests/test_statements.py)
+    # scheduled statements have their own tests (tests/services/test_statements.py)
+    "jobs": {"enabled": False},
     "database": {"url": "sqlite:///{tmp}/mailbot.db", "sqlite_synchronous": "NORMAL"},
+    # one process: tests/daemon/test_workers.py runs several
     "listen": {"smtp": {"host": "127.0.0.1", "port": 0}, "lmtp": {"enabled": False, "host": "127.0.0.1", "port": 0},
-               "max_message_size": 2_000_000, "workers": 1},  # tests/test_workers.py runs several
+               "max_message_size": 2_000_000, "workers": 1},
     "outbound": {"transport": "maildir", "maildir": "{tmp}/outbox", "poll_seconds": 0.2,
                  "retry_base_seconds": 0.2, "retry_max_seconds": 1},
     "mailboxes": [
         {"name": "help", "address": "help@support.test", "role": "support", "display_name": "Vendor Support"},
         {"name": "iebildumi", "address": "iebildumi@support.test", "role": "objections"},
     ],
-    # A plain agent and no dispatcher: core tests see only receipts (tests/test_agents.py staffs the desk).
+    # A plain agent and no dispatcher: core tests see only receipts (the desk fixture staffs the desk).
     "agents": [{"email": "ilze@support.test", "name": "Ilze Bērziņa", "role": "agent"}],
     "plans": [{"name": "basic", "reaction_time": "4h"}, {"name": "tip0", "reaction_time": "15wd"}],
     "clients": [
