@@ -1,5 +1,6 @@
-"""Crash drills: the daemon killed between commit and acknowledgement, a sender that never finishes, and a
-graceful SIGTERM. The redelivered message must have exactly one effect."""
+"""Crash drills: the daemon killed between commit and acknowledgement, and a graceful SIGTERM. The redelivered
+message must have exactly one effect. (A sender that dies before marking its mail sent:
+tests/outbound/test_sender.py.)"""
 import mailbox
 import signal
 import smtplib
@@ -7,8 +8,8 @@ import smtplib
 import pytest
 
 from mailbot.store import db
-from mailbot.store.models import messages, outbox, tickets, utcnow
-from tests.helpers import count, mail, rows, run_daemon, send, sent_mail, wait_listening, wait_until
+from mailbot.store.models import messages, outbox, tickets
+from tests.helpers import count, mail, run_daemon, send, wait_listening, wait_until
 
 
 def test_killed_between_commit_and_250_redelivery_has_one_effect(daemon_config):
@@ -49,30 +50,3 @@ def test_sigterm_finishes_and_flushes(daemon_config):
     assert len(mailbox.Maildir(str(maildir), create=False)) == 5
     # Logs carry Message-IDs, never bodies.
     assert "rēķins neatveras" not in out.lower()
-
-
-def test_sender_crash_before_marking_sent_resends_the_same_mail(config, engine, sink, make_config):
-    """By omission: a sender claims a row and dies before marking it; after the lease, another sends it,
-    and the resend carries the same Message-ID."""
-    import asyncio
-    from mailbot.daemon.app import Runtime
-    from mailbot.store.outbox import claim
-    from mailbot.outbound.sender import Sender
-    from mailbot.pipeline.context import Envelope
-    from mailbot.pipeline.runner import accept
-    config, _ = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port}})
-    accept(mail(message_id="<omit@acme.lv>"), Envelope("help@support.test", "smtp", "janis@acme.lv"), config, engine)
-    with engine.begin() as conn:
-        [row] = claim(conn, "dead-daemon", 10, lease_seconds=0.3)
-    assert wait_until(lambda: rows(engine, outbox)[0]["lease_until"] < utcnow())  # the dead daemon's lease ran out
-
-    async def one_pass():
-        runtime = Runtime(config, engine)
-        sent = await Sender(runtime).pass_once()
-        runtime.executor.shutdown()
-        return sent
-    assert asyncio.run(one_pass()) == 1
-    sent_mail(sink, 1)
-    [got] = sink.received
-    assert f"<{row.message_id}>".encode() in got.original_content
-    assert count(engine, outbox, outbox.c.status == "sent") == 1

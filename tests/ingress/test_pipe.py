@@ -1,4 +1,7 @@
-"""`mailbot deliver` as the MTA runs it: a subprocess per message, judged by its exit code."""
+"""`mailbot deliver` as the MTA runs it: a subprocess per message, judged by its exit code (an unexpected exception
+too: 75, try later, never a bounce)."""
+import pytest
+
 from mailbot.store.models import messages, tickets
 from tests.helpers import count, engine_for, free_port, mail, run_cli
 
@@ -58,3 +61,35 @@ def test_without_a_daemon_deliver_runs_the_pipeline_itself(make_config):
     r = run_cli("deliver", "--recipient", "help@support.test", config_path=path, input=mail())
     assert r.returncode == 0, r.stderr
     assert count(engine_for(config), messages, messages.c.source == "pipe") == 1
+
+
+BODY = "Payroll: Anna Ozola, gross salary 2150 EUR, personal code 010180-12345."  # one 7-bit line
+# Runs the real CLI with `deliver` replaced by one that fails as a bug would (how: $TEST_FAULT).
+BROKEN_DELIVER = """
+import os
+import sys
+import mailbot.cli
+import mailbot.ingress.pipe as pipe
+
+def deliver(config, engine, recipient, sender, raw):
+    if os.environ["TEST_FAULT"] == "quoting":  # quotes its input, as "invalid literal for int(): '...'" does
+        int(raw.decode("utf-8").strip().splitlines()[-1])
+    raise RuntimeError("injected fault")
+
+pipe.deliver = deliver
+sys.exit(mailbot.cli.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("fault", ["plain", "quoting"])
+def test_deliver_exits_75_on_an_unexpected_exception(make_config, fault):
+    """Postfix retries only 75 (and 71): Python's exit 1 for a crash would bounce the client's mail."""
+    config, path = make_config(listen={"smtp": {"port": free_port()}})  # no daemon: the pipeline runs here
+    raw = mail(subject="Algas", body=BODY, message_id="<pipefault@acme.lv>")
+    r = run_cli("deliver", "--recipient", "help@support.test", "--sender", "janis@acme.lv", config_path=path,
+                input=raw, bootstrap=BROKEN_DELIVER, env={"TEST_FAULT": fault})
+    assert r.returncode == 75, r.stderr
+    assert b"temporary failure" in r.stderr and (fault != "plain" or b"RuntimeError" in r.stderr), r.stderr
+    for secret in ("Anna Ozola", "2150", "010180-12345", "Payroll"):
+        assert secret.encode() not in r.stderr + r.stdout, r.stderr
+    assert count(engine_for(config), tickets) == 0  # nothing stored: the MTA still has the mail

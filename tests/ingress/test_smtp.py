@@ -1,5 +1,8 @@
 """The SMTP listener end to end: a real conversation on loopback, the database, and the receipt that a
-real relay receives."""
+real relay receives; its answers when the message is too big, the database is away or the handler fails (451, never
+a bounce); LMTP's answer per recipient."""
+import smtplib
+
 from sqlalchemy import select
 
 from mailbot.store.models import events, messages, outbox, tickets
@@ -183,4 +186,38 @@ def test_lmtp_answers_each_recipient_when_the_message_is_too_big_or_fails(make_c
     answers = _lmtp_session(d.port, rcpts, mail())
     assert [a[:3] for a in answers] == [b"250", b"250"]
     assert count(engine, tickets) == 1  # one message, one request
+    d.stop()
+
+
+def test_unexpected_exception_in_smtp_handler_answers_451_and_the_daemon_goes_on(engine, config, daemon_factory,
+                                                                                  monkeypatch):
+    """aiosmtpd's own answer to a handler exception is a permanent 500, which makes the client's MTA bounce a good
+    request; ours is 451, and the same connection (as an MTA reuses it) and the next one are served as before."""
+    from mailbot.ingress import smtp as listener
+    d = daemon_factory(config, engine)
+    real_handle = listener.Handler.handle_DATA
+    faults = [RuntimeError("injected fault")]
+
+    async def handle_failing_once(self, server, session, envelope):  # raises out of the handler, to aiosmtpd
+        if faults:
+            raise faults.pop()
+        return await real_handle(self, server, session, envelope)
+    monkeypatch.setattr(listener.Handler, "handle_DATA", handle_failing_once)
+
+    raw = mail(subject="Rēķins neatveras", message_id="<fault1@acme.lv>")
+    with smtplib.SMTP("127.0.0.1", d.port, timeout=30) as s:
+        s.ehlo()
+        assert s.mail("janis@acme.lv")[0] == 250 and s.rcpt("help@support.test")[0] == 250
+        code, text = s.data(raw)
+        assert code == 451, text  # temporary: the MTA keeps the mail and tries again
+        assert text.startswith(b"4.")
+        assert count(engine, tickets) == 0
+        # The end of DATA ended that transaction (RFC 5321 4.1.1.4): the retry on the same connection is a new
+        # transaction, not a "503 nested MAIL command" (a 5xx the MTA would bounce).
+        assert s.mail("janis@acme.lv")[0] == 250 and s.rcpt("help@support.test")[0] == 250
+        code, text = s.data(raw)
+        assert code == 250 and b"#1" in text
+    code, text = send(d.port, mail(subject="Vēl viens jautājums", message_id="<fault2@acme.lv>"))
+    assert code == 250 and b"#2" in text
+    assert count(engine, tickets) == 2
     d.stop()

@@ -1,8 +1,8 @@
 """The sender task against a real relay that misbehaves: retries with backoff, gives up on a permanent
-refusal, and records both on the ticket."""
+refusal, and records both on the ticket; a sender that dies before marking its mail sent; the maildir transport."""
 import pytest
 
-from mailbot.store.models import events, outbox
+from mailbot.store.models import events, outbox, utcnow
 from tests.helpers import count, engine_for, free_port, mail, rows, send, sent_mail, wait_until
 
 
@@ -51,6 +51,33 @@ def test_outbound_disabled_keeps_mail_queued(desk, sink):
     assert sent_mail(sink, 1, timeout=0.5) == []  # nothing reaches the relay in half a second
     assert sink.received == [] and rows(engine, outbox)[0]["status"] == "pending"
     d.stop()
+
+
+def test_sender_crash_before_marking_sent_resends_the_same_mail(config, engine, sink, make_config):
+    """By omission: a sender claims a row and dies before marking it; after the lease, another sends it,
+    and the resend carries the same Message-ID."""
+    import asyncio
+    from mailbot.daemon.app import Runtime
+    from mailbot.store.outbox import claim
+    from mailbot.outbound.sender import Sender
+    from mailbot.pipeline.context import Envelope
+    from mailbot.pipeline.runner import accept
+    config, _ = make_config(outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port}})
+    accept(mail(message_id="<omit@acme.lv>"), Envelope("help@support.test", "smtp", "janis@acme.lv"), config, engine)
+    with engine.begin() as conn:
+        [row] = claim(conn, "dead-daemon", 10, lease_seconds=0.3)
+    assert wait_until(lambda: rows(engine, outbox)[0]["lease_until"] < utcnow())  # the dead daemon's lease ran out
+
+    async def one_pass():
+        runtime = Runtime(config, engine)
+        sent = await Sender(runtime).pass_once()
+        runtime.executor.shutdown()
+        return sent
+    assert asyncio.run(one_pass()) == 1
+    sent_mail(sink, 1)
+    [got] = sink.received
+    assert f"<{row.message_id}>".encode() in got.original_content
+    assert count(engine, outbox, outbox.c.status == "sent") == 1
 
 
 @pytest.mark.parametrize("flush", ["file system", "each file"])
