@@ -3,8 +3,8 @@
 * `BASE`, `merge()`: the configuration the tests start from (conftest's make_config writes it to disk).
 * `mail()`: THE mail builder (a client's plain message, with keyword options for everything else a test sends);
   `agent_reply()` answers a notification with it, as an agent's mail program would.
-* `send()`: one real SMTP transaction; `run_cli()`: `python -m mailbot ...` in a subprocess; `run_daemon()` and
-  `wait_listening()`: `mailbot run` as a real process.
+* `send()`: one real SMTP transaction; `take()`: accept() in this process; `run_cli()`: `python -m mailbot ...` in
+  a subprocess; `run_daemon()` and `wait_listening()`: `mailbot run` as a real process.
 * `count()`, `rows()`: what the database holds; `engine_for()`, `schema_diff()`.
 * `wait_until()`: THE polling loop (no test writes its own); `sent_mail()`, `mail_with()`: what the relay sink got.
 * `Sink` (a real SMTP relay on loopback) and `Daemon` (`serve()` on its own loop in a thread), behind the `sink`,
@@ -32,6 +32,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
+from mailbot.pipeline.context import Envelope
+from mailbot.pipeline.runner import accept
 from mailbot.store import db
 from mailbot.store.models import metadata, outbox, outbox_raw
 
@@ -220,6 +222,11 @@ def send(port: int, raw: bytes, rcpt="help@support.test", mail_from="client@acme
             if code not in (250, 251):
                 return code, text
         return s.data(raw)
+
+
+def take(config, engine, raw: bytes, rcpt="help@support.test", mail_from="janis@acme.lv", retry_of=None):
+    """accept() in this process, as the SMTP listener calls it for one recipient; returns the Outcome."""
+    return accept(raw, Envelope(rcpt, "smtp", mail_from), config, engine, retry_of=retry_of)
 
 
 def run_cli(*args, config_path=None, input=None, env=None, timeout=60, cwd=None, bootstrap=None):

@@ -1,11 +1,15 @@
-"""Our outgoing mail as a client's mail program reads it: headers decode to exactly what was rendered."""
+"""Our outgoing mail as a client's mail program reads it: headers decode to exactly what was rendered, and nothing
+of a client's subject (an encoded CR LF, say) becomes a header of our receipt."""
 import email
 import email.policy
+from email import policy
 from datetime import datetime, timezone
 
 from hypothesis import given, strategies as st
 
 from mailbot.outbound.render import compose, one_line
+from mailbot.store.models import outbox
+from tests.helpers import rows, send
 
 SAMPLES = ["Rēķins neatveras", "Prašome padėti: sąskaita", "Factură greșită — ș ț ă", "Ďakujem, účtovníctvo",
            "Счёт не открывается", "plain ASCII subject", "😀 emoji and Ω"]
@@ -63,3 +67,16 @@ def test_encoded_words_hold_whole_characters_within_their_length(text, lead):
     assert words == _words_by_character(text, lead)
     assert b"".join(words).decode("utf-8") == text.encode("utf-8", "replace").decode("utf-8")
     assert lead + len(lines[0]) <= 76 and all(len(line) <= 75 for line in lines[1:])
+
+
+def test_crlf_in_subject_is_never_reflected_into_our_headers(engine, config, daemon_factory):
+    d = daemon_factory(config, engine)
+    raw = (b"From: janis@acme.lv\r\nTo: help@support.test\r\nMessage-ID: <inj@acme.lv>\r\n"
+           b"Subject: =?utf-8?q?Hello=0D=0ABcc:_victim@else.where=0D=0AX-Evil:_1?=\r\n\r\nbody\r\n")
+    assert send(d.port, raw)[0] == 250
+    [row] = rows(engine, outbox)
+    receipt = email.message_from_bytes(row["raw"], policy=policy.default)
+    assert receipt["Bcc"] is None and receipt["X-Evil"] is None
+    assert "\n" not in receipt["Subject"] and "\r" not in receipt["Subject"]
+    assert row["recipients"] == "janis@acme.lv"
+    d.stop()

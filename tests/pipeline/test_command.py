@@ -1,9 +1,6 @@
 """Agents work from their own mail client: full round trips over real SMTP on loopback — client mail,
 notification, the agent's tagged reply, what the client receives, and what the database holds."""
-from datetime import timedelta
-
 import pytest
-from sqlalchemy import update
 
 from mailbot.store.models import events, messages, outbox, tickets, time_entries
 from tests.helpers import (agent_reply, count, mail, mail_with, open_ticket, rows, send, sent_mail, text_of,
@@ -63,35 +60,6 @@ def test_waiting_goes_to_all_contacts_and_client_answer_reopens(desk):
     assert rows(d.engine, tickets)[0]["status"] == "waiting"
     send(d.port, mail(subject="Re: [#1] Rēķins neatveras", body="Grāmatvedības datorā."))
     assert rows(d.engine, tickets)[0]["status"] == "open"
-    d.stop()
-
-
-def test_resolved_sends_dialogue_and_late_reply_opens_following_ticket(desk):
-    d = desk()
-    note = open_ticket(d, body="Atskaite rāda nepareizu summu.")
-    send(d.port, agent_reply(note, "[resolved] [10m] [free]", "Izlabots versijā 5.2.1."),
-         mail_from="ilze@support.test")
-    resolved = mail_with(d.sink, "janis@acme.lv", "Izlabots")
-    assert resolved is not None
-    text = text_of(resolved)
-    assert "Atskaite rāda nepareizu summu." in text and "Izlabots versijā 5.2.1." in text  # the whole dialogue
-    assert rows(d.engine, tickets)[0]["status"] == "resolved"
-    # A reply within the period reopens it ...
-    send(d.port, mail(subject="Re: [#1] Rēķins neatveras", body="Joprojām nav pareizi."))
-    assert rows(d.engine, tickets)[0]["status"] == "open"
-    # ... a reply long after resolution opens a new ticket that remembers the old one.
-    send(d.port, agent_reply(note, "[resolved]", "Tagad tiešām izlabots."), mail_from="ilze@support.test")
-    [t] = rows(d.engine, tickets)
-    with d.engine.begin() as conn:
-        conn.execute(update(tickets).values(resolved_at=t["resolved_at"] - timedelta(days=30)))
-    send(d.port, mail(subject="Re: [#1] Rēķins neatveras", body="Pēc mēneša atkal."))
-    assert count(d.engine, tickets) == 2
-    assert rows(d.engine, tickets)[1]["follows"] == 1 and rows(d.engine, tickets)[0]["status"] == "resolved"
-    receipt = mail_with(d.sink, "janis@acme.lv", "atbilde uz pieteikumu #1")  # Latvian client: "an answer to ticket #1"
-    assert receipt is not None and receipt["Subject"].startswith("[#2]")
-    assert "atbilde uz pieteikumu #1" in receipt.get_body(("html",)).get_content()
-    told = mail_with(d.sink, "ilze@support.test", "Turpina #1")  # the dispatcher sees where it comes from
-    assert told is not None and told["Subject"].startswith("[#2]")
     d.stop()
 
 
@@ -345,41 +313,4 @@ def test_each_authentication_mode_over_smtp(desk, mode, applied):
         expected += ok
         assert count(d.engine, time_entries) == expected, (mode, signed, header)
     assert count(d.engine, events, events.c.kind == "security") == len(applied) - expected
-    d.stop()
-
-
-def test_time_without_a_category_follows_the_ticket_once_it_is_decided(desk):
-    d = desk()
-    note = open_ticket(d)
-    send(d.port, agent_reply(note, "[20m] [note]", "Meklēju cēloni."), mail_from="ilze@support.test")
-    send(d.port, agent_reply(note, "[10m] [free] [note]", "Konsultācija par portālu."), mail_from="ilze@support.test")
-    assert [e["category"] for e in rows(d.engine, time_entries)] == ["free", "free"]  # nothing decided yet
-    # Seed 000: the category may be known only when the request is solved; the untagged time goes with it.
-    send(d.port, agent_reply(note, "[30m] [paid] [resolved]", "Kļūda bija Jūsu iestatījumos."),
-         mail_from="ilze@support.test")
-    assert [(e["minutes"], e["category"]) for e in rows(d.engine, time_entries)] == [
-        (20, "paid"), (10, "free"), (30, "paid")]  # the entry the agent filed as free stays free
-    assert any(e["kind"] == "time-refiled" and "1 earlier time entry" in e["detail"] for e in rows(d.engine, events))
-    send(d.port, agent_reply(note, "[reopen] [5m] [note]", "Klients zvanīja."), mail_from="ilze@support.test")
-    assert rows(d.engine, time_entries)[-1]["category"] == "paid"  # the ticket's category, until it changes
-    d.stop()
-
-
-def test_time_in_a_month_already_stated_stays_as_the_client_was_told(desk):
-    from datetime import datetime, timezone
-    from mailbot.store.models import statements
-    d = desk()
-    note = open_ticket(d)
-    send(d.port, agent_reply(note, "[20m 2026-10-30] [note]", "Oktobrī sāku."), mail_from="ilze@support.test")
-    send(d.port, agent_reply(note, "[15m] [note]", "Turpinu."), mail_from="ilze@support.test")
-    client = rows(d.engine, tickets)[0]["client_id"]
-    with d.engine.begin() as conn:  # October's statement went out with the 20 minutes as free
-        conn.execute(statements.insert().values(client_id=client, period="2026-10", version=1, reason="scheduled",
-                                                document="{}", total="0.00", currency="EUR",
-                                                created_at=datetime.now(timezone.utc)))
-    send(d.port, agent_reply(note, "[paid] [note]", "Izrādījās maksas darbs."), mail_from="ilze@support.test")
-    assert [(e["work_date"].isoformat()[:7], e["category"]) for e in rows(d.engine, time_entries)] == [
-        ("2026-10", "free"), (rows(d.engine, time_entries)[1]["work_date"].isoformat()[:7], "paid")]
-    [refiled] = [e["detail"] for e in rows(d.engine, events) if e["kind"] == "time-refiled"]
-    assert refiled.startswith("1 earlier time entry") and "1 kept as filed" in refiled
     d.stop()

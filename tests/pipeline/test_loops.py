@@ -1,9 +1,7 @@
-"""No loops, no backscatter (invariant 4), through the real listener."""
-import email
-from email import policy
-
+"""No loops, no backscatter (invariant 4), through the real listener. (The per-sender daily limit of automatic mail:
+test_act.py.)"""
 from mailbot.store.models import events, messages, outbox, tickets
-from tests.helpers import count, engine_for, mail, rows, send
+from tests.helpers import count, mail, rows, send
 
 
 def test_odd_header_casing_never_gets_automatic_mail(engine, config, daemon_factory):
@@ -80,29 +78,4 @@ def test_delivery_report_about_our_receipt_is_recorded_on_its_ticket(engine, con
     assert send(d.port, stray, mail_from="")[0] == 250
     assert count(engine, tickets) == 1
     assert rows(engine, messages)[-1]["disposition"] == "bounce"
-    d.stop()
-
-
-def test_per_sender_daily_limit_on_automatic_mail(make_config, daemon_factory):
-    config, _ = make_config(outbound={"auto_reply_limit_per_day": 3})
-    engine = engine_for(config)
-    d = daemon_factory(config, engine)
-    for i in range(5):
-        send(d.port, mail(subject=f"Jautājums {i}"))
-    assert count(engine, tickets) == 5
-    assert count(engine, outbox) == 3
-    assert count(engine, events, events.c.kind == "receipt-suppressed") == 2
-    d.stop()
-
-
-def test_crlf_in_subject_is_never_reflected_into_our_headers(engine, config, daemon_factory):
-    d = daemon_factory(config, engine)
-    raw = (b"From: janis@acme.lv\r\nTo: help@support.test\r\nMessage-ID: <inj@acme.lv>\r\n"
-           b"Subject: =?utf-8?q?Hello=0D=0ABcc:_victim@else.where=0D=0AX-Evil:_1?=\r\n\r\nbody\r\n")
-    assert send(d.port, raw)[0] == 250
-    [row] = rows(engine, outbox)
-    receipt = email.message_from_bytes(row["raw"], policy=policy.default)
-    assert receipt["Bcc"] is None and receipt["X-Evil"] is None
-    assert "\n" not in receipt["Subject"] and "\r" not in receipt["Subject"]
-    assert row["recipients"] == "janis@acme.lv"
     d.stop()
