@@ -8,7 +8,7 @@ labelled test set in tests/privacy_set (payroll exports, spreadsheets, PDFs, arc
 Tesseract when it is installed; also measured without OCR). MB/s counts the
 text scanned (subject + body + extracted attachment text, UTF-8 bytes). Median of --repeat runs.
 Quality: message-level recall on the labelled personal-data messages, false discards on the clean ones,
-and per-kind recall (see tests/test_privacy_quality.py, which holds the targets).
+and per-kind recall (see tests/privacy/test_quality.py, which holds the targets).
 """
 from __future__ import annotations
 

@@ -5,34 +5,26 @@ configuration, state, logs and mail under ``root``, listening on free loopback p
 well under a second.  Needs Dovecot 2.3 (Debian: ``apt-get install -y dovecot-imapd``) and root (Dovecot
 chroots the mail processes and runs them as ``nobody``).
 
-Using it from a test module (``tests/`` is on ``sys.path``, like ``conftest``)::
-
-    import pytest
-    from dovecot import Dovecot, make_dovecot
-
-    @pytest.fixture
-    def dovecot(tmp_path):
-        d = Dovecot(tmp_path / "dovecot", {"help": "pw1", "suport": "pw2", "iebildumi": "pw3"})
-        d.start()
-        yield d
-        d.stop()
-
-    # or, shorter (started, DEFAULT_USERS unless users= is given; a context manager stops it):
-    @pytest.fixture
-    def dovecot(tmp_path):
-        with make_dovecot(tmp_path, tls="starttls", capability_without=("MOVE",)) as d:
-            yield d
-
-    # or import the ready-made fixture, which builds any number of servers and stops them all:
-    from dovecot import dovecot_factory  # noqa: F401  (pytest picks the fixture up from the module)
+Using it from a test: tests/conftest.py has the fixtures ``dovecot`` (one server with DEFAULT_USERS, started,
+stopped at teardown) and ``dovecot_factory`` (defined here: any number of servers, all stopped)::
 
     def test_x(dovecot_factory):
         d = dovecot_factory(tls="ssl")          # same keywords as make_dovecot
+
+    # or by hand (started, DEFAULT_USERS unless users= is given; a context manager stops it):
+    from tests.dovecot import Dovecot, make_dovecot
+
+    def test_y(tmp_path):
+        with make_dovecot(tmp_path, tls="starttls", capability_without=("MOVE",)) as d:
+            ...
 
     def test_fetch(dovecot):
         uid = dovecot.append("help", b"From: a@acme.lv\\nSubject: x\\n\\nhi\\n")
         ...  # point the code under test at dovecot.host / dovecot.port, user "help", password "pw1"
         assert dovecot.flags("help", uid) == {"\\\\Seen"}
+
+This module stands alone (no import from the rest of tests/): bench/imap.py imports it as ``dovecot`` with
+``tests/`` on ``sys.path``, so it keeps its own waiting loops rather than tests.helpers.wait_until.
 
 API (``user`` is a key of ``users``; folder names are ordinary Python strings, the helper does the IMAP
 quoting and modified UTF-7, so ``"Apstrādāts"`` works; the hierarchy separator is ``"."``):
@@ -781,7 +773,7 @@ def make_dovecot(tmp_path: Path, users: dict[str, str] | None = None, *, name: s
 @pytest.fixture
 def dovecot_factory(tmp_path):
     """``dovecot_factory(**kw) -> Dovecot`` (started; same keywords as make_dovecot); all stopped at
-    teardown.  Import it into the test module: ``from dovecot import dovecot_factory  # noqa: F401``."""
+    teardown.  tests/conftest.py imports it, so every test may ask for it."""
     made: list[Dovecot] = []
 
     def make(users: dict[str, str] | None = None, **kw) -> Dovecot:

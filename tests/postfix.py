@@ -8,10 +8,12 @@ the `postfix` user)."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
+
+from tests.helpers import wait_until
 
 POSTFIX = "/usr/sbin/postfix"
 MASTER_PROTO = Path("/usr/share/postfix/master.cf.dist")
@@ -59,17 +61,16 @@ class Postfix:
         self._wait_listening()
 
     def _wait_listening(self, timeout: float = 20) -> None:
-        import socket
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def listening() -> bool:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"postfix exited: {self.log_text()[-2000:]}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
+                return True
             except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"postfix did not listen on {self.port}: {self.log_text()[-2000:]}")
+                return False
+        if not wait_until(listening, timeout, interval=0.1):
+            raise RuntimeError(f"postfix did not listen on {self.port}: {self.log_text()[-2000:]}")
 
     def log_text(self) -> str:
         self.log.flush()
