@@ -25,6 +25,9 @@ PRIVATE_DOMAINS = frozenset((
     "gmail.ro mail.ro azet.sk centrum.sk zoznam.sk post.sk pobox.sk atlas.sk seznam.cz centrum.cz email.cz "
     "mail.ru inbox.ru list.ru bk.ru internet.ru yandex.ru ya.ru yandex.com rambler.ru narod.ru hot.ee "
     "online.ee mail.ee wp.pl o2.pl onet.pl interia.pl").split())
+# Mail services with a domain in many countries (hotmail.fr, yahoo.de, live.co.uk): the name before the country's.
+PRIVATE_BRANDS = frozenset("gmail googlemail yahoo ymail hotmail outlook live msn aol gmx icloud yandex protonmail "
+                           "tutanota rambler".split())
 # Lines that carry headers of quoted or forwarded mail: the correspondents, not data about third parties.
 HEADER_LINE = re.compile(r"^[ \t>]*(from|to|cc|sender|reply-to|no|kam|nuo|kam|kopija|de la|către|catre|od|komu|"
                          r"kópia|от|кому|копия|sent|date|message-id|in-reply-to|references|return-path|"
@@ -36,12 +39,26 @@ PERSON_WORDS = compile_fast(
     r"(?<!\w)(darbinie|kolēģ|kolēg|mob|privāt|personīg|darbuotoj|kolego|asmenin|angajat|coleg|personal|zamestnan|"
     r"kolega|osobn|сотрудни|работни|коллег|личн|employee|colleague|private|his(?!\w)|her(?!\w)|jo(?!\w)|"
     r"jos(?!\w)|viņa|viņas|его(?!\w)|её(?!\w)|ее(?!\w))", re.I)
+# Words that make a number or an account a private person's even among company details: an employee, a
+# colleague, "private", "personal", "home" (PERSON_WORDS without the weak ones: "mob", "his", "her").
+PRIVATE_WORDS = compile_fast(
+    r"(?<!\w)(darbinie|darbuotoj|angajat|salariat|zamestnan|сотрудни|работни|employee|kolēģ|kolēg|kolego|kolega|"
+    r"coleg|коллег|colleague|privāt|personīg|asmenin|personal(?![a-z])|private|súkromn|osobn|личн|домашн|"
+    r"mājas(?!\w)|namų|acasă|home(?!\w))", re.I)
+# A company named on a line: its legal form, a registration or VAT code's label, its bank's BIC. Accounts,
+# telephones and people beside it are the company's: its account, its office, its officers and contacts.
+COMPANY = re.compile(
+    r"(?<![\w.])(?:SIA|AS|UAB|AB|SC|SRL|S\.R\.L\.|SA|IK|OÜ|Ltd|LLC|GmbH|Inc|s\. ?r\. ?o\.|a\.s\.|spol\.|"
+    r"ООО|ОАО|ЗАО|ПАО|АО|ИП)(?![\w])"
+    r"|(?i:(?<!\w)(?:reģ\.? ?nr|reģistrācijas|pvn ?(?:nr|reģ)|įm\.? ?kod|įmonės kod|pvm ?kod|cui|cif|nr\.? ?orc|ičo|"
+    r"dič|ič ?dph|инн|кпп|огрн|vat ?(?:no|nr|number|id)|reg\.? ?(?:no|nr)|company code|bic|swift|бик)(?!\w))")
 # "Write to me at ...": the sender's own address or number, given in the text.
 FIRST_PERSON = compile_fast(r"(?<!\w)(me|my|man|mani|mans|mano|mane|mi|mă|mie|mňa|mne|mnou|мне|меня|мой|моя|mnie|"
                           r"mój)(?!\w)", re.I)
 IBAN = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)(?![\w])")
 
 
+_PLAIN = re.compile(r"\+?\d+(?: \d+)+")
 # A number in international form is a telephone number even when the numbering plan does not know it.
 INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}[ \-]?(?:\(?\d{1,4}\)?[ \-]?){2,5}\d{2,4}(?![\w])")
 _MOBILE = r"(?<!\w)(mob\.?|mobil\w*|mobile|cell\w*|моб\.?|мобильн\w*|сотов\w*|gsm)"
@@ -60,6 +77,13 @@ def phones(text: str, language: str | None):
                 True if MOBILE_WORDS.search(text, max(0, m.start - 12), m.start) else False)
             seen.append((m.start, m.end))
             yield m.start, m.end, m.raw_string, mobile
+        # A mobile number grouped otherwise than the numbering plan says ("2912 5678" in Latvia, where the plan
+        # says "29 125 678"): digits and spaces only, so no date or document number is read as one.
+        for m in PhoneNumberMatcher(text, region, leniency=Leniency.VALID, max_tries=10000):
+            if _PLAIN.fullmatch(m.raw_string) and not any(a < m.end and m.start < b for a, b in seen) \
+                    and phonenumbers.number_type(m.number) == PhoneNumberType.MOBILE:
+                seen.append((m.start, m.end))
+                yield m.start, m.end, m.raw_string, True
     except Exception:  # a pathological input must not stop the scan
         return
     for m in INTERNATIONAL.finditer(text):
@@ -70,7 +94,17 @@ def phones(text: str, language: str | None):
 
 def emails(text: str):
     for m in EMAIL.finditer(text):
-        yield m.start(1), m.end(1), m.group(1), m.group(2).lower() in PRIVATE_DOMAINS
+        yield m.start(1), m.end(1), m.group(1), private_domain(m.group(2).lower())
+
+
+def private_domain(domain: str) -> bool:
+    """A mail service's domain, where an address is a private person's (not a company's work address)."""
+    if domain in PRIVATE_DOMAINS:
+        return True
+    labels = domain.split(".")
+    if len(labels) > 2 and labels[-2] in ("co", "com", "net", "org"):
+        labels = labels[:-1]  # yahoo.co.uk
+    return len(labels) >= 2 and labels[-2] in PRIVATE_BRANDS
 
 
 def ibans(text: str):

@@ -2,8 +2,10 @@
 
 A capitalised pair of words is a name only with evidence: it sits in a column headed Vārds/Vardas/Nume/
 Meno/ФИО/Name…, or beside a personal code, a date of birth or a salary and looks like a name (a known given
-name, or a surname's ending in one of our languages). Running text is full of capitalised pairs that are not
-people ("Galvenā Grāmata", "Microsoft Excel"), so nothing else is a name.
+name, or a surname's ending in one of our languages), or it is one of several names listed alone, one a line.
+Running text is full of capitalised pairs that are not people ("Galvenā Grāmata", "Microsoft Excel"), and
+streets and banks are named after people ("Str. Mihai Eminescu", "Banca Transilvania", not_people.txt), so
+nothing else is a name.
 """
 from __future__ import annotations
 
@@ -106,6 +108,62 @@ def first_names():
     return name_countries().keys()
 
 
+_RU_CASE = ("ой", "ей", "ом", "ем", "ою", "ею", "а", "у", "е", "ы", "и", "ю", "я")
+
+
+def given_name(word: str) -> bool:
+    """A known given name, also in a Russian case ("Ивану", "Еленой", "Павла"): Russian running text names
+    people in the case the sentence needs, and the list holds the nominative."""
+    w = word.lower()
+    names = name_countries()
+    if w in names:
+        return True
+    if not ("а" <= w[:1] <= "я" or w[:1] == "ё"):
+        return False
+    for ending in _RU_CASE:
+        if w.endswith(ending) and len(w) > len(ending) + 2:
+            stem = w[:-len(ending)]
+            fleeting = stem[:-1] + "е" + stem[-1]  # Павла -> Павел
+            if any(c in names for c in (stem, stem + "а", stem + "я", stem + "й", stem + "ья", fleeting)):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _not_people() -> dict[str, frozenset[str]]:
+    """The sections of not_people.txt: street-before, street-after, bank."""
+    text = resources.files("mailbot.privacy").joinpath("not_people.txt").read_text("utf-8")
+    out: dict[str, set[str]] = {}
+    section = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif line and not line.startswith("#"):
+            out.setdefault(section, set()).add(line)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _street_patterns() -> tuple[re.Pattern, re.Pattern]:
+    words = _not_people()
+    alt = lambda section: "|".join(sorted(map(re.escape, words[section]), key=len, reverse=True))  # noqa: E731
+    before = re.compile(rf"(?<![\w-])(?:{alt('street-before')})\.?[ \t]*$", re.I)
+    after = re.compile(rf"[ \t]*,?[ \t]*(?:(?:{alt('street-after')})(?:\.|(?![\w-]))|nr\.?[ \t]*\d)", re.I)
+    return before, after
+
+
+def not_a_person(text: str, start: int, end: int, words: list[str]) -> bool:
+    """A street's or a bank's name: a bank word in it, a street word before or after it on its line."""
+    banks, streets = _not_people()["bank"], _not_people()["street-before"]
+    lows = [w.lower() for w in words]
+    if any(w in banks or w.endswith(("bank", "банк")) for w in lows) or lows[0] in streets:
+        return True
+    before, after = _street_patterns()
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(before.search(text, max(line_start, start - 16), start) or after.match(text, end))
+
+
 def country_of_names(text: str) -> set[str]:
     """The countries whose given names occur in text (for telling an Estonian code from a Lithuanian one)."""
     found: set[str] = set()
@@ -119,8 +177,7 @@ def looks_like_name(words: list[str], strict: bool = True) -> bool:
     """Two or three capitalised words that read as a person's name."""
     if any(w.lower() in STOP for w in words) or PLACEHOLDER.search(" ".join(words)):
         return False
-    names = first_names()
-    if any(w.lower() in names for w in words):
+    if any(given_name(w) for w in words):
         return True
     return not strict and any(SURNAME_ENDING.search(w.lower()) for w in words[1:] + words[:1])
 
@@ -135,8 +192,37 @@ def pairs(text: str, start: int, end: int, strict: bool = True):
         words = value.split()
         if LEAD.match(words[0]) or len(words) > 3:
             continue
-        if looks_like_name(words, strict):
+        if looks_like_name(words, strict) and not not_a_person(text, offset, offset + len(value), words):
             yield offset, offset + len(value), value
+
+
+def names_alone(layout):
+    """People listed one a line with nothing else on it (an HTML list of <br>, <div>, <p> or a one-column table
+    turns into this): three names or more (two of them known given names), or two known ones announced by a
+    colon or followed by the closing formula. Names after a closing formula are signatures, and lines of a
+    table are read by their header instead. (14 of the 18 messages of tests/privacy_set's additions that the
+    guard missed before this rule were such lists; the one with <ul> was found as list items.)"""
+    from mailbot.privacy.layout import CLOSING
+    text, run, intro, line = layout.text, [], "", ""
+    for row in range(len(layout.starts) + 1):
+        line = ""
+        if row < len(layout.starts):
+            a, b = layout.line_span(row)
+            line = text[a:b].strip()
+            if not line:
+                continue  # <p> per name leaves blank lines between the names
+            words = line.split()
+            if len(line) <= 60 and row not in layout.cells and PAIR.fullmatch(line) and 2 <= len(words) <= 3 \
+                    and not LEAD.match(words[0]) and looks_like_name(words, strict=False):
+                start = text.index(line, a)
+                if not not_a_person(text, start, start + len(line), words):
+                    run.append((start, start + len(line), line, looks_like_name(words)))
+                    continue
+        known = sum(item[3] for item in run)
+        if known >= 2 and (len(run) >= 3 or len(run) == 2 and (intro.endswith(":") or CLOSING.match(line))) \
+                and not CLOSING.match(intro):
+            yield from (item[:3] for item in run)
+        run, intro = [], line
 
 
 def table_names(layout):
