@@ -28,6 +28,7 @@ from pathlib import Path
 from . import codes as C
 from . import docs as D
 from . import extract as X
+from . import nearmiss as NM
 from . import people as P
 from .texts_baltic import LT, LV
 from .texts_other import EN, RO, RU, SK
@@ -2002,11 +2003,13 @@ def plan() -> list[dict]:
             items.append(dict(side="clean", carrier=CLEAN_CARRIERS[(i + len(client)) % len(CLEAN_CARRIERS)],
                               client=client))
     r.shuffle(items)
-    return items
+    return items + NM.plan(SEED)  # the additions come after, so the original messages keep their numbers
 
 
 # ============================================================================ build + verify one message
 def build(item: dict, rng: random.Random) -> Draft:
+    if item.get("extra"):
+        return NM.build(item, rng, sys.modules[__name__])
     ctx = Ctx(rng, item["client"])
     if item["side"] == "clean":
         if item.get("trick") in ("deid-table", "headers-only", "placeholder-row", "cents", "spec-headers") \
