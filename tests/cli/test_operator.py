@@ -47,7 +47,7 @@ def test_a_port_in_use_is_one_line_and_exit_69(make_config):
 
 
 def test_start_up_lines_say_what_it_is(make_config):
-    _, path = make_config(listen={"smtp": {"port": free_port()}}, env=None)
+    _, path = make_config(listen={"smtp": {"port": free_port()}}, jobs={"enabled": True}, env=None)
     proc = subprocess.Popen([sys.executable, "-m", "mailbot", "--config", str(path), "run"], cwd=ROOT,
                             stderr=subprocess.PIPE, text=True)
     lines = []
@@ -65,6 +65,7 @@ def test_start_up_lines_say_what_it_is(make_config):
     assert f"mailbot {__version__}" in log and "database sqlite:///" in log
     assert "mailbox help <help@support.test> (support): SMTP 127.0.0.1" in log
     assert "outbound: maildir " in log and "OCR: " in log
+    assert "Added job" not in log  # the scheduler's routine lines are not the operator's news
 
 
 def _leaves(parser):
