@@ -58,7 +58,8 @@ FIRST_PERSON = compile_fast(r"(?<!\w)(me|my|man|mani|mans|mano|mane|mi|mă|mie|m
 IBAN = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)(?![\w])")
 
 
-_PLAIN = re.compile(r"\+?\d+(?: \d+)+")
+_DATE = re.compile(r"\d{1,2} \d{1,2} (?:19|20)\d\d")
+_GROUPED = re.compile(r"(?<![\w+.,/-])\+?\d{2,4}(?: \d{2,4}){1,4}(?![\w.,/-]?\d)")
 # A number in international form is a telephone number even when the numbering plan does not know it.
 INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}[ \-]?(?:\(?\d{1,4}\)?[ \-]?){2,5}\d{2,4}(?![\w])")
 _MOBILE = r"(?<!\w)(mob\.?|mobil\w*|mobile|cell\w*|моб\.?|мобильн\w*|сотов\w*|gsm)"
@@ -78,12 +79,17 @@ def phones(text: str, language: str | None):
             seen.append((m.start, m.end))
             yield m.start, m.end, m.raw_string, mobile
         # A mobile number grouped otherwise than the numbering plan says ("2912 5678" in Latvia, where the plan
-        # says "29 125 678"): digits and spaces only, so no date or document number is read as one.
-        for m in PhoneNumberMatcher(text, region, leniency=Leniency.VALID, max_tries=10000):
-            if _PLAIN.fullmatch(m.raw_string) and not any(a < m.end and m.start < b for a, b in seen) \
-                    and phonenumbers.number_type(m.number) == PhoneNumberType.MOBILE:
-                seen.append((m.start, m.end))
-                yield m.start, m.end, m.raw_string, True
+        # says "29 125 678"): digits in groups and spaces only, so no date or document number is read as one.
+        for m in _GROUPED.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in seen) or len(m.group()) < 9 or _DATE.fullmatch(m.group()):
+                continue
+            try:
+                number = phonenumbers.parse(m.group(), region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == PhoneNumberType.MOBILE:
+                seen.append(m.span())
+                yield m.start(), m.end(), m.group(), True
     except Exception:  # a pathological input must not stop the scan
         return
     for m in INTERNATIONAL.finditer(text):

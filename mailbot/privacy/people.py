@@ -196,6 +196,9 @@ def pairs(text: str, start: int, end: int, strict: bool = True):
             yield offset, offset + len(value), value
 
 
+_ALONE = re.compile(rf"^[ \t]*((?:{WORD})(?:[ \t]+(?:{WORD})){{1,2}})[ \t]*$", re.M)
+
+
 def names_alone(layout):
     """People listed one a line with nothing else on it (an HTML list of <br>, <div>, <p> or a one-column table
     turns into this): three names or more (two of them known given names), or two known ones announced by a
@@ -203,26 +206,37 @@ def names_alone(layout):
     table are read by their header instead. (14 of the 18 messages of tests/privacy_set's additions that the
     guard missed before this rule were such lists; the one with <ul> was found as list items.)"""
     from mailbot.privacy.layout import CLOSING
-    text, run, intro, line = layout.text, [], "", ""
-    for row in range(len(layout.starts) + 1):
-        line = ""
-        if row < len(layout.starts):
-            a, b = layout.line_span(row)
-            line = text[a:b].strip()
-            if not line:
-                continue  # <p> per name leaves blank lines between the names
-            words = line.split()
-            if len(line) <= 60 and row not in layout.cells and PAIR.fullmatch(line) and 2 <= len(words) <= 3 \
-                    and not LEAD.match(words[0]) and looks_like_name(words, strict=False):
-                start = text.index(line, a)
-                if not not_a_person(text, start, start + len(line), words):
-                    run.append((start, start + len(line), line, looks_like_name(words)))
-                    continue
-        known = sum(item[3] for item in run)
-        if known >= 2 and (len(run) >= 3 or len(run) == 2 and (intro.endswith(":") or CLOSING.match(line))) \
-                and not CLOSING.match(intro):
-            yield from (item[:3] for item in run)
-        run, intro = [], line
+    text, run = layout.text, []
+    for m in _ALONE.finditer(text):
+        row, words = layout.line_of(m.start(1)), m.group(1).split()
+        if len(m.group(1)) > 60 or row in layout.cells or LEAD.match(words[0]) \
+                or not looks_like_name(words, strict=False) or not_a_person(text, m.start(1), m.end(1), words):
+            continue
+        if run and text[layout.line_span(run[-1][0])[1]:m.start()].strip():
+            yield from _listed(layout, run, CLOSING)  # something stood between: a new run
+            run = []
+        run.append((row, m.start(1), m.end(1), m.group(1), looks_like_name(words)))
+    yield from _listed(layout, run, CLOSING)
+
+
+def _listed(layout, run, closing):
+    """The names of a run of name-only lines, if it is a list of people (names_alone)."""
+    if sum(item[4] for item in run) < 2:
+        return
+    intro, after = _next_line(layout, run[0][0], -1), _next_line(layout, run[-1][0], 1)
+    if (len(run) >= 3 or intro.endswith(":") or closing.match(after)) and not closing.match(intro):
+        yield from (item[1:4] for item in run)
+
+
+def _next_line(layout, row: int, step: int) -> str:
+    """The nearest line with text before (step -1) or after (step 1) a row."""
+    row += step
+    while 0 <= row < len(layout.starts):
+        line = layout.line(row).strip()
+        if line:
+            return line
+        row += step
+    return ""
 
 
 def table_names(layout):
