@@ -6,8 +6,9 @@ company address is a street named after a person, beside the company's IBAN), `b
 people, beside company accounts), `officers` (company lists from the public register with officers' names),
 `contact-page` (a company's published contact page), `invoice-contact` (an invoice or order with the customer's
 named contact person), `multi-signature` (several people's signatures: a partner's quoted reply, a signed
-balance confirmation). Personal: `ru-private-contact` (a third party's name with a private e-mail address and
-telephone in Russian running text) and `html-name-list` (people's names alone, listed in an HTML body).
+balance confirmation). Personal (built in missed.py): `ru-private-contact` (a third party's name with a private
+e-mail address and telephone in Russian running text) and `html-name-list` (people's names alone, listed in an
+HTML body).
 
 Builders get the generator module `G` (tests.privacy_set.generate, also when it runs as __main__) so that
 drafts and attachments are its own classes; the people, companies and codes come from the same factories.
@@ -15,14 +16,13 @@ drafts and attachments are its own classes; the people, companies and codes come
 from __future__ import annotations
 
 import datetime
-import html
 import random
 import re
 
 from . import codes as C
 from . import docs as D
 from . import people as P
-from .texts_missed import NAME_LIST, RU_CONTACT, RU_CONTACT_LINES, RU_FIRST, RU_LEADS
+from .missed import html_name_list, ru_private_contact
 from .texts_nearmiss import BANK_SHORT, BANKS, LANDLINE, ROLES, STREETS, TEXTS
 
 LANGS = ("lv", "lt", "ro", "sk", "ru", "en")
@@ -30,7 +30,6 @@ CLEAN_KINDS = ("street-iban", "bank-names", "officers", "contact-page", "invoice
 LANG_CLIENT = {"lv": "acme", "lt": "baltic", "ro": "carpat", "sk": "tatra", "ru": "krylov"}
 EN_CLIENTS = ("acme", "baltic", "carpat", "tatra")
 NAME_LIST_LANGS = ("lv", "lv", "lv", "lt", "lt", "lt", "ro", "ro", "sk", "sk", "ru", "ru", "ru", "en", "en")
-NAME_LIST_STYLES = ("br", "div", "p", "table", "br", "ul", "div", "p", "table", "br")
 LEGAL = re.compile(r"(?<!\w)(SIA|AS|UAB|AB|SC|SRL|SA|s\.r\.o\.|a\.s\.|ООО|АО|ПАО)(?!\w)|[«»]")
 
 
@@ -351,87 +350,6 @@ def multi_signature(G, ctx, variant: int):
     return _finish(G, ctx, d, [lead], "a signed balance confirmation: both companies' details and accounts, "
                    "signatures of two officers and the client's accountant", "signatures of several people",
                    "company accounts and codes", "street named after a person")
-
-
-# ---------------------------------------------------------------------------- personal: the missed kinds
-def _ru_cases(p) -> dict:
-    """The name in the nominative and four cases (surname, first name, patronymic)."""
-    def first(case):
-        if p.sex == "M":
-            base = p.first[:-1] if p.first.endswith("й") else ("Павл" if p.first == "Павел" else p.first)
-            return base + RU_FIRST[p.first].split()[case]
-        if p.first.endswith(("ья", "ия")):
-            return p.first[:-1] + ("и", "е" if p.first.endswith("ья") else "и", "ю", "ей")[case]
-        stem = p.first[:-1]
-        return stem + (("и" if stem[-1] in "гкхжшщч" else "ы"), "е", "у", "ой")[case]
-    def last(case):
-        if p.sex == "M":
-            return p.last + ("а", "у", "а", "ым")[case]
-        return p.last[:-1] + ("ой", "ой", "у", "ой")[case]
-    def patr(case):
-        if p.sex == "M":
-            return p.patronymic + ("а", "у", "а", "ем")[case]
-        return p.patronymic[:-1] + ("ы", "е", "у", "ой")[case]
-    out = {"nom": p.full}
-    for i, case in enumerate(("gen", "dat", "acc", "ins")):
-        out[case] = f"{last(i)} {first(i)} {patr(i)}" if i % 2 == 0 else f"{first(i)} {last(i)}"
-    return out
-
-
-def ru_private_contact(G, ctx, variant: int):
-    r, d = ctx.rng, ctx.draft()
-    p = ctx.person("ru")
-    phone = p.phone if ctx.cid == "krylov" else P.mobile(r, "lv")
-    form = ("sentence", "nosign", "lines", "fwd")[variant % 4]
-    d.find("phone", "body", [phone])
-    d.find("email", "body", [p.email])
-    if form == "lines":
-        subj, intro = RU_CONTACT_LINES[variant % len(RU_CONTACT_LINES)]
-        d.subject = subj
-        d.text = r.choice(RU_LEADS) + "\n\n" + intro + "\n" + "\n".join([p.full, p.email, phone])
-        d.notes.append(G.TRICK + "a third party's name, private e-mail and mobile as the last short lines of a "
-                       "message without a closing formula (they look like a signature)")
-        return d
-    subj, sentence = RU_CONTACT[variant % len(RU_CONTACT)]
-    d.subject = subj
-    text = G.gender(sentence, p.sex).format(doc=ctx.doc_no(), phone=phone, email=p.email, **_ru_cases(p))
-    if form == "fwd":
-        col = G.colleague(ctx)
-        d.text = ctx.frame([G.fwd_inline(ctx, subj, f"{col[0]} <{col[1]}>", ctx.frame([text], sig_full=False,
-                                                                                          who=col))])
-        d.notes.append(G.TRICK + "a third party's name with private e-mail and telephone in Russian running text, "
-                       "inside an inline-forwarded message")
-        return d
-    d.text = ctx.frame([text], sign=form == "sentence")
-    d.notes.append(G.TRICK + "a third party's name (in a grammatical case) with private e-mail and telephone in "
-                   "Russian running text" + ("" if form == "sentence" else ", no closing formula or signature"))
-    return d
-
-
-def html_name_list(G, ctx, variant: int):
-    r, d = ctx.rng, ctx.draft()
-    host = ctx.cl["nations"][0]
-    persons = [ctx.person(host) for _ in range(r.randint(2, 6) if variant % 3 else r.randint(4, 7))]
-    names = [p.full if r.random() < 0.8 or p.nation == "ru" else f"{p.last} {p.first}" for p in persons]
-    subj, intro = NAME_LIST[ctx.lang][variant % len(NAME_LIST[ctx.lang])]
-    d.subject = subj
-    intro = intro.format(mm=f"{ctx.month:02d}", year=ctx.year)
-    style = NAME_LIST_STYLES[variant % len(NAME_LIST_STYLES)]
-    d.html_only = True  # type: ignore[attr-defined]
-    if style == "br":
-        listing = "\n".join(names)
-    else:
-        listing = ", ".join(names)
-        esc = [html.escape(n) for n in names]
-        code = {"div": "".join(f"<div>{n}</div>" for n in esc), "p": "".join(f"<p>{n}</p>" for n in esc),
-                "ul": "<ul>" + "".join(f"<li>{n}</li>" for n in esc) + "</ul>",
-                "table": D.html_table(None, [[n] for n in names], ctx.lang, r.choice(["outlook", "gmail", "plain"]))}
-        d.html_code = (None, listing, code[style])  # type: ignore[attr-defined]
-    d.find("name", "body")
-    d.text = ctx.frame([intro, listing])
-    d.notes.append(G.TRICK + f"a list of {len(names)} people's names alone (no column header) in an HTML-only body "
-                   f"({style})")
-    return d
 
 
 BUILDERS = {"street-iban": street_iban, "bank-names": bank_names, "officers": officers, "contact-page": contact_page,
