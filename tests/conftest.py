@@ -18,6 +18,7 @@ from tests.helpers import AGENTS, BASE, Daemon, Sink, engine_for, free_port, mer
 
 PG_ADMIN = os.environ.get("MAILBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
+
 @pytest.fixture
 def make_config(tmp_path):
     """make_config(outbound={...}, env={...}) -> (Config, path of the YAML file); `env` holds the
@@ -33,11 +34,13 @@ def make_config(tmp_path):
 
 @pytest.fixture
 def config(make_config):
+    """The configuration every test starts from (tests.helpers.BASE), loaded."""
     return make_config()[0]
 
 
 @pytest.fixture
 def engine(config):
+    """Its SQLite database, the schema made."""
     engine = db.make_engine(config.database)
     db.ensure_schema(engine)
     yield engine
