@@ -133,10 +133,9 @@ class _Scan:
             # A person named near a company's account is its officer or contact, and a street or a bank named
             # after a person is no person at all (4 of the 20 false discards of tests/privacy_set's near-misses,
             # p0522 on, before these rules) — unless pay or the payee's words beside it make it the person's.
+            named = _named_nearby(lay, start) or contacts.PERSON_WORDS.search(before)
             if row in self.name_rows or row in self.evidence_rows or contacts.PRIVATE_WORDS.search(before) or (
-                    _named_nearby(lay, start) or contacts.PERSON_WORDS.search(before)) and not (
-                    _business(lay, start) and not _HOLDER.search(self.text, *lay.window(start))
-                    and not people.SALARY.search(self.text, *lay.window(start))):
+                    named and not _companys_account(lay, start)):
                 self.add("iban", start, end, value)
 
     def salaries(self) -> None:
@@ -247,6 +246,12 @@ def _business(lay, pos: int) -> bool:
     a, b = lay.paragraph(pos)
     return bool(contacts.COMPANY.search(lay.text, a, b)) or any(
         not private for *_, private in contacts.emails(lay.text[a:b]))
+
+
+def _companys_account(lay, pos: int) -> bool:
+    """An account among a company's details, with no pay and no payee's words beside it."""
+    a, b = lay.window(pos)
+    return _business(lay, pos) and not _HOLDER.search(lay.text, a, b) and not people.SALARY.search(lay.text, a, b)
 
 
 def _named_nearby(lay, pos: int) -> bool:
