@@ -1,6 +1,6 @@
 """The guard on the labelled set (tests/privacy_set): the issue's targets, measured.
 
-Message recall >= 98% on mail with personal data, false discards <= 2% on clean support mail full of
+Message recall >= 98% on mail with personal data, false discards <= 1% on clean support mail full of
 near-misses, and every checksum-valid national code found. Shared-rule twins (Lithuanian/Estonian codes,
 Slovak/Czech birth numbers) count as found when found as either: the number alone cannot tell them apart, so
 the guard acts on them alike. `python bench/privacy.py` prints the per-kind figures.
@@ -22,9 +22,9 @@ def scored():
 
 def test_message_recall_and_false_discards_meet_the_targets(scored):
     _, r = scored
-    assert r["personal_messages"] >= 250 and r["clean_messages"] >= 250
+    assert r["personal_messages"] >= 290 and r["clean_messages"] >= 330
     assert r["message_recall"] >= 0.98, r["missed_messages"]
-    assert r["false_discard_rate"] <= 0.02, r["false_discards"]
+    assert r["false_discard_rate"] <= 0.01, r["false_discards"]
 
 
 def test_every_checksum_valid_national_code_is_found(scored):
