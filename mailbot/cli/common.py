@@ -47,3 +47,15 @@ def print_json(data, as_json) -> bool:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return True
     return False
+
+
+def show_record(record: dict | None, as_json: bool, missing: str) -> int:
+    """One record (`parked show`, `outbox show`): as JSON, or a line per field; `missing` when there is none."""
+    from mailbot.base.exits import EX_FAILED, EX_OK
+    if record is None:
+        print(f"mailbot: {missing}", file=sys.stderr)
+        return EX_FAILED
+    if not print_json(record, as_json):
+        for k, v in record.items():
+            print(f"{k}: {v}")
+    return EX_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from mailbot.base.exits import EX_FAILED, EX_OK
-from mailbot.cli.common import load_config, open_engine, print_json
+from mailbot.cli.common import load_config, open_engine, print_json, show_record
 
 
 def cmd_outbox(args):
@@ -24,14 +24,7 @@ def cmd_outbox(args):
         return EX_OK
     if args.action == "show":
         with engine.connect() as conn:
-            r = outbox.show(conn, args.id)
-        if r is None:
-            print(f"mailbot: no outgoing mail {args.id}", file=sys.stderr)
-            return EX_FAILED
-        if not print_json(r, args.json):
-            for k, v in r.items():
-                print(f"{k}: {v}")
-        return EX_OK
+            return show_record(outbox.show(conn, args.id), args.json, f"no outgoing mail {args.id}")
     with engine.begin() as conn:
         ids = outbox.requeue(conn, args.id, utcnow())
     if not ids:

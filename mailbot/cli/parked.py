@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from mailbot.base.exits import EX_FAILED, EX_OK
-from mailbot.cli.common import load_config, open_engine, print_json
+from mailbot.cli.common import load_config, open_engine, print_json, show_record
 
 
 def cmd_parked(args):
@@ -21,14 +21,7 @@ def cmd_parked(args):
         return EX_OK
     if args.action == "show":
         with engine.connect() as conn:
-            p = parking.show_parked(conn, args.id)
-        if p is None:
-            print(f"mailbot: no parked message {args.id}", file=sys.stderr)
-            return EX_FAILED
-        if not print_json(p, args.json):
-            for k, v in p.items():
-                print(f"{k}: {v}")
-        return EX_OK
+            return show_record(parking.show_parked(conn, args.id), args.json, f"no parked message {args.id}")
     return _retry(args, config, engine)
 
 

@@ -120,6 +120,11 @@ def test_health_sees_mail_failing_to_leave_and_recovers_after_retry(desk, sink):
     [failed] = rows(engine, outbox, outbox.c.status == "failed")
     r = run_cli("health", config_path=path)
     assert r.returncode == 1 and b"given up" in r.stderr and b"outbox retry" in r.stderr, r.stderr
+    listed = run_cli("outbox", "list", "--status", "failed", config_path=path).stdout.decode()
+    assert "failed" in listed and "relay refuses" in listed
+    shown = run_cli("outbox", "show", str(failed["id"]), config_path=path).stdout.decode()
+    assert "status: failed" in shown and f"message_id: {failed['message_id']}" in shown
+    assert run_cli("outbox", "show", "999", config_path=path).returncode == 1
     sink.answer = None
     r = run_cli("outbox", "retry", config_path=path)
     assert r.returncode == 0 and str(failed["id"]).encode() in r.stdout
