@@ -98,32 +98,26 @@ def render(kind: str, lang: str, **values) -> tuple[str, str, str]:
     return subject, text, html
 
 
-@lru_cache(maxsize=256)
-def placeholder(lang: str, kind: str) -> str:
-    """What stands in stored text for a piece of personal data the guard took out: `[asmens kodas pašalintas]`."""
-    module = environment().get_template(f"{lang}/_privacy.j2").make_module({"plural": lambda n: plural(lang, n)})
-    return one_line(str(module.placeholder(kind)), 80)
-
-
-# The audit trail (a ticket's events, read by operators with `mailbot tickets show`) is kept in one language.
-AUDIT_LANGUAGE = "en"
-
-
 @lru_cache(maxsize=64)
 def words(name: str, lang: str):
     """The macros of templates/<lang>/<name>.j2 (a file of words, not a mail), for text code lays out itself."""
     return environment().get_template(f"{lang}/{name}.j2").make_module({"plural": lambda n: plural(lang, n)})
 
 
+@lru_cache(maxsize=256)
+def placeholder(lang: str, kind: str) -> str:
+    """What stands in stored text for a piece of personal data the guard took out: `[asmens kodas pašalintas]`."""
+    return one_line(str(words("_privacy", lang).placeholder(kind)), 80)
+
+
+# The audit trail (a ticket's events, read by operators with `mailbot tickets show`) is kept in one language.
+AUDIT_LANGUAGE = "en"
+
+
 def say(notices, lang: str) -> list[str]:
     """Each Notice (mailbot.agents.notices) as its phrase in `lang` (templates/<lang>/_notices.j2)."""
-    module = _notices(lang)
+    module = words("_notices", lang)
     return [one_line(str(module.say(n)), 2000) for n in notices]
-
-
-@lru_cache(maxsize=8)
-def _notices(lang: str):
-    return environment().get_template(f"{lang}/_notices.j2").module
 
 
 def new_message_id(domain: str) -> str:

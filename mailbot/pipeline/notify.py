@@ -32,7 +32,7 @@ def notify_agents(ctx, position=None) -> None:
             ctx.events.append((EventKind.ASSIGNED, f"{consultant.email} (the client's consultant)"))
         targets = [consultant] if consultant else dispatchers(cfg)
         if position is None:
-            position = ticket_rows.queue_position(ctx.conn, None)
+            position = ticket_rows.queue_position(ctx.conn)
     plan = cfg.plan_for(ctx.client)
     for agent in targets:
         ctx.mails.append(Mail(Disposition.NOTIFICATION, agent.email, lang=agent.language, counted=False,

@@ -11,8 +11,8 @@ from mailbot.store.compiled import Insert, Scalar
 from mailbot.store.messages import INSERT_MESSAGE
 from mailbot.store.models import outbox, outbox_raw, utcnow
 from mailbot.store.tickets import remember_message_id
+from mailbot.store.views import iso
 from mailbot.tickets.vocabulary import EventKind, OutboxStatus
-
 
 _INSERT_OUTBOX, _INSERT_RAW = Insert(outbox), Insert(outbox_raw)
 _AUTO_SENT = Scalar(select(func.count()).select_from(outbox).where(
@@ -113,13 +113,9 @@ def health(conn, now, failed_since) -> dict:
 def _row(r) -> dict:
     return {"id": r.id, "ticket": f"#{r.ticket_id}" if r.ticket_id else None, "kind": r.kind,
             "status": r.status, "recipients": r.recipients, "message_id": r.message_id, "attempts": r.attempts,
-            "created_at": _iso(r.created_at), "sent_at": _iso(r.sent_at), "failed_at": _iso(r.failed_at),
-            "next_attempt_at": _iso(r.next_attempt_at) if r.status == OutboxStatus.PENDING else None,
+            "created_at": iso(r.created_at), "sent_at": iso(r.sent_at), "failed_at": iso(r.failed_at),
+            "next_attempt_at": iso(r.next_attempt_at) if r.status == OutboxStatus.PENDING else None,
             "last_error": r.last_error}
-
-
-def _iso(dt):
-    return dt.isoformat() if dt else None
 
 
 def listing(conn, status: str | None = None, limit: int = 100) -> list[dict]:

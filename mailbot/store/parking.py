@@ -11,8 +11,8 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from mailbot.store.compiled import Scalar
 from mailbot.store.models import parked
+from mailbot.store.views import iso
 from mailbot.tickets.vocabulary import ParkedStatus
-
 
 # The parked copy's bytes (never NULL, so None means none is parked): the guard's stub when it kept no original.
 _PARKED_RAW = Scalar(select(parked.c.raw).where(parked.c.idem_key == bindparam("key"),
@@ -62,10 +62,6 @@ def not_done(conn, parked_id: int | None = None) -> list:
     return list(conn.execute(q.order_by(parked.c.id)))
 
 
-def _iso(dt):
-    return dt.isoformat() if dt else None
-
-
 def list_parked(conn, include_done=False) -> list[dict]:
     """Parked messages as plain data (`mailbot parked list --json`)."""
     q = select(parked.c.id, parked.c.source, parked.c.mailbox, parked.c.mail_from, parked.c.status,
@@ -74,8 +70,8 @@ def list_parked(conn, include_done=False) -> list[dict]:
     if not include_done:
         q = q.where(parked.c.status != ParkedStatus.DONE)
     return [{"id": r.id, "source": r.source, "mailbox": r.mailbox, "mail_from": r.mail_from, "status": r.status,
-             "attempts": r.attempts, "size": r.size, "created_at": _iso(r.created_at),
-             "updated_at": _iso(r.updated_at), "error": r.error.strip().splitlines()[-1] if r.error else ""}
+             "attempts": r.attempts, "size": r.size, "created_at": iso(r.created_at),
+             "updated_at": iso(r.updated_at), "error": r.error.strip().splitlines()[-1] if r.error else ""}
             for r in conn.execute(q)]
 
 
@@ -85,5 +81,5 @@ def show_parked(conn, parked_id: int) -> dict | None:
     if r is None:
         return None
     return {"id": r.id, "source": r.source, "mailbox": r.mailbox, "mail_from": r.mail_from, "status": r.status,
-            "attempts": r.attempts, "size": len(r.raw), "created_at": _iso(r.created_at),
-            "updated_at": _iso(r.updated_at), "next_retry_at": _iso(r.next_retry_at), "error": r.error}
+            "attempts": r.attempts, "size": len(r.raw), "created_at": iso(r.created_at),
+            "updated_at": iso(r.updated_at), "next_retry_at": iso(r.next_retry_at), "error": r.error}

@@ -7,7 +7,12 @@ from sqlalchemy import bindparam, func, or_, select, update
 from mailbot.store.compiled import Insert, Rows, Scalar
 from mailbot.store.models import messages, thread_ids, tickets
 from mailbot.tickets.lifecycle import QUEUED
-from mailbot.tickets.vocabulary import CLIENT_DIALOGUE, CLIENT_THREAD, FROM_CLIENT, Status
+from mailbot.tickets.vocabulary import (
+    CLIENT_DIALOGUE,
+    CLIENT_THREAD,
+    FROM_CLIENT,
+    Status,
+)
 
 COLUMNS = tuple(tickets.c.keys())
 _INSERT_TICKET = Insert(tickets)
@@ -19,10 +24,8 @@ _OPEN_BY_SUBJECT = Rows(select(tickets).where(
     tickets.c.status != Status.CLOSED).order_by(tickets.c.id.desc()).limit(1))
 _REFS: dict[int, Rows] = {}  # by the number of Message-IDs asked about: 1, 2, 4 ... REFS_AT_ONCE
 REFS_AT_ONCE = 64
-_WAITING = select(func.count()).select_from(tickets).where(
-    or_(*(tickets.c.status == s for s in QUEUED)))  # two index ranges; built once
-_WAITING_BEFORE = Scalar(_WAITING.where(tickets.c.id <= bindparam("id")))
-_WAITING = Scalar(_WAITING)
+_WAITING = Scalar(select(func.count()).select_from(tickets).where(
+    or_(*(tickets.c.status == s for s in QUEUED))))  # two index ranges; built once
 
 
 def insert(conn, values: dict) -> int:
@@ -63,11 +66,9 @@ def remember_message_id(conn, message_id: str | None, ticket_id: int | None) -> 
         _THREAD_ID.later(conn, dict(message_id=message_id[:990], ticket_id=ticket_id))
 
 
-def queue_position(conn, ticket_id: int | None) -> int:
-    """Place in the queue of waiting requests, oldest first; a ticket not yet stored comes last."""
-    if ticket_id is None:
-        return _WAITING(conn) + 1
-    return _WAITING_BEFORE(conn, {"id": ticket_id})
+def queue_position(conn) -> int:
+    """A new request's place in the queue of waiting requests (oldest first): it comes last."""
+    return _WAITING(conn) + 1
 
 
 def senders(conn, ticket_id: int) -> list[str]:

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from mailbot.store.models import attachments, events, messages, tickets, time_entries
 
 
-def _iso(dt):
+def iso(dt):
+    """A time in the plain data the CLI prints (ISO 8601, UTC), or None."""
     return dt.isoformat() if dt else None
 
 
@@ -16,7 +17,7 @@ def ticket_summary(row, config) -> dict:
             "client": {"id": client.id, "name": client.name} if client else (
                 {"id": row.client_id, "name": None} if row.client_id else None),
             "contact": row.contact, "contact_name": row.contact_name, "subject": row.subject,
-            "language": row.language, "created_at": _iso(row.created_at), "updated_at": _iso(row.updated_at),
+            "language": row.language, "created_at": iso(row.created_at), "updated_at": iso(row.updated_at),
             "assignee": row.assignee, "category": row.category, "priority": row.priority,
             "follows": f"#{row.follows}" if row.follows else None}
 
@@ -57,13 +58,13 @@ def show_ticket(conn, config, ref) -> dict | None:
     out["messages"] = [{
         "id": m.id, "direction": m.direction, "kind": m.disposition, "sender": m.sender,
         "sender_name": m.sender_name, "recipients": m.recipients, "subject": m.subject, "message_id": m.message_id,
-        "created_at": _iso(m.created_at), "text": m.body_text, "attachments": files.get(m.id, [])}
+        "created_at": iso(m.created_at), "text": m.body_text, "attachments": files.get(m.id, [])}
         for m in conn.execute(select(messages).where(messages.c.ticket_id == row.id).order_by(messages.c.id))]
     out["time_entries"] = [{
         "work_date": t.work_date.isoformat(), "agent": t.agent, "contact": t.contact, "minutes": t.minutes,
         "category": t.category, "description": t.description} for t in conn.execute(
         select(time_entries).where(time_entries.c.ticket_id == row.id).order_by(time_entries.c.id))]
-    out["events"] = [{"at": _iso(e.at), "kind": e.kind, "detail": e.detail, "actor": e.actor,
+    out["events"] = [{"at": iso(e.at), "kind": e.kind, "detail": e.detail, "actor": e.actor,
                       "message": e.message_row} for e in conn.execute(
         select(events).where(events.c.ticket_id == row.id).order_by(events.c.id))]
     return out
