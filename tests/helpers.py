@@ -5,7 +5,7 @@
   `agent_reply()` answers a notification with it, as an agent's mail program would.
 * `send()`: one real SMTP transaction; `take()`: accept() in this process; `run_cli()`: `python -m mailbot ...` in
   a subprocess; `run_daemon()` and `wait_listening()`: `mailbot run` as a real process.
-* `count()`, `rows()`: what the database holds; `engine_for()`, `schema_diff()`.
+* `count()`, `rows()`: what the database holds; `journal()`: a ticket with time entries, for billing; `engine_for()`, `schema_diff()`.
 * `wait_until()`: THE polling loop (no test writes its own); `sent_mail()`, `mail_with()`: what the relay sink got.
 * `Sink` (a real SMTP relay on loopback) and `Daemon` (`serve()` on its own loop in a thread), behind the `sink`,
   `daemon_factory` and `desk` fixtures.
@@ -30,12 +30,13 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from mailbot.pipeline.context import Envelope
 from mailbot.pipeline.runner import accept
 from mailbot.store import db
-from mailbot.store.models import metadata, outbox, outbox_raw
+from mailbot.store.models import metadata, outbox, outbox_raw, tickets, time_entries, utcnow
+from mailbot.store.plans import register
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,6 +81,24 @@ AGENTS = [
     {"email": "andrius@support.test", "name": "Andrius Kazlauskas", "role": "agent", "language": "lt"},
     {"email": "vadim@support.test", "name": "Vadim Petrov", "role": "head", "language": "ru"},
 ]
+
+
+def journal(engine, config, client_id, work, final=None, subject="Algu aprēķins"):
+    """A ticket of the client (status resolved, category `final`) with time entries [(date, minutes, category)],
+    written as persist writes them; returns its id."""
+    now = utcnow()
+    with engine.begin() as conn:
+        ticket = conn.execute(insert(tickets).values(
+            mailbox="help@support.test", client_id=client_id, contact=config.client_by_id(client_id).contacts[0],
+            contact_name="Anna", subject=subject, base_subject=subject.lower(), status="resolved",
+            language=config.client_by_id(client_id).language, created_at=now, updated_at=now,
+            category=final)).inserted_primary_key[0]
+        version = register(conn, config.plan_for(config.client_by_id(client_id)), now)
+        for day, minutes, category in work:
+            conn.execute(insert(time_entries).values(
+                ticket_id=ticket, agent="ilze@support.test", contact="anna@acme.lv", work_date=day, minutes=minutes,
+                category=category, description=f"{minutes} min darbs", created_at=now, plan_version=version))
+    return ticket
 
 
 # --- waiting -------------------------------------------------------------------------------------------------

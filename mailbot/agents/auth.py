@@ -3,7 +3,8 @@
 Proof is a signed reply address and/or a trusted Authentication-Results header:
 
 * **token** — every notification an agent gets has a reply address ``help+mb<ticket>.<mac>@vendor.lv`` whose
-  MAC (HMAC-SHA256 under a secret, truncated to 80 bits) binds the ticket to that agent's address. A reply to it
+  MAC (HMAC-SHA256 under a secret, truncated to 80 bits) binds the ticket to that agent's address (for an
+  objection sent to the head of service: ``iebildumi+mo<objection>.<mac>@``, the kind signed too). A reply to it
   proves the sender received our notification; it proves nothing for another ticket or another agent.
 * **authres** — the receiving server's verdict (RFC 8601) from a configured authserv-id: ``dmarc=pass``, or
   ``dkim=pass`` with a signing domain aligned with the From domain. Only the topmost trusted header counts, so a
@@ -21,25 +22,31 @@ from dataclasses import dataclass
 
 from mailbot.agents.notices import Notice, notice
 
-TOKEN = re.compile(r"^(?P<local>[^+@\s]+)\+mb(?P<ticket>\d{1,12})\.(?P<mac>[a-z2-7]{16})@(?P<domain>[^@\s]+)$", re.I)
+TOKEN = re.compile(r"^(?P<local>[^+@\s]+)\+m(?P<kind>[bo])(?P<ticket>\d{1,12})\.(?P<mac>[a-z2-7]{16})@(?P<domain>[^@\s]+)$", re.I)
 _RESULT = re.compile(r"\b(dkim|dmarc|spf)\s*=\s*(\w+)((?:\s+[\w.-]+\.[\w.-]+\s*=\s*[^\s;]+)*)", re.I)
 _PROP = re.compile(r"([\w.-]+)\s*=\s*([^\s;]+)")
 
 
-def _mac(secret: bytes, ticket_id: int, agent: str) -> str:
-    digest = hmac.new(secret, f"{ticket_id}:{agent.lower()}".encode(), hashlib.sha256).digest()
+# What a signed address names: a ticket (+mb12.) or an objection (+mo7.); the kind is part of what is signed.
+TICKET, OBJECTION = "b", "o"
+
+
+def _mac(secret: bytes, ticket_id: int, agent: str, kind: str = TICKET) -> str:
+    subject = f"{ticket_id}" if kind == TICKET else f"{kind}{ticket_id}"
+    digest = hmac.new(secret, f"{subject}:{agent.lower()}".encode(), hashlib.sha256).digest()
     return base64.b32encode(digest[:10]).decode().lower()
 
 
-def reply_address(mailbox_address: str, ticket_id: int, agent: str, secret: bytes) -> str:
+def reply_address(mailbox_address: str, ticket_id: int, agent: str, secret: bytes, kind: str = TICKET) -> str:
     local, _, domain = mailbox_address.partition("@")
-    return f"{local}+mb{ticket_id}.{_mac(secret, ticket_id, agent)}@{domain}"
+    return f"{local}+m{kind}{ticket_id}.{_mac(secret, ticket_id, agent, kind)}@{domain}"
 
 
 @dataclass(frozen=True)
 class Token:
-    ticket_id: int
+    ticket_id: int  # the ticket's id, or the objection's (kind OBJECTION)
     address: str  # the tokened address it was found in
+    kind: str = TICKET
 
 
 def find_token(addresses, mailbox_address: str) -> Token | None:
@@ -48,13 +55,13 @@ def find_token(addresses, mailbox_address: str) -> Token | None:
     for address in addresses:
         m = TOKEN.match((address or "").strip().lower())
         if m and m["local"] == local and m["domain"] == domain:
-            return Token(int(m["ticket"]), m.group(0))
+            return Token(int(m["ticket"]), m.group(0), m["kind"])
     return None
 
 
 def token_valid(token: Token, agent: str, secret: bytes) -> bool:
     mac = TOKEN.match(token.address)["mac"]
-    return hmac.compare_digest(mac, _mac(secret, token.ticket_id, agent))
+    return hmac.compare_digest(mac, _mac(secret, token.ticket_id, agent, token.kind))
 
 
 def authres_pass(headers: list[str], trusted: tuple[str, ...], from_domain: str) -> tuple[bool, Notice]:

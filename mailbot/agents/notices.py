@@ -14,11 +14,15 @@ The codes, by who raises them (their values in brackets; `raw` is the tag as the
 * the command's checks (mailbot.pipeline.command): no-ticket; unknown-client, notify-no-contact,
   report-no-contact [client]; client-on-ticket [ticket]; status-not-possible [tag, ticket, status];
   assign-not-allowed; no-such-agent [name]; report-not-allowed; report-needs-client; report-bad-month [month];
-  pd-allow-not-head; pd-allow-needs-ticket; pd-allow-in-past [date];
+  pd-allow-not-head; pd-allow-needs-ticket; pd-allow-in-past [date]; time-in-billed-period [date, period];
+* objections (mailbot.agents.decisions, mailbot.pipeline.decide): decision-unparsable [raw]; decision-none;
+  decision-not-head; decision-no-objection; decision-not-in-objection [objection, ticket];
+  decision-already-decided, decision-no-items [objection];
 * what was applied: opened [client]; category [category]; time [minutes, category, date]; description
   [text]; assigned, started
   [agent]; priority [priority]; statement-sent [client, period, version]; pd-allow [date]; status [old, new];
-  not-relayed;
+  not-relayed; upheld [objection, ticket, category]; rejected [objection, ticket]; corrected [ticket, period,
+  entries, old, new];
 * proof of the sender (mailbot.agents.auth): token-valid, token-missing, token-invalid; token-other-ticket
   [token_ticket, subject_ticket]; authres-dmarc-pass, authres-dmarc-fail, authres-no-pass [server];
   authres-dkim-aligned [server, domain]; authres-dkim-not-aligned [server, domains, from_domain]; authres-none.
@@ -37,10 +41,13 @@ CODES = frozenset((
     # the command's checks
     "no-ticket", "unknown-client", "notify-no-contact", "client-on-ticket", "status-not-possible",
     "assign-not-allowed", "no-such-agent", "report-not-allowed", "report-needs-client", "report-no-contact",
-    "report-bad-month", "pd-allow-not-head", "pd-allow-needs-ticket", "pd-allow-in-past",
+    "report-bad-month", "pd-allow-not-head", "pd-allow-needs-ticket", "pd-allow-in-past", "time-in-billed-period",
+    # objections: the decision grammar (mailbot.agents.decisions) and its checks (mailbot.pipeline.decide)
+    "decision-unparsable", "decision-none", "decision-not-head", "decision-no-objection", "decision-not-in-objection",
+    "decision-already-decided", "decision-no-items",
     # what was applied
     "opened", "category", "time", "description", "assigned", "started", "priority", "statement-sent", "pd-allow",
-    "status", "not-relayed",
+    "status", "not-relayed", "upheld", "rejected", "corrected",
     # proof of the sender
     "token-valid", "token-missing", "token-invalid", "token-other-ticket", "authres-dmarc-pass", "authres-dmarc-fail",
     "authres-dkim-aligned", "authres-dkim-not-aligned", "authres-no-pass", "authres-none",

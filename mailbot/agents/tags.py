@@ -248,16 +248,29 @@ def _command(content: str, raw: str, plan: dict[str, str], today: date) -> tuple
     first, *args = key.split(" ")
     if first in KEYWORDS:
         return _keyword(KEYWORDS[first], args, content.split()[1:], raw, today)
-    if key in plan:
-        return "category", plan[key]
-    if key in CATEGORIES:  # free/paid in any language: the plan's own name for it, whatever its language
-        named = [name for name in plan.values() if CATEGORIES.get(fold(name)) == CATEGORIES[key]]
-        if not named:
-            raise _Bad(notice("category-not-in-plan", raw=raw))
-        return "category", named[0]
+    if key in plan or key in CATEGORIES:
+        return "category", category_in(key, plan, raw)
     if key[:1] in "0123456789":
         return "time", _time(key.split(" "), raw, today)
     raise _Bad(notice("unknown-tag", raw=raw))
+
+
+def plan_names(categories: Iterable[str]) -> dict[str, str]:
+    """A plan's categories by their lookup key (see fold), in the plan's spelling."""
+    plan: dict[str, str] = {}
+    for name in categories:
+        plan.setdefault(fold(name), name)
+    return plan
+
+
+def category_in(key: str, plan: dict[str, str], raw: str) -> str:
+    """The plan's category a folded word names: its own name, or free/paid in any language as the plan calls it."""
+    if key in plan:
+        return plan[key]
+    named = [name for name in plan.values() if CATEGORIES.get(fold(name)) == CATEGORIES.get(key, "")]
+    if key not in CATEGORIES or not named:
+        raise _Bad(notice("category-not-in-plan", raw=raw))
+    return named[0]
 
 
 def _ignore_key(text: str) -> str:
@@ -274,9 +287,7 @@ def parse_tags(subject: str, *, categories: Iterable[str] = ("free", "paid"), to
                ignore: Iterable[str] = DEFAULT_IGNORE, original: str = "") -> Commands:
     """The commands in `subject`; raises TagError listing every problem. See the module docstring."""
     today = today or date.today()
-    plan: dict[str, str] = {}
-    for name in categories:
-        plan.setdefault(fold(name), name)
+    plan = plan_names(categories)
     ignored = {_ignore_key(word) for word in ignore}
     inherited = Counter(fold(m[1]) for m in BRACKET.finditer(original))
     found: dict[str, tuple[object, str]] = {}

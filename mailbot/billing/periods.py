@@ -46,7 +46,7 @@ def next_period(period: str) -> str:
 
 
 @lru_cache(maxsize=128)
-def _calendar(country: str, year: int) -> holidays.HolidayBase:
+def working_calendar(country: str, year: int) -> holidays.HolidayBase:
     try:
         return holidays.country_holidays(country, years=year, expand=False)
     except NotImplementedError as exc:
@@ -56,7 +56,7 @@ def _calendar(country: str, year: int) -> holidays.HolidayBase:
 def first_working_day(year: int, month: int, country: str) -> date:
     """The first day of the month that is neither a weekend nor a public holiday in `country`
     (ISO 3166 code: LV, LT, RO, SK, RU, EE, PL, ...)."""
-    calendar = _calendar(country.upper(), year)
+    calendar = working_calendar(country.upper(), year)
     day = date(year, month, 1)
     while not calendar.is_working_day(day):
         day += timedelta(days=1)

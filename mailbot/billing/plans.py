@@ -18,7 +18,10 @@ NO_PLAN = Plan(name="(no plan)", reaction_time="1d")  # unbilled: every category
 
 def snapshot(plan: Plan) -> tuple[str, str]:
     """(hash, JSON) of the plan's billing terms."""
-    doc = plan.model_dump(mode="json", exclude={"reaction_time", "title"})
+    doc = plan.model_dump(mode="json", exclude={"reaction_time", "title", "objection_counting", "objection_late"})
+    for category in doc["categories"].values():  # a plan written before per-unit prices keeps its hash
+        if category["per_unit"] is None:
+            del category["per_unit"]
     text = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:32], text
 
@@ -34,6 +37,7 @@ def terms_of(plan: Plan) -> tuple[dict[str, Terms], Allowance]:
     for name, category in plan.categories.items():
         rule = plan.rule(name)
         terms[name] = Terms(rule=Rule(scope=rule.scope, unit=rule.unit, minimum=rule.minimum),
-                            rate=Decimal(category.rate),
-                            over_rate=None if category.over_rate is None else Decimal(category.over_rate))
+                            rate=Decimal(category.rate if category.per_unit is None else category.per_unit),
+                            over_rate=None if category.over_rate is None else Decimal(category.over_rate),
+                            per=60 if category.per_unit is None else rule.unit)
     return terms, Allowance(minutes=plan.allowance_minutes, requests=plan.allowance.requests)

@@ -63,8 +63,10 @@ class Terms:
     rate: Decimal = Decimal(0)
     over_rate: Decimal | None = None   # beyond the allowance; None: `rate`
     consumes_allowance: bool = True    # forced False for the category "free"
+    per: int = 60                      # minutes the rate is for: 60 (hourly), or the unit (Platphorma's tickets)
 
     def __post_init__(self) -> None:
+        _count(self.per, "minutes per rate", 1)
         object.__setattr__(self, "rate", _money(self.rate, "rate"))
         if self.over_rate is not None:
             object.__setattr__(self, "over_rate", _money(self.over_rate, "over_rate"))
@@ -102,6 +104,7 @@ class Line:
     charged: int        # minutes (requests) charged: billed - included (requests - included)
     rate: Decimal       # the rate applied to `charged` (0 for "free")
     amount: Decimal     # to the cent, ROUND_HALF_UP
+    per: int = 60       # minutes `rate` is for (request scope: the rate is per request)
 
 
 @dataclass(frozen=True)
@@ -132,12 +135,13 @@ def top_up(total: int, rule: Rule) -> int:
     return 0 if total >= rule.minimum else round_up(rule.minimum, rule.unit) - total
 
 
-def charge(quantity: int, rate: Decimal, per_hour: bool = True) -> Decimal:
-    """`quantity` minutes at `rate` per hour (or requests at `rate` each), exactly, to the cent, half up."""
+def charge(quantity: int, rate: Decimal, per_hour: bool = True, per: int = 60) -> Decimal:
+    """`quantity` minutes at `rate` per `per` minutes (an hour unless the plan prices a unit), or requests at `rate`
+    each (per_hour False), exactly, to the cent, half up."""
     numerator, denominator = Decimal(rate).as_integer_ratio()
+    minutes = per if per_hour else 1
     # In hundredths of the currency, plus a half, floored: integers only, so nothing is lost on the way.
-    cents, remainder = divmod(numerator * quantity * 100 * 2 + denominator * (60 if per_hour else 1),
-                              denominator * (60 if per_hour else 1) * 2)
+    cents, remainder = divmod(numerator * quantity * 100 * 2 + denominator * minutes, denominator * minutes * 2)
     return Decimal(cents).scaleb(-2)
 
 
@@ -209,8 +213,8 @@ def bill(entries: Iterable[Entry], terms: Mapping[str, Terms], allowance: Allowa
         left[per_request] -= included
         rate = ZERO if line.category == FREE else t.over_rate if consumes and t.over_rate is not None else t.rate
         charged = quantity - included
-        lines[i] = replace(line, included=included, charged=charged, rate=rate,
-                           amount=charge(charged, rate, per_hour=not per_request))
+        lines[i] = replace(line, included=included, charged=charged, rate=rate, per=t.per,
+                           amount=charge(charged, rate, per_hour=not per_request, per=t.per))
     return lines
 
 

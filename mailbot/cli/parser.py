@@ -5,7 +5,7 @@ import argparse
 import os
 
 from mailbot import __version__
-from mailbot.cli import admin, deliver, outbox, parked, privacy, run, statements, tickets
+from mailbot.cli import admin, deliver, objections, outbox, parked, privacy, run, statements, tickets
 from mailbot.cli.common import CONFIG_HELP
 from mailbot.tickets.vocabulary import OutboxStatus, Status
 
@@ -107,7 +107,19 @@ def build_parser():
     sr = ssub.add_parser("run", help="issue the scheduled statements that are due and not yet issued")
     sr.add_argument("--now", help="pretend it is this ISO time (catch-up by hand)")
     sr.add_argument("--workers", type=int, help="processes to share the clients among (default statements.workers)")
+    sa = ssub.add_parser("amend", help="issue the amended statements the head's corrections made due (the schedule "
+                         "does this every minute)")
+    sa.add_argument("--now", help=argparse.SUPPRESS)
     st.set_defaults(fn=statements.cmd_statement)
+    ob_ = sub.add_parser("objections", help="clients' objections to billed work (the objections mailbox)")
+    obsub = _Leaves(ob_.add_subparsers(dest="action", required=True, metavar="ACTION"), common)
+    obl = obsub.add_parser("list", help="objections, newest first")
+    obl.add_argument("--open", action="store_true", help="only those the head has still to decide")
+    obl.add_argument("--json", action="store_true", help=JSON_HELP)
+    obs = obsub.add_parser("show", help="one objection: what it disputes, the decision, its mail")
+    obs.add_argument("ref", help="its reference, O-7 (or 7)")
+    obs.add_argument("--json", action="store_true", help=JSON_HELP)
+    ob_.set_defaults(fn=objections.cmd_objections)
     h = sub.add_parser("health", help="is the database, the listener, every IMAP mailbox and the outbox well? "
                        "(health check: exit 0 or 1)")
     h.set_defaults(fn=admin.cmd_health)

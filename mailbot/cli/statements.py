@@ -13,7 +13,7 @@ def cmd_statement(args):
     from zoneinfo import ZoneInfo
 
     from mailbot.billing import periods
-    from mailbot.services.statements import StatementError, compute, issue, run_due
+    from mailbot.services.statements import StatementError, issue, run_due, show
     from mailbot.store import statements
     from mailbot.store.models import utcnow
     config = load_config(args)
@@ -26,6 +26,11 @@ def cmd_statement(args):
             for d in data:
                 print(f"{d['id']:>5} {d['client']:<15} {d['period']} v{d['version']} {d['reason']:<9} "
                       f"{d['total']:>12} {d['currency']}  {d['created_at'][:16]}")
+        return EX_OK
+    if args.action == "amend":  # what the schedule does every minute
+        from mailbot.services import amendments
+        for client, period, outcome in amendments.run_due(engine, config, now):
+            print(f"{client} {period}: {outcome}")
         return EX_OK
     if args.action == "run":  # what the schedule does; for cron or a catch-up by hand
         for client, period, outcome in run_due(engine, config, now, owner=f"cli-{os.getpid()}",
@@ -45,19 +50,16 @@ def cmd_statement(args):
         return EX_USAGE
     if args.action == "show":
         with engine.begin() as conn:
-            doc = compute(conn, config, client, period, now)
+            doc = show(conn, config, client, period, now)
         if not print_json(doc, args.json):
-            print(f"{client.name} ({client.id}), {period}: {len(doc['tickets'])} tickets, total {doc['total']} "
-                  f"{doc['currency']}")
-            for t in doc["tickets"]:
-                print(f"  {t['ref']} {t['opened']} {t['contact']}: {t['subject']}")
-                for ln in t["lines"]:
-                    print(f"    {ln['work_date']} {ln['agent'][:20]:<20} {ln['category']:<12} "
-                          f"{ln['entered']:>4} -> {ln['billed']:>4} min  {ln['amount']:>10}")
-            for c in doc["categories"]:
-                print(f"  {c['name']:<12} entered {c['entered']} billed {c['billed']} min, {c['amount']}")
-            for f in doc["fees"]:
-                print(f"  fee {f['name']} x{f['quantity']}: {f['amount']}")
+            _print(doc, client)
+            if doc["pending"] is not None:
+                print(f"\nPending amendment (the journal changed since v{doc['version']} was sent): "
+                      f"{doc['pending']['amends']['total']} -> {doc['pending']['total']} {doc['pending']['currency']}")
+                for c in doc["pending"]["amends"]["changes"]:
+                    old, new = c["old"] or {}, c["new"] or {}
+                    print(f"  {c['ref']} {c['work_date']} {old.get('category', '-')} {old.get('amount', '-')} -> "
+                          f"{new.get('category', '-')} {new.get('amount', '-')}")
         return EX_OK
     try:
         with engine.begin() as conn:
@@ -68,3 +70,18 @@ def cmd_statement(args):
     print(f"queued statement {client.id} {period} v{doc['version']}: {doc['total']} {doc['currency']} "
           f"to {', '.join(client.contacts)}")
     return EX_OK
+
+
+def _print(doc: dict, client) -> None:
+    print(f"{client.name} ({client.id}), {doc['period']}" + (f", {doc['number']} as sent {doc['issued_at']}"
+                                                              if doc.get("number") else " (not sent)") +
+          f": {len(doc['tickets'])} tickets, total {doc['total']} {doc['currency']}")
+    for t in doc["tickets"]:
+        print(f"  {t['ref']} {t['opened']} {t['contact']}: {t['subject']}")
+        for ln in t["lines"]:
+            print(f"    {ln['work_date']} {ln['agent'][:20]:<20} {ln['category']:<12} "
+                  f"{ln['entered']:>4} -> {ln['billed']:>4} min  {ln['amount']:>10}")
+    for c in doc["categories"]:
+        print(f"  {c['name']:<12} entered {c['entered']} billed {c['billed']} min, {c['amount']}")
+    for f in doc["fees"]:
+        print(f"  fee {f['name']} x{f['quantity']}: {f['amount']}")

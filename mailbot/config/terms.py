@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from mailbot.config.base import Language, Strict, email, zone_name
 
@@ -29,6 +29,16 @@ class Category(Strict):
     rate: Money = Field(Decimal(0), ge=0)  # per hour; per request with scope: request
     over_rate: Money | None = Field(None, ge=0)  # beyond the allowance (default: rate)
     rounding: Rounding | None = None  # default: the plan's
+    # The price of one rounding unit, as the terms say it (Platphorma: 25 EUR per 30-minute "ticket") instead of
+    # an hourly rate: statements then show units and that price, not a derived hourly rate; over_rate, if given,
+    # is per unit too.
+    per_unit: Money | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_price(self):
+        if self.per_unit is not None and self.rate:
+            raise ValueError("give a category either rate (per hour) or per_unit (per rounding unit), not both")
+        return self
 
 
 class Allowance(Strict):
@@ -59,6 +69,8 @@ class Plan(Strict):
     prices_exclude_vat: bool = True
     period: Literal["monthly"] = "monthly"
     objection_days: int = Field(2, ge=0)  # seed 000: objections within 2 days, to the objections mailbox
+    objection_counting: Literal["calendar", "working"] = "calendar"  # working: weekends and holidays skipped
+    objection_late: Literal["review", "reject"] = "review"  # a late objection still goes to the head, or not
 
     @field_validator("categories", mode="before")
     @classmethod

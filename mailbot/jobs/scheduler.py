@@ -2,8 +2,9 @@
 
 APScheduler 3.x must never share a job store between daemons (duplicate or missed runs), so each daemon
 keeps its jobs in memory and every job is idempotent and claims its own work in the database: the
-statement run claims a unique (client, period) row per statement (mailbot.services.statements.run_due), the
-purge deletes only what is still there. A daemon that was down simply catches up at its next wake-up.
+statement run claims a unique (client, period) row per statement (mailbot.services.statements.run_due), an
+amendment takes the next version of a unique (client, period, version) (mailbot.services.amendments), the purge
+deletes only what is still there. A daemon that was down simply catches up at its next wake-up.
 """
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import socket
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from mailbot.services.statements import run_due
+from mailbot.services import amendments
 from mailbot.services.purge import purge_expired
+from mailbot.services.statements import run_due
 from mailbot.store.models import utcnow
 
 log = logging.getLogger("mailbot.jobs")
 STATEMENT_MINUTES = 10  # how often due statements are looked for (they are due from 07:00 local time)
+AMEND_MINUTES = 1  # how soon a statement the head corrected is amended (several decisions in a minute: one)
 PURGE_MINUTES = 60
 
 
@@ -27,6 +30,11 @@ def statements_job(runtime) -> None:
     owner = f"{socket.gethostname()}-{os.getpid()}"
     for client, period, outcome in run_due(runtime.engine, runtime.config, utcnow(), owner=owner,
                                            workers=runtime.config.statements.workers):
+        log.info("statement %s %s: %s", client, period, outcome)
+
+
+def amendments_job(runtime) -> None:
+    for client, period, outcome in amendments.run_due(runtime.engine, runtime.config, utcnow()):
         log.info("statement %s %s: %s", client, period, outcome)
 
 
@@ -43,7 +51,8 @@ def start(runtime) -> AsyncIOScheduler:
     worker, so a long statement run (one short transaction per client) never holds up incoming mail."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     now = utcnow()
-    for job, minutes in ((statements_job, STATEMENT_MINUTES), (purge_job, PURGE_MINUTES)):
+    for job, minutes in ((statements_job, STATEMENT_MINUTES), (amendments_job, AMEND_MINUTES),
+                         (purge_job, PURGE_MINUTES)):
         scheduler.add_job(_in_thread, "interval", args=(job, runtime), minutes=minutes, next_run_time=now,
                           id=job.__name__, max_instances=1, coalesce=True, misfire_grace_time=None)
     scheduler.start()

@@ -19,5 +19,6 @@ class Mail:
     auto_submitted: str | None = "auto-replied"  # RFC 3834 header; None for a person's words relayed
     reply_to: str | None = None
     sign_for: str | None = None  # an agent: Reply-To becomes their signed reply address for this ticket
+    objection: int | None = None  # with sign_for: the address signs this objection instead (the head's decision)
     thread: tuple | None = None  # (In-Reply-To, References) when not the message being processed
     attachments: tuple = ()  # mime.parts.Attachment objects to send along

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mailbot.agents.auth import reply_address
+from mailbot.agents.auth import OBJECTION, reply_address
 from mailbot.outbound.drafts import render_with
 from mailbot.outbound.render import compose, new_message_id
 from mailbot.store import outbox as outbox_rows
@@ -39,7 +39,9 @@ def build(mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, referenc
     `drafts`: renderings made ahead (mailbot.outbound.drafts), used where they fit exactly."""
     lang = mail.lang or ticket["language"]
     ticket_id = ticket["id"] if ticket else None
-    if mail.sign_for:
+    if mail.sign_for and mail.objection is not None:
+        mail.reply_to = reply_address(mailbox.address, mail.objection, mail.sign_for, secret, OBJECTION)
+    elif mail.sign_for:
         mail.reply_to = reply_address(mailbox.address, ticket_id, mail.sign_for, secret)
     subject, text, html = render_with(drafts, mail.kind, lang, ticket, mail.values)
     message_id = new_message_id(mailbox.address.rpartition("@")[2])

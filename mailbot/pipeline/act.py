@@ -43,8 +43,8 @@ def _report_request(ctx) -> bool:
 
 
 def run(ctx) -> None:
-    if ctx.agent is not None:
-        return  # the command stage decided what an agent's mail does
+    if ctx.agent is not None or ctx.objection is not None:
+        return  # the command stage decided what an agent's mail does; an objection is recorded already
     if ctx.ticket is not None:
         if ctx.disposition == Disposition.REPLY:
             if ctx.ticket["status"] in REOPENS:

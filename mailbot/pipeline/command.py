@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mailbot.agents.auth import authenticate, authres_pass, token_valid
+from mailbot.agents.auth import TICKET, authenticate, authres_pass, token_valid
+from mailbot.agents.decisions import objection_ref
 from mailbot.agents.description import stated, work_description
 from mailbot.agents.notices import Notice, notice
 from mailbot.agents.quotes import reply_text
@@ -23,7 +24,9 @@ from mailbot.outbound.mail import Mail
 from mailbot.outbound.render import AUDIT_LANGUAGE, say
 from mailbot.pipeline.context import Kind
 from mailbot.pipeline.mails import contacts_on_ticket, dialogue, to_agent, to_client
+from mailbot.services import corrections
 from mailbot.services.statements import current_period, issue
+from mailbot.store import journal
 from mailbot.store.secrets import reply_secret
 from mailbot.tickets import lifecycle
 from mailbot.tickets.lifecycle import SOLVED
@@ -45,7 +48,7 @@ def verify(ctx) -> Verdict:
     token_ok, mismatch = None, []
     if ctx.token is not None:
         token_ok = token_valid(ctx.token, ctx.agent.email, secret)
-        named = ticket_ref(ctx.msg.subject)
+        named = (ticket_ref if ctx.token.kind == TICKET else objection_ref)(ctx.msg.subject)
         if named is not None and named != ctx.token.ticket_id:  # a signed address lifted from another ticket
             token_ok = False
             mismatch = [notice("token-other-ticket", token_ticket=ctx.token.ticket_id, subject_ticket=named)]
@@ -65,7 +68,7 @@ def _agent_by_name(config, name: str):
 
 def run(ctx) -> None:
     """The `command` stage: only agents' own mail is its business (their out-of-office replies are not)."""
-    if ctx.agent is None or ctx.kind != Kind.MESSAGE:
+    if ctx.agent is None or ctx.kind != Kind.MESSAGE or ctx.objection is not None:
         return
     ctx.actor = ctx.agent.email
     verdict = verify(ctx)
@@ -122,6 +125,11 @@ def _check(ctx, cmds) -> list[Notice]:
             errors.append(notice("report-no-contact", client=client.id))
         elif cmds.report and not _valid_period(cmds.report):
             errors.append(notice("report-bad-month", month=cmds.report))
+    if cmds.minutes and (ctx.ticket is not None or cmds.client is not None):
+        day = cmds.work_date or ctx.config.today()
+        client_id = ctx.ticket["client_id"] if ctx.ticket is not None else cmds.client
+        if periods.period_of(day) in journal.billed_periods(ctx.conn, client_id):
+            errors.append(notice("time-in-billed-period", date=day.isoformat(), period=periods.period_of(day)))
     if cmds.pd_allow is not None:
         if role != Role.HEAD:
             errors.append(notice("pd-allow-not-head"))
@@ -155,6 +163,14 @@ def _apply(ctx, cmds) -> None:
     if cmds.category:
         changes["category"] = cmds.category
         record(EventKind.CATEGORY, cmds.category, notice("category", category=cmds.category))
+        if ticket is not None and agent.role == Role.HEAD:  # the head's category is the ticket's, billed or not
+            plan = corrections.plan(ctx.conn, ticket["client_id"], ticket["id"], cmds.category)
+            ctx.correct = (cmds.category, plan)
+            for change in plan:
+                if change.billed:
+                    applied.append(notice("corrected", ticket=ticket["id"], period=change.period,
+                                          entries=len(change.entries), old=", ".join(sorted({o for _, o in change.entries}))
+                                          or "-", new=cmds.category))
     if cmds.minutes:
         category = cmds.category or (ticket or {}).get("category") or FREE
         contact = ticket["contact"] if ticket else changes["contact"]  # the client's, never the agent's

@@ -10,6 +10,7 @@ from mailbot.billing.periods import period_of
 from mailbot.config.sections import Role
 from mailbot.mime.language import detect
 from mailbot.outbound.outbox import enqueue
+from mailbot.services import corrections
 from mailbot.store import journal, messages, outbox
 from mailbot.store import tickets as ticket_rows
 from mailbot.store.audit import add_event
@@ -34,7 +35,7 @@ def language_of(ctx) -> str:
     return ctx.language
 
 
-def message_values(ctx, ticket_id, disposition, reason="") -> dict:
+def message_values(ctx, ticket_id, disposition, reason="", objection_id=None) -> dict:
     msg = ctx.msg
     return dict(
         ticket_id=ticket_id, idem_key=ctx.idem_key or None, direction="in", source=ctx.envelope.source,
@@ -43,15 +44,17 @@ def message_values(ctx, ticket_id, disposition, reason="") -> dict:
         recipients=", ".join((msg.to + msg.cc) if msg else [])[:10000], subject=msg.subject if msg else "",
         body_text=msg.text if msg else None, disposition=disposition, reason=reason,
         size=ctx.raw_size or len(ctx.raw), defects="; ".join(msg.defects) if msg else "", created_at=ctx.now,
-        privacy=json.dumps(ctx.privacy, ensure_ascii=False) if ctx.privacy else None)
+        privacy=json.dumps(ctx.privacy, ensure_ascii=False) if ctx.privacy else None, objection_id=objection_id)
 
 
-def store_message(ctx, ticket_id, disposition, reason="") -> int:
-    return messages.insert(ctx.conn, message_values(ctx, ticket_id, disposition, reason),
+def store_message(ctx, ticket_id, disposition, reason="", objection_id=None) -> int:
+    return messages.insert(ctx.conn, message_values(ctx, ticket_id, disposition, reason, objection_id),
                            ctx.raw if ctx.keep_raw else None, ctx.msg.attachments if ctx.msg else ())
 
 
 def run(ctx) -> None:
+    if ctx.objection is not None:
+        return  # recorded whole by the objection stage
     conn, msg, now = ctx.conn, ctx.msg, ctx.now
     if ctx.ticket is None:
         values = new_ticket(ctx)
@@ -74,7 +77,11 @@ def run(ctx) -> None:
         if action == "failed":
             outbox.mark_bounced(conn, ctx.bounced_outbox)
         ctx.events.append((EventKind.DELIVERY_REPORT, f"outbox #{ctx.bounced_outbox}: {action}"))
-    if "category" in ctx.changes and ctx.ticket is not None:  # time logged before the category was known
+    if ctx.correct is not None:  # the head's category: every entry, a billed period's statement amended
+        category, changes = ctx.correct
+        corrections.apply(conn, ticket.get("client_id"), ticket_id, category, changes, actor=ctx.actor, now=now,
+                          message_row=ctx.message_row)
+    elif "category" in ctx.changes and ctx.ticket is not None:  # time logged before the category was known
         _refile(conn, ctx, ticket_id, ticket.get("client_id"), ctx.changes["category"])
     if ctx.time_entry is not None:
         plan = ctx.config.plan_for(ctx.config.client_by_id(ticket.get("client_id")))
@@ -121,12 +128,12 @@ def mail_values(ctx, ticket: dict) -> dict:
 
 def _refile(conn, ctx, ticket_id: int, client_id: str | None, category: str) -> None:
     """Time logged without a category follows the ticket's newly decided one — except in a month whose statement
-    is already issued (what the client was sent stays true; a correction is the objections' business) and where
+    is already billed (what the client was sent stays true; only the head corrects it) and where
     the plan the work was done under has no such category."""
     rows = journal.unfiled(conn, ticket_id, category)
     if not rows:
         return
-    issued = journal.issued_periods(conn, client_id)
+    issued = journal.billed_periods(conn, client_id)
     known: dict[str | None, bool] = {}
     moved, kept = [], 0
     for r in rows:

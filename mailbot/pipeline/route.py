@@ -1,5 +1,9 @@
-"""route: which of our mailboxes it came to, and who sent it (a client's contact, an agent, or a stranger)."""
+"""route: which of our mailboxes it came to, and who sent it (a client's contact, an agent, or a stranger).
+
+A stranger's mail to the objections mailbox is never refused here: it is recorded and answered politely
+(mailbot.pipeline.objection)."""
 from mailbot.agents.auth import find_token
+from mailbot.config.sections import MailboxRole
 from mailbot.mime.headers import raw_headers
 from mailbot.pipeline.context import Kind, Reject
 
@@ -15,7 +19,7 @@ def run(ctx) -> None:
     if ctx.kind == Kind.MESSAGE:
         ctx.token = reply_token(ctx)
     if (ctx.kind == Kind.MESSAGE and ctx.client is None and ctx.agent is None
-            and cfg.unknown_senders.policy == "reject"):
+            and cfg.unknown_senders.policy == "reject" and ctx.mailbox.role != MailboxRole.OBJECTIONS):
         raise Reject("unknown-sender", "sender is not a registered contact of any client")
 
 

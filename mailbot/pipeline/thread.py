@@ -7,6 +7,8 @@ a contact of its client, nor an agent cannot join a stranger's ticket: that mail
 """
 import re
 
+from mailbot.agents.auth import TICKET
+from mailbot.config.sections import MailboxRole
 from mailbot.pipeline.context import Discard, Kind
 from mailbot.store import outbox
 from mailbot.store import tickets as ticket_rows
@@ -47,7 +49,11 @@ def run(ctx) -> None:
                 ctx.bounced_outbox = row.id
                 return
         raise Discard(Disposition.BOUNCE, "delivery report not about mail we sent")
-    if ctx.agent is not None and ctx.token is not None:  # the signed reply address names the ticket
+    if ctx.mailbox.role == MailboxRole.OBJECTIONS:  # an objection is no ticket's message (pipeline.objection)
+        if ctx.kind == Kind.AUTO_REPLY:
+            raise Discard(Disposition.AUTO_REPLY, ctx.no_auto or "auto-reply")
+        return
+    if ctx.agent is not None and ctx.token is not None and ctx.token.kind == TICKET:  # it names the ticket
         ticket = ticket_rows.by_id(conn, ctx.token.ticket_id)
         if ticket is not None:
             return _join(ctx, ticket)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from mailbot.base.drills import failpoint
+from mailbot.billing import objections as objection_window
 from mailbot.billing import periods
 from mailbot.billing.plans import NO_PLAN, snapshot, terms_of
 from mailbot.billing.rounding import FREE, Entry, bill, totals
@@ -27,7 +28,8 @@ from mailbot.outbound.formats import formatters
 from mailbot.outbound.mail import Mail
 from mailbot.outbound.outbox import Outgoing, build, write
 from mailbot.services.statement_csv import csv_bytes
-from mailbot.store import clients, journal
+from mailbot.store import clients, corrections, journal
+from mailbot.store import objections as objection_rows
 from mailbot.store import statements as statement_rows
 from mailbot.store.audit import add_event
 from mailbot.store.plans import load
@@ -47,16 +49,22 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
     plan = config.plan_for(client)
     current = snapshot(plan or NO_PLAN)[0]  # entries from before plan versions were kept: today's terms
     include_free = config.statements_for(client).include_free
+    frozen = _frozen_finals(conn, client.id, period, end)
     by_version: dict[str, list] = {}
     for row in rows:
         by_version.setdefault(row.plan_version or current, []).append(row)
     lines, allowance_doc, fees, currency, exclude_vat, objection_days = [], None, [], "EUR", True, 2
+    finals: dict[str, str] = {}
     terms_plan = plan or NO_PLAN
     for version, group in by_version.items():
         terms_plan = plan or NO_PLAN if version == current else load(conn, version)
         terms, allowance = terms_of(terms_plan)
+        final = {r.ticket_id: frozen.get(r.ticket_id, r.final) for r in group}
+        final = {t: c for t, c in final.items() if c in terms}
         billed = bill([Entry(r.id, r.ticket_id, r.work_date, r.minutes, r.category) for r in group], terms, allowance,
-                      {r.ticket_id: r.final for r in group if r.final in terms})
+                      final)
+        for r in group:  # the category each ticket's minimum time went to (what an amendment must hold on to)
+            finals[str(r.ticket_id)] = final.get(r.ticket_id, r.category)
         lines += billed
         allowance_doc = _allowance(billed, allowance, terms, terms_plan) or allowance_doc
     _, default_allowance = terms_of(terms_plan)
@@ -82,7 +90,9 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
                 r.agent if ln.entry is not None else ""), agent_email=r.agent if ln.entry is not None else "",
             description=r.description if ln.entry is not None else "", category=ln.category, entered=ln.entered,
             billed=ln.billed, requests=ln.requests, included=ln.included, charged=ln.charged, rate=_s(ln.rate),
-            amount=_s(ln.amount), top_up=ln.entry is None))
+            amount=_s(ln.amount), top_up=ln.entry is None, per=ln.per,
+            units=ln.billed // ln.per if ln.per != 60 and ln.billed % ln.per == 0 else None,
+            minimum=_minimum(terms_plan, ln.category) if ln.entry is None else None))
     total = sum((ln.amount for ln in lines), Decimal("0.00")) + sum((Decimal(f["amount"]) for f in fees), Decimal(0))
     return dict(
         client=dict(id=client.id, name=client.name), period=period, period_start=start.isoformat(),
@@ -92,7 +102,32 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
         tickets=sorted(doc_tickets.values(), key=lambda t: (t["lines"][0]["work_date"], t["id"])),
         categories=[dict(name=name, entered=t.entered, billed=t.billed, requests=t.requests, charged=t.charged,
                          amount=_s(t.amount)) for name, t in totals(shown).items()],
-        allowance=allowance_doc, fees=fees, total=_s(total), objection_days=objection_days)
+        allowance=allowance_doc, fees=fees, total=_s(total), objection_days=objection_days, finals=finals,
+        objections_received=_objections_in(conn, config, client, start, end))
+
+
+def _frozen_finals(conn, client_id: str, period: str, end) -> dict[int, str]:
+    """For a period already billed: each ticket's category as the client was billed (a later change of the ticket's
+    category does not reach back), over which the head's corrections lie. Else nothing: the tickets' own."""
+    issued = statement_rows.latest(conn, client_id, period)
+    if issued is None or issued.created_at.date() < end:
+        return {}
+    frozen = {int(k): v for k, v in json.loads(issued.document).get("finals", {}).items()}
+    return frozen | corrections.categories(conn, client_id, period)
+
+
+def _minimum(plan, category: str) -> int | None:
+    """The minimum billed time per request a top-up line makes up for (MONEO: 15 minutes)."""
+    return plan.rule(category).minimum if category in plan.categories else None
+
+
+def _objections_in(conn, config, client, start, end) -> dict:
+    """The client's objections received in the period, by outcome (the statement's summary counts them)."""
+    tz = ZoneInfo(config.client_zone(client)[1])
+    found = objection_rows.received_between(conn, client.id, datetime.combine(start, time(), tz),
+                                            datetime.combine(end, time(), tz))
+    return dict(received=sum(found.values()), upheld=found.get("upheld", 0) + found.get("partly", 0),
+                rejected=found.get("rejected", 0), open=found.get("open", 0))
 
 
 def _allowance(lines, allowance, terms, plan) -> dict | None:
@@ -119,24 +154,28 @@ def issue(conn, config, client, period: str, reason: str, now: datetime) -> dict
 
 def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Outgoing]:
     """The statement and its mail, rendered, with the version it will have: reads only, so a statement run
-    does the slow part outside its write transaction."""
+    does the slow part outside its write transaction. A version after the first says what changed."""
     if not client.contacts:
         raise StatementError(f"client {client.id} has no registered contact address to send a statement to")
     doc = compute(conn, config, client, period, now)
     last = statement_rows.latest(conn, client.id, period)
+    objections = next((m for m in config.mailboxes if m.role == MailboxRole.OBJECTIONS), None)
     if last is not None and _content(json.loads(last.document)) == _content(doc):
         # Nothing changed since it was issued: the same statement again (as issued), not a "correction".
         doc = dict(json.loads(last.document), resend_of=last.id)
     else:
         local_now = now.astimezone(ZoneInfo(config.client_zone(client)[1]))
-        objections = next((m for m in config.mailboxes if m.role == MailboxRole.OBJECTIONS), None)
-        doc.update(version=(last.version if last else 0) + 1, issued_at=local_now.date().isoformat(),
-                   objections=dict(address=objections.address, until=(
-                       local_now.date() + timedelta(days=doc["objection_days"])).isoformat())
+        version = (last.version if last else 0) + 1
+        doc.update(version=version, number=number(period, version), issued_at=local_now.date().isoformat(),
+                   objections=dict(address=objections.address, until=_object_until(
+                       config, client, local_now.date()).isoformat())
                    if objections and doc["total"] != "0.00" else None)
+        if last is not None:
+            doc["amends"] = amendment(json.loads(last.document), doc)
     version, lang = doc["version"], client.language
     mailbox = next((m for m in config.mailboxes if m.role == MailboxRole.SUPPORT), config.mailboxes[0])
     mail = Mail(Disposition.STATEMENT, tuple(client.contacts), lang=lang, counted=False, auto_submitted="auto-generated",
+                reply_to=objections.address if objections else None,
                 attachments=(Attachment(f"statement-{client.id}-{period}-v{version}.csv", 'text/csv; charset="utf-8"',
                                         csv_bytes(doc, lang)),),
                 values=dict(statement=doc, client=client, signature=mailbox.display_name or mailbox.name,
@@ -144,13 +183,69 @@ def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Out
     return doc, build(mail, ticket=None, mailbox=mailbox, now=now)
 
 
-# How a statement was issued and presented, not what it says (a plan's title may be reworded).
-_NOT_CONTENT = ("version", "issued_at", "objections", "resend_of", "id", "plan_title")
+def show(conn, config, client, period: str, now: datetime) -> dict:
+    """What `mailbot statement show` prints: for a period already sent, the version the client has (`sent` true)
+    with, if the journal changed since, the amendment it would take (`pending`, with its differences) — never
+    silently a different figure; for a period not sent, the statement as it stands (`sent` false)."""
+    current = compute(conn, config, client, period, now)
+    last = statement_rows.latest(conn, client.id, period)
+    if last is None:
+        return dict(current, sent=False, pending=None)
+    issued = dict(json.loads(last.document), id=last.id)
+    pending = None
+    if _content(issued) != _content(current):
+        pending = dict(current, version=last.version + 1, amends=amendment(issued, current))
+    return dict(issued, sent=True, pending=pending)
+
+
+def number(period: str, version: int) -> str:
+    """A statement's number as clients quote it: ST-2026-11-1 (the client is known from who writes)."""
+    return f"ST-{period}-{version}"
+
+
+def _object_until(config, client, sent):
+    """The last day the client may object to a statement sent on `sent` (their local date)."""
+    plan = config.plan_for(client) or NO_PLAN
+    return objection_window.last_day(sent, plan.objection_days, plan.objection_counting, config.client_zone(client)[0])
+
+
+def amendment(old: dict, new: dict) -> dict:
+    """What a new version changes against the one the client has: each line whose category, billed time or
+    amount differs (old -> new; a line only on one side has None on the other), and both totals."""
+    def keyed(doc):
+        return {(t["id"], ln.get("entry")): dict(ln, ticket=t["id"], ref=t["ref"]) for t in doc.get("tickets", ())
+                for ln in t["lines"]}
+    before, after = keyed(old), keyed(new)
+    changes = []
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[0], k[1] is None, k[1] or 0)):
+        a, b = before.get(key), after.get(key)
+        if a and b and (a["category"], a["billed"], a["amount"]) == (b["category"], b["billed"], b["amount"]):
+            continue
+        line = b or a
+        changes.append(dict(ticket=key[0], ref=line["ref"], entry=key[1], work_date=line["work_date"],
+                            description=line.get("description", ""), top_up=line.get("top_up", False),
+                            old=_side(a), new=_side(b)))
+    return dict(version=old.get("version"), number=old.get("number") or number(old["period"], old.get("version", 1)),
+                total=old["total"], changes=changes)
+
+
+def _side(line: dict | None) -> dict | None:
+    return None if line is None else dict(category=line["category"], billed=line["billed"], amount=line["amount"])
+
+
+# How a statement was issued and presented, not what it says (a plan's title may be reworded; what the
+# lines show of the plan's units and minimum is the plan's, and the objections' count is news, not billing).
+_NOT_CONTENT = ("version", "number", "issued_at", "objections", "resend_of", "id", "plan_title", "amends", "finals",
+                "objections_received")
+_NOT_LINE_CONTENT = ("per", "units", "minimum")
 
 
 def _content(doc: dict) -> dict:
     """What a statement says, without when it was issued: equal contents make a resend, not a new version."""
-    return {k: v for k, v in doc.items() if k not in _NOT_CONTENT}
+    out = {k: v for k, v in doc.items() if k not in _NOT_CONTENT}
+    out["tickets"] = [dict(t, lines=[{k: v for k, v in ln.items() if k not in _NOT_LINE_CONTENT} for ln in t["lines"]])
+                      for t in doc.get("tickets", ())]
+    return out
 
 
 def store(conn, prepared: tuple[dict, Outgoing], reason: str, now: datetime) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 
+from mailbot.billing.periods import period_bounds
 from mailbot.store.models import statements, tickets, time_entries
 
 _INSERT_TIME = insert(time_entries)
@@ -47,7 +48,17 @@ def refile(conn, entry_ids: list[int], category: str) -> None:
     conn.execute(update(time_entries).where(time_entries.c.id.in_(entry_ids)).values(category=category))
 
 
-def issued_periods(conn, client_id: str | None) -> set[str]:
-    """The periods whose statement the client has been sent (what it says may no longer change)."""
-    return {r.period for r in conn.execute(select(statements.c.period).where(
-        statements.c.client_id == client_id).distinct())}
+def ticket_entries(conn, ticket_id: int, start=None, end=None) -> list:
+    """The ticket's entries (with a work date in [start, end) when given), oldest first."""
+    q = select(time_entries.c.id, time_entries.c.work_date, time_entries.c.minutes, time_entries.c.category,
+               time_entries.c.plan_version).where(time_entries.c.ticket_id == ticket_id)
+    if start is not None:
+        q = q.where(time_entries.c.work_date >= start, time_entries.c.work_date < end)
+    return conn.execute(q.order_by(time_entries.c.work_date, time_entries.c.id)).all()
+
+
+def billed_periods(conn, client_id: str | None) -> set[str]:
+    """The periods the client has been billed for: a statement issued after the period ended (an interim one,
+    asked for during the month, bills nothing yet). Their time changes only by the head's correction."""
+    return {r.period for r in conn.execute(select(statements.c.period, statements.c.created_at).where(
+        statements.c.client_id == client_id)) if r.created_at.date() >= period_bounds(r.period)[1]}

@@ -80,6 +80,7 @@ messages = Table(
     # What the personal-data guard found and did (JSON: action, found kinds/where/counts, attachments, purge
     # date); never a value. A discarded message keeps only this stub.
     Column("privacy", Text, nullable=True),
+    Column("objection_id", Integer, nullable=True, index=True),  # mail to the objections mailbox: its objection
 )
 
 raw_messages = Table(
@@ -199,6 +200,55 @@ statement_runs = Table(
     Column("lease_until", UTCDateTime, nullable=True),
     Column("statement_id", Integer, nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+objections = Table(
+    "objections", metadata,  # seed 000 §8: a client disputes billed requests in writing; the head decides
+    Column("id", Integer, primary_key=True),  # the reference clients and heads see: O-<id>
+    Column("client_id", String(100), nullable=True, index=True),  # None: the sender is nobody's contact
+    Column("contact", String(320), nullable=False),
+    Column("contact_name", Text, nullable=False, default=""),
+    Column("subject", Text, nullable=False, default=""),
+    Column("reasoning", Text, nullable=False, default=""),  # the client's own words (quotes removed)
+    Column("language", String(5), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("message_row", Integer, nullable=True),  # the client's mail
+    Column("message_id", Text, nullable=True),  # its Message-ID: the decision is threaded under it
+    Column("status", String(10), nullable=False),  # open | upheld | rejected | partly | refused
+    Column("refusal", String(40), nullable=True),  # why it was refused (not a contact, another client's ticket)
+    Column("late", Boolean, nullable=False, default=False),
+    Column("deadline", Date, nullable=True),  # the last day it could be made on time (the earliest of its items)
+    Column("decided_by", String(320), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+)
+
+objection_items = Table(
+    "objection_items", metadata,  # what one objection disputes: a ticket as billed in one period
+    Column("id", Integer, primary_key=True),
+    Column("objection_id", Integer, ForeignKey("objections.id"), nullable=False, index=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("period", String(7), nullable=True),  # None: the ticket is on no statement sent yet
+    Column("statement_id", Integer, nullable=True),  # the version the client was sent when objecting
+    Column("category", String(50), nullable=True),  # as billed then (its last line's category)
+    Column("outcome", String(10), nullable=False),  # open | upheld | rejected
+    Column("new_category", String(50), nullable=True),
+    Column("explanation", Text, nullable=True),  # the head's words to the client
+    Column("decided_by", String(320), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+)
+
+corrections = Table(
+    "corrections", metadata,  # a billed ticket's category changed by the head: the period's statement is amended
+    Column("id", Integer, primary_key=True),
+    Column("client_id", String(100), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("category", String(50), nullable=False),  # the ticket's category in that period from now on
+    Column("objection_id", Integer, nullable=True),  # None: the head's own tag on the ticket
+    Column("actor", String(320), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("amended_by", Integer, nullable=True),  # the statement that carries it; None: amendment due
+    Index("ix_corrections_due", "amended_by", "client_id", "period"),
 )
 
 clients_seen = Table(

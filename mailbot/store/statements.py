@@ -7,22 +7,48 @@ import json
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from mailbot.store.models import statement_runs, statements
+from mailbot.store.models import outbox, statement_runs, statements
 
 
 def latest(conn, client_id: str, period: str):
-    """The newest version issued for (client, period): id, version, document (JSON); or None."""
-    return conn.execute(select(statements.c.id, statements.c.version, statements.c.document).where(
+    """The newest version issued for (client, period): id, version, document (JSON), created_at; or None."""
+    return conn.execute(select(statements.c.id, statements.c.version, statements.c.document,
+                               statements.c.created_at).where(
         statements.c.client_id == client_id, statements.c.period == period).order_by(
         statements.c.version.desc()).limit(1)).first()
 
 
+def of_client(conn, client_id: str) -> list:
+    """Every statement the client was sent, newest period and version first, with when its mail went out."""
+    return conn.execute(select(statements.c.id, statements.c.period, statements.c.version, statements.c.document,
+                               statements.c.created_at, outbox.c.sent_at)
+                        .outerjoin(outbox, outbox.c.id == statements.c.outbox_id)
+                        .where(statements.c.client_id == client_id)
+                        .order_by(statements.c.period.desc(), statements.c.version.desc())).all()
+
+
+def answered_by(conn, message_ids: list[str]) -> list[int]:
+    """The statements whose mail had one of these Message-IDs (a client's reply to a statement names it)."""
+    if not message_ids:
+        return []
+    return list(conn.execute(select(statements.c.id).join(outbox, outbox.c.id == statements.c.outbox_id).where(
+        outbox.c.message_id.in_(message_ids[:200]))).scalars())
+
+
+class VersionTaken(Exception):
+    """Another run issued this version of the statement first; the caller's transaction must roll back."""
+
+
 def insert_statement(conn, doc: dict, reason: str, outbox_id: int, now) -> int:
-    """Store a statement as sent. A version taken meanwhile fails the unique (client, period, version)."""
-    return conn.execute(insert(statements).values(
-        client_id=doc["client"]["id"], period=doc["period"], version=doc["version"], reason=reason,
-        document=json.dumps(doc, ensure_ascii=False), total=doc["total"], currency=doc["currency"],
-        outbox_id=outbox_id, created_at=now)).inserted_primary_key[0]
+    """Store a statement as sent. A version taken meanwhile fails the unique (client, period, version): raises
+    VersionTaken (on PostgreSQL after waiting for the other transaction to commit)."""
+    try:
+        return conn.execute(insert(statements).values(
+            client_id=doc["client"]["id"], period=doc["period"], version=doc["version"], reason=reason,
+            document=json.dumps(doc, ensure_ascii=False), total=doc["total"], currency=doc["currency"],
+            outbox_id=outbox_id, created_at=now)).inserted_primary_key[0]
+    except IntegrityError as exc:
+        raise VersionTaken(f"statement {doc['client']['id']} {doc['period']} v{doc['version']} exists") from exc
 
 
 def listing(conn) -> list[dict]:

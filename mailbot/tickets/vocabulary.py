@@ -36,6 +36,9 @@ class Disposition(StrEnum):
     LOOP = "loop"  # sent from one of our own addresses
     FEEDBACK_REPORT = "feedback-report"  # an abuse or complaint report (ARF, SES, JMRP)
     REJECTED = "rejected"  # refused (IMAP: nobody to refuse it to, so recorded)
+    # mail to the objections mailbox: recorded on its objection, not on a ticket
+    OBJECTION = "objection"  # a client's objection (or its follow-up)
+    DECISION = "decision"  # the head of service's decision on one
     # mail we sent: the kind of template it was rendered from
     RECEIPT = "receipt"
     NOTIFICATION = "notification"
@@ -47,6 +50,10 @@ class Disposition(StrEnum):
     PRIVACY_NOTICE = "privacy-notice"
     PRIVACY_ALERT = "privacy-alert"
     STATEMENT = "statement"
+    OBJECTION_RECEIVED = "objection-received"  # to the client: acknowledged (on time, late, or refused)
+    OBJECTION_NOTICE = "objection-notice"  # to the heads: the disputed lines, to decide by reply
+    OBJECTION_DECISION = "objection-decision"  # to the client: the head's decision and explanation
+    DECISION_RESULT = "decision-result"  # to the head: what their decision did, or why nothing was done
 
 
 # What the client saw of a ticket, in the order written: their messages and our answers to them.
@@ -84,6 +91,18 @@ class EventKind(StrEnum):
     PD_ALLOW = "pd-allow"
     STATEMENT = "statement"
     STATEMENT_REFUSED = "statement-refused"
+    OBJECTION = "objection"  # an objection received, refused or followed up
+    OBJECTION_DECIDED = "objection-decided"  # the head's decision on a disputed ticket
+    TIME_CORRECTED = "time-corrected"  # a billed entry's category changed by the head (old -> new)
+
+
+class ObjectionStatus(StrEnum):
+    """An objection (seed 000 §8) and each of its items: open until the head decides."""
+    OPEN = "open"
+    UPHELD = "upheld"  # the category was changed
+    REJECTED = "rejected"  # explained, left as it was (or late, where the plan rejects late objections)
+    PARTLY = "partly"  # some items upheld, some rejected
+    REFUSED = "refused"  # not from a contact of the client, or naming another client's tickets
 
 
 class OutboxStatus(StrEnum):

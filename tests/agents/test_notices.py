@@ -14,7 +14,7 @@ VALUES = dict(raw="[31.02.2026 1h]", keyword="assign", expected="name", field="c
               month="2026-13", date="2026-12-31", category="paid", minutes=30, agent="ilze@vendor.lv",
               priority="P2", period="2026-11", version=2, old="new", new="open", token_ticket=3, subject_ticket=4,
               server="mx.vendor.lv", domain="vendor.lv", domains="esp.example", from_domain="vendor.lv",
-              text="fixed the VAT rounding of the invoice form")
+              text="fixed the VAT rounding of the invoice form", objection=7, entries=3)
 
 
 # What is the same in every language: tags, addresses and host names, key=value tokens, numbers and punctuation.

@@ -21,7 +21,7 @@ from mailbot.outbound.formats import formatters
 from mailbot.services.statements import compute, issue, run_due
 from mailbot.config import load
 from mailbot.store.models import clients_seen, outbox, statement_runs, statements, tickets, time_entries, utcnow
-from tests.helpers import ROOT, count, engine_for, mail, rows, run_cli, send, wait_until
+from tests.helpers import ROOT, count, engine_for, journal, mail, rows, run_cli, send, wait_until
 
 PLANS = [
     {"name": "stekas", "reaction_time": "1d", "rounding": {"scope": "entry", "unit": 12},
@@ -63,23 +63,6 @@ def billing(make_config):
     yield make
     for engine in engines:
         engine.dispose()
-
-
-def journal(engine, config, client_id, work, final=None, subject="Algu aprēķins"):
-    """A ticket of the client with time entries [(date, minutes, category)], written as persist writes them."""
-    now = utcnow()
-    with engine.begin() as conn:
-        ticket = conn.execute(insert(tickets).values(
-            mailbox="help@support.test", client_id=client_id, contact=config.client_by_id(client_id).contacts[0],
-            contact_name="Anna", subject=subject, base_subject=subject.lower(), status="resolved",
-            language=config.client_by_id(client_id).language, created_at=now, updated_at=now,
-            category=final)).inserted_primary_key[0]
-        version = register(conn, config.plan_for(config.client_by_id(client_id)), now)
-        for day, minutes, category in work:
-            conn.execute(insert(time_entries).values(
-                ticket_id=ticket, agent="ilze@support.test", contact="anna@acme.lv", work_date=day, minutes=minutes,
-                category=category, description=f"{minutes} min darbs", created_at=now, plan_version=version))
-    return ticket
 
 
 def show(path, client, period="2026-10"):
