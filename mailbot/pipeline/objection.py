@@ -141,7 +141,7 @@ class _Sent:
     def __init__(self, row):
         self.id, self.period, self.version = row.id, row.period, row.version
         self.doc = json.loads(row.document)
-        self.sent = row.sent_at or row.created_at
+        self.sent = row.created_at  # issued: its mail leaves within seconds (the window is the same for every retry)
         self.ids: set[int] = set()
 
 
@@ -206,10 +206,11 @@ def _follow_up(ctx, row, own: str) -> None:
 
 def _tell_heads(ctx, view: dict, objection_id: int | None = None) -> None:
     for head in heads(ctx.config):
+        seen = dict(view, received=local_time(ctx.now, head.language, _zone(ctx)))  # the reference is filled in later
         ctx.mails.append(Mail(Disposition.OBJECTION_NOTICE, head.email, lang=head.language, counted=False,
                               auto_submitted="auto-generated", sign_for=head.email, objection=objection_id,
                               attachments=tuple(ctx.msg.attachments),
-                              values=dict(agent_name=head.name, objection=view,
+                              values=dict(agent_name=head.name, objection=seen,
                                           **formatters(head.language, view["currency"]))))
 
 
@@ -224,6 +225,9 @@ def persist(ctx) -> None:
     else:
         objection_id = o["id"]
     o["view"]["ref"] = f"O-{objection_id}"
+    for mail in ctx.mails:  # each head's copy of the view carries the reference too
+        if mail.kind == Disposition.OBJECTION_NOTICE:
+            mail.values["objection"]["ref"] = o["view"]["ref"]
     ctx.message_row = store_message(ctx, None, ctx.disposition, objection_id=objection_id)
     if o["kind"] == "new":
         objection_rows.set_message(conn, objection_id, ctx.message_row)
