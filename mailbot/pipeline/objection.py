@@ -93,7 +93,7 @@ def _intake(ctx) -> None:
         country, zone = ctx.config.client_zone(ctx.client)
         view["decide_by"] = window.working_days_after(ctx.now.astimezone(ZoneInfo(zone)).date(),
                                                       DECIDE_WORKING_DAYS, country).isoformat()
-    ctx.objection = dict(kind="new", record=record, items=items, view=view)
+    ctx.objection = dict(kind="objection", record=record, items=items, view=view)
     if not ctx.no_auto and "@" in (ctx.msg.reply_to or ctx.sender):
         ctx.mails.append(Mail(Disposition.OBJECTION_RECEIVED, ctx.msg.reply_to or ctx.sender, lang=lang,
                               values=dict(objection=view, **formatters(lang, view["currency"]))))
@@ -219,7 +219,7 @@ def persist(ctx) -> None:
     o, conn, now = ctx.objection, ctx.conn, ctx.now
     if o["kind"] in ("decision", "refused-decision", "forged"):
         return decide.persist(ctx)
-    if o["kind"] == "new":
+    if o["kind"] == "objection":
         items = [{k: v for k, v in i.items() if not k.startswith("_")} for i in o["items"]]
         objection_id = objection_rows.insert_objection(conn, o["record"], items)
     else:
@@ -229,7 +229,7 @@ def persist(ctx) -> None:
         if mail.kind == Disposition.OBJECTION_NOTICE:
             mail.values["objection"]["ref"] = o["view"]["ref"]
     ctx.message_row = store_message(ctx, None, ctx.disposition, objection_id=objection_id)
-    if o["kind"] == "new":
+    if o["kind"] == "objection":
         objection_rows.set_message(conn, objection_id, ctx.message_row)
         record = o["record"]
         add_event(conn, None, EventKind.OBJECTION, f"O-{objection_id} from client {record['client_id'] or '-'}: " + (

@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select, update
 
 from mailbot.store.models import messages, objection_items, objections
 from mailbot.store.views import iso
+from mailbot.tickets.vocabulary import ObjectionStatus
 
 
 def insert_objection(conn, values: dict, items: list[dict]) -> int:
@@ -55,7 +56,7 @@ def listing(conn, open_only: bool = False) -> list[dict]:
     """Every objection, newest first, as plain data (`mailbot objections list --json`)."""
     q = select(objections).order_by(objections.c.id.desc())
     if open_only:
-        q = q.where(objections.c.status == "open")
+        q = q.where(objections.c.status == ObjectionStatus.OPEN)
     out = []
     for r in conn.execute(q):
         tickets = [i.ticket_id for i in items_of(conn, r.id)]

@@ -2,7 +2,7 @@
 mailbox on time and late, the head of service upholds one request and rejects another by e-mail, the billed time
 is corrected and the amended statement — exact new totals — is mailed once."""
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -208,3 +208,69 @@ def test_objections_naming_another_clients_ticket_or_from_a_stranger_are_refused
                                                             ("refused", "not-your-ticket")]
     assert not [m for m in sent_mail(d.sink, 0, to=HEAD, timeout=0.5) if "O-" in m["Subject"]]
     assert json.loads(run_cli("objections", "list", "--open", "--json", config_path=d.path).stdout) == []
+
+
+def test_one_objection_for_two_requests_decided_one_by_one(moneo):
+    d = moneo
+    period, day = _period()
+    _work(d, "Atskaite", f"[take] [30m {day}] [paid]")
+    _work(d, "Drukas forma", f"[take] [20m {day}] [paid]")
+    wait_until(lambda: count(d.engine, time_entries) == 2)
+    _statement(d, period)
+    assert send(d.port, mail(subject=f"Iebildums par ST-{period}-1", body="Abi pieprasījumi nav maksas darbs.",
+                             sender="anna@acme.lv", to="iebildumi@support.test"), rcpt="iebildumi@support.test")[0] == 250
+    # naming the statement alone disputes every request charged on it
+    assert [i["ticket"] for i in _show(d, "O-1")["items"]] == [1, 2]
+    _decide(d, _notice(d, "O-1"), "[upheld #2 free] [rejected]", "Drukas formas kļūda bija mūsu.")
+    shown = _show(d, "O-1")
+    assert shown["status"] == "partly"
+    assert [(i["ticket"], i["outcome"], i["new_category"]) for i in shown["items"]] == [
+        (1, "rejected", None), (2, "upheld", "free")]
+    # the head cannot decide it twice
+    _decide(d, _notice(d, "O-1"), "[upheld]", "Tomēr.")
+    refused = wait_until(lambda: [m for m in sent_mail(d.sink, 0, to=HEAD, timeout=0) if "O-1" in m["Subject"]
+                                  and "не применено" in m["Subject"]])
+    assert refused and _show(d, "O-1")["items"][0]["outcome"] == "rejected"
+    # this month's statement counts the objection received in it
+    month = date.today().strftime("%Y-%m")
+    now = json.loads(run_cli("statement", "show", "acme", "--period", month, "--json", config_path=d.path).stdout)
+    assert now["objections_received"] == {"received": 1, "upheld": 1, "rejected": 0, "open": 0}
+
+
+def test_a_plan_that_rejects_late_objections_answers_them_too_late(desk):
+    d = desk(plans=[dict(MONEO, objection_late="reject")], clients=CLIENTS)
+    period, day = _period()
+    _work(d, "Atskaite", f"[take] [30m {day}] [paid]")
+    wait_until(lambda: count(d.engine, time_entries) == 1)
+    _statement(d, period)
+    _days_ago(d, 5)
+    assert send(d.port, mail(subject="Iebildums #1", sender="anna@acme.lv", to="iebildumi@support.test"),
+                rcpt="iebildumi@support.test")[0] == 250
+    shown = _show(d, "O-1")
+    assert (shown["late"], shown["status"], shown["items"][0]["outcome"]) == (True, "rejected", "rejected")
+    assert sent_mail(d.sink, 1, to="anna@acme.lv", text="O-1")
+    assert count(d.engine, corrections) == 0
+
+
+def _working_only_day(country="LV") -> int:
+    """How many days ago a statement must have been issued for a 2-day window to have closed in calendar days but
+    still be open in working days (a weekend or a public holiday in between)."""
+    from mailbot.billing.objections import last_day
+    today = date.today()
+    for back in range(3, 12):
+        sent = today - timedelta(days=back)
+        if last_day(sent, 2, "calendar") < today <= last_day(sent, 2, "working", country):
+            return back
+    raise AssertionError("no weekend in twelve days")
+
+
+def test_a_working_day_window_runs_over_the_weekend_and_holidays(desk):
+    d = desk(plans=[dict(MONEO, objection_counting="working")], clients=CLIENTS)
+    period, day = _period()
+    _work(d, "Atskaite", f"[take] [30m {day}] [paid]")
+    wait_until(lambda: count(d.engine, time_entries) == 1)
+    _statement(d, period)
+    _days_ago(d, _working_only_day())
+    assert send(d.port, mail(subject="Iebildums #1", sender="anna@acme.lv", to="iebildumi@support.test"),
+                rcpt="iebildumi@support.test")[0] == 250
+    assert _show(d, "O-1")["late"] is False
