@@ -9,8 +9,11 @@ from mailbot.cli.common import load_config, open_engine
 
 def cmd_config(args):
     config = load_config(args)
+    from mailbot.daemon.banner import warnings
     print(f"{config.source}: OK ({len(config.mailboxes)} mailboxes, {len(config.agents)} agents, "
           f"{len(config.clients)} clients, {len(config.plans)} plans)")
+    for line in warnings(config):
+        print(line)
     return EX_OK
 
 

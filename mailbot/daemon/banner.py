@@ -36,4 +36,15 @@ def startup_lines(config, engine) -> list[str]:
     else:
         lines.append("OCR: not available" + (" (tesseract has none of our languages)" if langs == "" else
                                              " (tesseract is not installed): images count as unscannable"))
-    return lines
+    return lines + warnings(config)
+
+
+def warnings(config) -> list[str]:
+    """What the configuration allows but an operator would not want (`mailbot config check` prints them too)."""
+    from mailbot.config.sections import MailboxRole, Role
+    found = []
+    if any(m.role == MailboxRole.OBJECTIONS for m in config.mailboxes) and not any(
+            a.role == Role.HEAD for a in config.agents):
+        found.append("warning: an objections mailbox but no agent with role head: objections are recorded and "
+                     "acknowledged, but nobody is told of them or can decide them")
+    return found

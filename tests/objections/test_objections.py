@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-
 from sqlalchemy import select, update
 
 from mailbot.store.models import corrections, events, objection_items, objections, statements, time_entries, utcnow
@@ -274,3 +273,11 @@ def test_a_working_day_window_runs_over_the_weekend_and_holidays(desk):
     assert send(d.port, mail(subject="Iebildums #1", sender="anna@acme.lv", to="iebildumi@support.test"),
                 rcpt="iebildumi@support.test")[0] == 250
     assert _show(d, "O-1")["late"] is False
+
+
+def test_config_check_warns_of_an_objections_mailbox_nobody_decides(make_config):
+    _, without_head = make_config()  # BASE: an objections mailbox, one plain agent
+    out = run_cli("config", "check", config_path=without_head)
+    assert out.returncode == 0 and b"no agent with role head" in out.stdout
+    _, with_head = make_config(agents=[{"email": "vadim@support.test", "name": "Vadim", "role": "head"}])
+    assert b"warning" not in run_cli("config", "check", config_path=with_head).stdout
