@@ -23,7 +23,6 @@ from mailbot.pipeline.command import verify
 from mailbot.pipeline.persist import store_message
 from mailbot.services import corrections
 from mailbot.store import objections as objection_rows
-from mailbot.store import tickets as ticket_rows
 from mailbot.store.audit import add_event
 from mailbot.store.secrets import reply_secret
 from mailbot.tickets.vocabulary import Disposition, EventKind, ObjectionStatus
@@ -43,7 +42,7 @@ def run(ctx) -> None:
                                                f"refused: " + "; ".join(say(verdict.why, AUDIT_LANGUAGE))))
         ctx.mails.append(_to_head(ctx, objection_id, forged=True, errors=verdict.why))
         return
-    row = objection_rows.by_id(ctx.conn, objection_id) if objection_id is not None else None
+    row = objection_rows.by_id(ctx.conn, objection_id, lock=True) if objection_id is not None else None
     errors, decided, items = [], [], []
     if ctx.agent.role != Role.HEAD:
         errors.append(notice("decision-not-head"))
@@ -66,7 +65,7 @@ def run(ctx) -> None:
             plans.append(changes)
             applied.append(notice("upheld", objection=row.id, ticket=item.ticket_id, category=decision.category))
             for change in changes:
-                if change.billed:
+                if change.billed and (change.entries or item.category != decision.category):
                     applied.append(notice("corrected", ticket=item.ticket_id, period=change.period,
                                           entries=len(change.entries), old=item.category or "-",
                                           new=decision.category))
@@ -81,7 +80,8 @@ def run(ctx) -> None:
                                       decided=[dict(ticket=i.ticket_id, ref=f"#{i.ticket_id}", verdict=d.verdict,
                                                     old=i.category, new=d.category, period=i.period)
                                                for i, d in decided],
-                                      amended=any(c.billed for changes in plans for c in changes),
+                                      amended=any(c.billed and (c.entries or i.category != d.category)
+                                                  for (i, d), changes in zip(decided, plans) for c in changes),
                                       still_open=len([i for i in items if i.outcome == ObjectionStatus.OPEN])
                                       > len(decided), **formatters(row.language, "EUR"))))
     if ctx.config.commands.confirm == "all":
@@ -97,8 +97,11 @@ def _check(ctx, row) -> tuple[list, list, list]:
     except TagError as exc:
         return list(exc.errors), [], []
     items = objection_rows.items_of(ctx.conn, row.id)
+    by_ticket = {i.ticket_id: i for i in items}
     errors = [notice("decision-not-in-objection", objection=row.id, ticket=d.ticket) for d in decisions.items
-              if d.ticket is not None and d.ticket not in {i.ticket_id for i in items}]
+              if d.ticket is not None and d.ticket not in by_ticket]
+    errors += [notice("decision-already-decided", objection=row.id) for d in decisions.items
+               if d.ticket in by_ticket and by_ticket[d.ticket].outcome != ObjectionStatus.OPEN][:1]
     if row.status == ObjectionStatus.REFUSED:
         return errors + [notice("decision-already-decided", objection=row.id)], [], items
     if not items:
@@ -141,7 +144,7 @@ def persist(ctx) -> None:
             if decision.verdict == UPHELD:
                 corrections.apply(conn, row.client_id, item.ticket_id, decision.category, changes, actor=ctx.actor,
                                   now=now, objection_id=row.id, message_row=ctx.message_row)
-                ticket_rows.change(conn, item.ticket_id, dict(category=decision.category, updated_at=now))
+                # the ticket's own category stays: the decision is about that month's billing (the head can tag it)
         outcomes = {i.outcome for i in objection_rows.items_of(conn, row.id)}
         status = (ObjectionStatus.OPEN if ObjectionStatus.OPEN in outcomes or not outcomes and not o["decided"]
                   else ObjectionStatus.UPHELD if outcomes == {ObjectionStatus.UPHELD}

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from mailbot.agents.decisions import objection_ref
 from mailbot.agents.quotes import reply_text
 from mailbot.billing import objections as window
+from mailbot.billing.periods import period_bounds
 from mailbot.billing.plans import NO_PLAN
 from mailbot.billing.rounding import FREE
 from mailbot.config.sections import MailboxRole, Role
@@ -28,6 +29,7 @@ from mailbot.outbound.mail import Mail
 from mailbot.pipeline import decide
 from mailbot.pipeline.context import Kind
 from mailbot.pipeline.persist import language_of, store_message
+from mailbot.services.statements import number
 from mailbot.store import objections as objection_rows
 from mailbot.store import statements as statement_rows
 from mailbot.store import tickets as ticket_rows
@@ -63,8 +65,9 @@ def _intake(ctx) -> None:
     earlier = objection_ref(ctx.msg.subject)
     if earlier is not None:
         row = objection_rows.by_id(ctx.conn, earlier)
-        if row is not None and (row.contact == ctx.sender or (ctx.client and row.client_id == ctx.client.id)):
-            return _follow_up(ctx, row, own)
+        if (row is not None and row.status != ObjectionStatus.REFUSED
+                and (row.contact == ctx.sender or (ctx.client and row.client_id == ctx.client.id))):
+            return _follow_up(ctx, row, own)  # (a refused one is made again: this mail is a new objection)
     lang = language_of(ctx)
     view = dict(ref="", reasoning=own.strip(), subject=ctx.msg.subject, disputed=[], late=False, deadline=None,
                 decide_by=None, follow_up=False,
@@ -78,8 +81,10 @@ def _intake(ctx) -> None:
     if ctx.client is None:
         view["refusal"] = record["refusal"] = "not-a-contact"
     else:
-        named = list(dict.fromkeys(int(n) for n in _TICKET.findall(f"{ctx.msg.subject}\n{own}")))
-        foreign = [n for n in named if (ticket_rows.by_id(ctx.conn, n) or {}).get("client_id") != ctx.client.id]
+        found = {n: ticket_rows.by_id(ctx.conn, n)
+                 for n in dict.fromkeys(int(n) for n in _TICKET.findall(f"{ctx.msg.subject}\n{own}"))}
+        named = [n for n, t in found.items() if t is not None]  # other numbers (an invoice's #20261105) are none
+        foreign = [n for n in named if found[n]["client_id"] != ctx.client.id]
         if foreign:
             view["refusal"] = record["refusal"] = "not-your-ticket"
             view["refused_tickets"] = foreign
@@ -108,7 +113,8 @@ def _zone(ctx) -> str:
 def _items(ctx, named: list[int], own: str, view: dict) -> list[dict]:
     """The disputed items: each named ticket as billed on the statement that carries it, or every request charged
     on the statements named or answered. A ticket on no statement yet is disputed as it stands."""
-    sent = _latest_versions(statement_rows.of_client(ctx.conn, ctx.client.id))
+    sent = _latest_versions([r for r in statement_rows.of_client(ctx.conn, ctx.client.id)
+                             if r.created_at.date() >= period_bounds(r.period)[1]])  # an interim [report] bills nothing
     linked = set(statement_rows.answered_by(ctx.conn, ctx.refs))
     periods = {p.upper() for p in _STATEMENT.findall(f"{ctx.msg.subject}\n{own}")}
     chosen = [s for s in sent if s.id in linked or s.period in periods or _answers(s, linked)]
@@ -125,11 +131,12 @@ def _items(ctx, named: list[int], own: str, view: dict) -> list[dict]:
                     ) if statement else ticket["category"]
         items.append(dict(ticket_id=ticket_id, period=statement.period if statement else None,
                           statement_id=statement.id if statement else None, category=category,
-                          outcome=ObjectionStatus.OPEN, _sent=statement.sent if statement else None))
+                          outcome=ObjectionStatus.OPEN, late=False, _sent=statement.sent if statement else None))
         view["disputed"].append(dict(ref=f"#{ticket_id}", ticket=ticket_id, subject=ticket["subject"],
-                                  period=statement.period if statement else None,
-                                  number=statement.doc.get("number") if statement else None, category=category,
-                                  lines=lines, amount=str(sum(_amounts(lines))) if lines else None))
+                                     period=statement.period if statement else None,
+                                     number=(statement.doc.get("number") or number(statement.period, statement.version))
+                                     if statement else None, category=category, late=False,
+                                     lines=lines, amount=str(sum(_amounts(lines))) if lines else None))
         if statement:
             view["currency"] = statement.doc.get("currency", "EUR")
     return items
@@ -176,17 +183,23 @@ def _window(ctx, items: list[dict], record: dict, view: dict) -> None:
     country, zone = ctx.config.client_zone(ctx.client)
     tz = ZoneInfo(zone)
     received = ctx.now.astimezone(tz).date()
-    last = [window.last_day(i["_sent"].astimezone(tz).date(), plan.objection_days, plan.objection_counting, country)
-            for i in items if i["_sent"] is not None]
+    last = []
+    for item, shown in zip(items, view["disputed"]):  # each item by the statement it is on
+        if item["_sent"] is None:
+            continue
+        day = window.last_day(item["_sent"].astimezone(tz).date(), plan.objection_days, plan.objection_counting,
+                              country)
+        last.append(day)
+        item["late"] = shown["late"] = received > day
+        if item["late"] and plan.objection_late == "reject":
+            item["outcome"] = ObjectionStatus.REJECTED
     if last:
         record["deadline"] = min(last)
-        record["late"] = received > record["deadline"]
+        record["late"] = any(i["late"] for i in items)
         view.update(deadline=record["deadline"].isoformat(), late=record["late"])
-    if record["late"] and plan.objection_late == "reject":
-        record["status"] = ObjectionStatus.REJECTED
+    if record["late"] and all(i["outcome"] == ObjectionStatus.REJECTED for i in items):
+        record["status"] = ObjectionStatus.REJECTED  # every item late, and the plan rejects late objections
         view["rejected_late"] = True
-        for i in items:
-            i["outcome"] = ObjectionStatus.REJECTED
 
 
 
@@ -200,8 +213,10 @@ def _follow_up(ctx, row, own: str) -> None:
                 received=local_time(ctx.now, lang, _zone(ctx)), currency="EUR")
     view["follow_up"] = True
     ctx.objection = dict(kind="follow-up", id=row.id, view=view)
-    if row.status == ObjectionStatus.OPEN:
-        _tell_heads(ctx, view, row.id)
+    if not ctx.no_auto and "@" in (ctx.msg.reply_to or ctx.sender):
+        ctx.mails.append(Mail(Disposition.OBJECTION_RECEIVED, ctx.msg.reply_to or ctx.sender, lang=lang,
+                              values=dict(objection=view, **formatters(lang, view["currency"]))))
+    _tell_heads(ctx, view, row.id)
 
 
 def _tell_heads(ctx, view: dict, objection_id: int | None = None) -> None:

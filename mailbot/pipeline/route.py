@@ -16,6 +16,12 @@ def run(ctx) -> None:
     if ctx.sender and "@" in ctx.sender:
         ctx.agent = cfg.agent_for(ctx.sender)
         ctx.client = None if ctx.agent else cfg.client_for(ctx.sender)
+    if ctx.kind == Kind.MESSAGE and ctx.agent is None and ctx.mailbox.role != MailboxRole.OBJECTIONS:
+        # A client's reply-all to a statement reaches help@ and iebildumi@ as one message (one idempotency key):
+        # whichever copy comes first, it is the objection it was written as.
+        written_to = {a.lower() for a in ctx.msg.to + ctx.msg.cc}
+        ctx.mailbox = next((m for m in cfg.mailboxes if m.role == MailboxRole.OBJECTIONS and m.address in written_to),
+                           ctx.mailbox)
     if ctx.kind == Kind.MESSAGE:
         ctx.token = reply_token(ctx)
     if (ctx.kind == Kind.MESSAGE and ctx.client is None and ctx.agent is None

@@ -39,6 +39,9 @@ def run_due(engine, config, now: datetime) -> list[tuple[str, str, str]]:
         except StatementError as exc:
             log.warning("amendment %s %s not sent: %s", client_id, period, exc)
             continue
+        except Exception:  # noqa: BLE001 - one client's fault must not hold up the others' amendments
+            log.exception("amendment %s %s failed; it is tried again at the next run", client_id, period)
+            continue
         if outcome is not None:
             done.append((client_id, period, outcome))
     return done

@@ -112,7 +112,12 @@ def _frozen_finals(conn, client_id: str, period: str, end) -> dict[int, str]:
     issued = statement_rows.latest(conn, client_id, period)
     if issued is None or issued.created_at.date() < end:
         return {}
-    frozen = {int(k): v for k, v in json.loads(issued.document).get("finals", {}).items()}
+    doc = json.loads(issued.document)
+    if "finals" in doc:
+        frozen = {int(k): v for k, v in doc["finals"].items()}
+    else:  # issued before the categories were kept: its top-up's category, else its last line's, as billed
+        frozen = {t["id"]: next((ln["category"] for ln in t["lines"] if ln.get("top_up")), t["lines"][-1]["category"])
+                  for t in doc.get("tickets", ()) if t["lines"]}
     return frozen | corrections.categories(conn, client_id, period)
 
 
@@ -126,6 +131,7 @@ def _objections_in(conn, config, client, start, end) -> dict:
     tz = ZoneInfo(config.client_zone(client)[1])
     found = objection_rows.received_between(conn, client.id, datetime.combine(start, time(), tz),
                                             datetime.combine(end, time(), tz))
+    found.pop("refused", None)  # not objections of this client's: nobody's contact, or another client's tickets
     return dict(received=sum(found.values()), upheld=found.get("upheld", 0) + found.get("partly", 0),
                 rejected=found.get("rejected", 0), open=found.get("open", 0))
 
@@ -175,7 +181,7 @@ def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Out
     version, lang = doc["version"], client.language
     mailbox = next((m for m in config.mailboxes if m.role == MailboxRole.SUPPORT), config.mailboxes[0])
     mail = Mail(Disposition.STATEMENT, tuple(client.contacts), lang=lang, counted=False, auto_submitted="auto-generated",
-                reply_to=objections.address if objections else None,
+                reply_to=objections.address if objections and doc.get("objections") else None,
                 attachments=(Attachment(f"statement-{client.id}-{period}-v{version}.csv", 'text/csv; charset="utf-8"',
                                         csv_bytes(doc, lang)),),
                 values=dict(statement=doc, client=client, signature=mailbox.display_name or mailbox.name,

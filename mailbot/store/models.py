@@ -230,6 +230,7 @@ objection_items = Table(
     Column("period", String(7), nullable=True),  # None: the ticket is on no statement sent yet
     Column("statement_id", Integer, nullable=True),  # the version the client was sent when objecting
     Column("category", String(50), nullable=True),  # as billed then (its last line's category)
+    Column("late", Boolean, nullable=False, default=False),  # after its statement's window closed
     Column("outcome", String(10), nullable=False),  # open | upheld | rejected
     Column("new_category", String(50), nullable=True),
     Column("explanation", Text, nullable=True),  # the head's words to the client

@@ -24,8 +24,11 @@ def set_message(conn, objection_id: int, message_row: int) -> None:
     conn.execute(update(objections).where(objections.c.id == objection_id).values(message_row=message_row))
 
 
-def by_id(conn, objection_id: int):
-    return conn.execute(select(objections).where(objections.c.id == objection_id)).first()
+def by_id(conn, objection_id: int, lock: bool = False):
+    """The objection's row; `lock`: held until the transaction ends (PostgreSQL), so that two decisions on it made
+    at once by two daemons are applied one after the other, the second seeing what the first decided."""
+    q = select(objections).where(objections.c.id == objection_id)
+    return conn.execute(q.with_for_update() if lock else q).first()
 
 
 def items_of(conn, objection_id: int) -> list:
@@ -72,7 +75,7 @@ def show(conn, objection_id: int) -> dict | None:
     r = by_id(conn, objection_id)
     if r is None:
         return None
-    items = [dict(ticket=i.ticket_id, period=i.period, statement=i.statement_id, category=i.category,
+    items = [dict(ticket=i.ticket_id, period=i.period, statement=i.statement_id, category=i.category, late=i.late,
                   outcome=i.outcome, new_category=i.new_category, explanation=i.explanation,
                   decided_by=i.decided_by, decided_at=iso(i.decided_at)) for i in items_of(conn, objection_id)]
     mail = [dict(at=iso(m.created_at), sender=m.sender, subject=m.subject, disposition=m.disposition)

@@ -51,6 +51,7 @@ def upgrade():
         sa.Column("period", sa.String(7), nullable=True),
         sa.Column("statement_id", sa.Integer(), nullable=True),
         sa.Column("category", sa.String(50), nullable=True),
+        sa.Column("late", sa.Boolean(), nullable=False),
         sa.Column("outcome", sa.String(10), nullable=False),
         sa.Column("new_category", sa.String(50), nullable=True),
         sa.Column("explanation", sa.Text(), nullable=True),

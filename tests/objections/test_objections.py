@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from mailbot.store.models import corrections, events, objection_items, objections, statements, time_entries, utcnow
+from mailbot.store.models import tickets as tickets_table
 from tests.helpers import agent_reply, count, mail, open_ticket, rows, run_cli, send, sent_mail, text_of, wait_until
 
 # MONEO (seed 000): at least 15 minutes registered per request; paid work at 60.00 EUR an hour; objections within
@@ -281,3 +282,36 @@ def test_config_check_warns_of_an_objections_mailbox_nobody_decides(make_config)
     assert out.returncode == 0 and b"no agent with role head" in out.stdout
     _, with_head = make_config(agents=[{"email": "vadim@support.test", "name": "Vadim", "role": "head"}])
     assert b"warning" not in run_cli("config", "check", config_path=with_head).stdout
+
+
+def test_a_reply_all_to_help_and_iebildumi_is_the_objection_it_was_written_as(moneo):
+    d = moneo
+    period, day = _period()
+    _work(d, "Atskaite", f"[take] [30m {day}] [paid]")
+    wait_until(lambda: count(d.engine, time_entries) == 1)
+    _statement(d, period)
+    raw = mail(subject=f"Iebildums par ST-{period}-1, rēķins #20261105", body="Nepiekrītam.",
+               sender="anna@acme.lv", to="help@support.test", headers=[("Cc", "iebildumi@support.test")])
+    assert send(d.port, raw, rcpt=["help@support.test", "iebildumi@support.test"])[0] == 250
+    shown = _show(d, "O-1")  # the invoice number is nobody's ticket: it refuses nothing
+    assert (shown["status"], shown["refusal"], [i["ticket"] for i in shown["items"]]) == ("open", None, [1])
+    assert count(d.engine, objections) == 1 and count(d.engine, tickets_table) == 1  # no second ticket
+    # the client adds something: it joins O-1, the head hears of it, the client is acknowledged
+    assert send(d.port, mail(subject="Re: [O-1] Iebildums", body="Pielikumā paskaidrojums.", sender="anna@acme.lv",
+                             to="iebildumi@support.test"), rcpt="iebildumi@support.test")[0] == 250
+    assert wait_until(lambda: len(_show(d, "O-1")["messages"]) == 2)
+    assert len(sent_mail(d.sink, 2, to="anna@acme.lv", text="O-1")) == 2
+    assert wait_until(lambda: len([m for m in sent_mail(d.sink, 0, to=HEAD, timeout=0) if "[O-1]" in m["Subject"]]) == 2)
+
+
+def test_an_interim_report_starts_no_objection_window(moneo):
+    d = moneo
+    today = date.today()
+    _work(d, "Atskaite", f"[take] [30m {today}] [paid]")
+    wait_until(lambda: count(d.engine, time_entries) == 1)
+    _statement(d, today.strftime("%Y-%m"))  # this month so far: an interim statement
+    _days_ago(d, 5)
+    assert send(d.port, mail(subject="Iebildums #1", sender="anna@acme.lv", to="iebildumi@support.test"),
+                rcpt="iebildumi@support.test")[0] == 250
+    shown = _show(d, "O-1")
+    assert (shown["late"], shown["items"][0]["period"]) == (False, None)
