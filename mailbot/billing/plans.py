@@ -18,7 +18,9 @@ NO_PLAN = Plan(name="(no plan)", reaction_time="1d")  # unbilled: every category
 
 def snapshot(plan: Plan) -> tuple[str, str]:
     """(hash, JSON) of the plan's billing terms."""
-    doc = plan.model_dump(mode="json", exclude={"reaction_time", "title", "objection_counting", "objection_late"})
+    doc = plan.model_dump(mode="json", exclude={"reaction_time", "title", "objection_counting", "objection_late",
+                                                "calendar", "targets", "priorities", "emergencies",
+                                                "paid_analysis_at_breach"})  # what it bills, not what it promises
     for category in doc["categories"].values():  # a plan written before per-unit prices keeps its hash
         if category["per_unit"] is None:
             del category["per_unit"]

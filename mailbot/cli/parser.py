@@ -54,6 +54,11 @@ def build_parser():
     tl.add_argument("--client", help="a client id")
     tl.add_argument("--agent", help="assigned to this agent (address, name or local part)")
     tl.add_argument("--unassigned", action="store_true", help="only tickets nobody is assigned to")
+    tl.add_argument("--sort", choices=["newest", "queue", "due"], default="newest",
+                    help="newest first (default); queue: priority, then arrival; due: the nearest deadline first")
+    tl.add_argument("--due-before", metavar="ISO", help="only tickets with a deadline before this time (e.g. "
+                    "2026-12-08T17:00+02:00)")
+    tl.add_argument("--overdue", action="store_true", help="only tickets past a deadline of a running clock")
     ts = tsub.add_parser("show", help="one ticket: its messages, time journal and events")
     ts.add_argument("ref", help="the ticket's number (12 or #12)")
     ts.add_argument("--json", action="store_true", help=JSON_HELP)

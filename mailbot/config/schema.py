@@ -17,6 +17,7 @@ from mailbot.config.base import Strict
 from mailbot.config.file import ConfigError, default_path, read
 from mailbot.config.sections import (Agent, Commands, Database, Health, Jobs, Listen, Mailbox, Outbound, Parking, Tickets,
                                      UnknownSenders)
+from mailbot.config.service_levels import ALWAYS_NAME, CalendarSpec, ServiceLevels
 from mailbot.config.terms import BY_LANGUAGE, Client, Plan, Privacy, Statements
 
 _KEY = re.compile(r"[a-z_][a-z0-9_]*$")
@@ -29,6 +30,7 @@ class Config(Strict):
     outbound: Outbound = Outbound()
     mailboxes: tuple[Mailbox, ...] = Field(..., min_length=1)
     agents: tuple[Agent, ...] = ()
+    calendars: tuple[CalendarSpec, ...] = ()
     plans: tuple[Plan, ...] = ()
     clients: tuple[Client, ...] = ()
     unknown_senders: UnknownSenders = UnknownSenders()
@@ -39,6 +41,7 @@ class Config(Strict):
     statements: Statements = Statements()
     jobs: Jobs = Jobs()
     health: Health = Health()
+    sla: ServiceLevels = ServiceLevels()
     source: str | None = Field(None, exclude=True)  # the file it came from, for messages
     _cache: dict = PrivateAttr(default_factory=dict)
 
@@ -51,10 +54,15 @@ class Config(Strict):
                 raise ValueError(f"clients.{i}.plan: unknown plan {c.plan!r} (plans: {sorted(plans)})")
             if c.consultant is not None and c.consultant.lower() not in agents:
                 raise ValueError(f"clients.{i}.consultant: {c.consultant!r} is not one of the agents")
+        calendars = {c.name for c in self.calendars} | {ALWAYS_NAME}
+        for i, p in enumerate(self.plans):
+            if p.calendar not in calendars:
+                raise ValueError(f"plans.{i}.calendar: unknown calendar {p.calendar!r} (calendars: {sorted(calendars)})")
         if "authres" in self.commands.auth and not self.commands.trusted_authserv_ids:
             raise ValueError(f"commands.trusted_authserv_ids: needed with commands.auth: {self.commands.auth}")
         for key, items, attr in (("mailboxes", self.mailboxes, "address"), ("agents", self.agents, "email"),
-                                 ("clients", self.clients, "id")):
+                                 ("clients", self.clients, "id"), ("calendars", self.calendars, "name"),
+                                 ("plans", self.plans, "name")):
             seen = set()
             for i, item in enumerate(items):
                 value = getattr(item, attr)
@@ -101,6 +109,10 @@ class Config(Strict):
 
     def client_by_id(self, client_id: str | None) -> Client | None:
         return self._index("_clients", lambda: {c.id: c for c in self.clients}).get(client_id)
+
+    def calendar_spec(self, name: str) -> CalendarSpec | None:
+        """A configured calendar by name (None for the built-in 24/7)."""
+        return next((c for c in self.calendars if c.name == name), None)
 
     def plan_for(self, client: Client | None) -> Plan | None:
         if client is None or client.plan is None:

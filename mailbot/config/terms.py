@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from mailbot.config.base import Language, Strict, email, zone_name
+from mailbot.config.service_levels import Targets
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|wd)\s*$")
 # The country and time zone of a client who states neither: those of the language it writes in.
@@ -71,6 +72,12 @@ class Plan(Strict):
     objection_days: int = Field(2, ge=0)  # seed 000: objections within 2 days, to the objections mailbox
     objection_counting: Literal["calendar", "working"] = "calendar"  # working: weekends and holidays skipped
     objection_late: Literal["review", "reject"] = "review"  # a late objection still goes to the head, or not
+    # Service levels (mailbot.config.service_levels): the calendar its times run on, what it promises, per priority.
+    calendar: str = "24/7"
+    targets: Targets = Targets()
+    priorities: dict[Literal["P1", "P2", "P3", "P4"], Targets] = Field(default_factory=dict)
+    emergencies: bool = False  # a client's "urgent" raises the urgency (Platphorma: emergencies by phone)
+    paid_analysis_at_breach: bool = False  # 1C: past the resolution time, analysis is paid once the price is agreed
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -106,6 +113,19 @@ class Plan(Strict):
         if not _DURATION.match(str(v)):
             raise ValueError("use a number and a unit: 30m, 4h, 2d or 15wd (working days)")
         return str(v).strip()
+
+    def target(self, clock: str, priority: str | None = None, category: str | None = None) -> str | None:
+        """The plan's target for a clock ("response" or "resolution") at that priority: the priority's own, else the
+        plan's; a category of changes has the `changes` target for resolution; response defaults to reaction_time."""
+        chosen = self.priorities.get(priority) if priority else None
+        for targets in (chosen, self.targets):
+            if targets is None:
+                continue
+            if clock == "resolution" and category in targets.changes_categories and targets.changes:
+                return targets.changes
+            if getattr(targets, clock):
+                return getattr(targets, clock)
+        return self.reaction_time if clock == "response" else None
 
     @property
     def reaction(self) -> tuple[int, str]:

@@ -65,3 +65,11 @@ def local_time(moment: datetime, lang: str, zone: str) -> str:
     local = moment.astimezone(ZoneInfo(zone))
     return (f"{format_date(local.date(), format='medium', locale=lang)} "
             f"{format_time(local.time(), format='short', locale=lang)} {local.strftime('%Z')}")
+
+
+def deadline(moment: datetime, lang: str, zone: str) -> str:
+    """A deadline as a client reads it: the weekday and full date, the time and the zone, in their language
+    ("otrdiena, 2026. gada 1. decembris, 10:30 EET")."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return (f"{format_date(local.date(), format='full', locale=lang)}, "
+            f"{format_time(local.time(), format='short', locale=lang)} {local.strftime('%Z')}")

@@ -24,7 +24,8 @@ from mailbot.outbound.mail import Mail
 from mailbot.outbound.render import AUDIT_LANGUAGE, say
 from mailbot.pipeline.context import Kind
 from mailbot.pipeline.mails import contacts_on_ticket, dialogue, to_agent, to_client
-from mailbot.services import corrections
+from mailbot.outbound.formats import deadline
+from mailbot.services import corrections, service_levels
 from mailbot.services.statements import current_period, issue
 from mailbot.store import journal
 from mailbot.store.secrets import reply_secret
@@ -202,7 +203,8 @@ def _apply(ctx, cmds) -> None:
         changes["started_at"] = ctx.now
         record(EventKind.STARTED, owner.email, notice("started", agent=owner.email))
         if reachable and cmds.status not in SOLVED:
-            ctx.mails.append(to_client(ctx, Disposition.STARTED, values={"agent_name": owner.name}))
+            ctx.mails.append(to_client(ctx, Disposition.STARTED, values={
+                "agent_name": owner.name, "resolution_due": _resolution_due(ctx, ticket)}))
     if cmds.impact or cmds.urgency or cmds.priority:
         impact = cmds.impact or (ticket or {}).get("impact")
         urgency = cmds.urgency or (ticket or {}).get("urgency")
@@ -243,11 +245,20 @@ def _apply(ctx, cmds) -> None:
             to = contacts_on_ticket(ctx) if waiting else (ticket["contact"],)
             ctx.mails.append(to_client(ctx, Disposition.RELAY, to=to, values={"text": text, "waiting": waiting},
                                        attachments=files))
+        if resolved or text.strip() or files:  # the response clock stops at the first (mailbot.sla.clocks)
+            ctx.events.append((EventKind.RESPONDED, agent.email))
     elif ticket is None and cmds.notify and text.strip():
         ctx.mails.append(to_client(ctx, Disposition.RELAY, to=(changes["contact"],),
                                    values={"text": text, "waiting": False}))
     if ctx.config.commands.confirm == "all":
         ctx.mails.append(to_agent(ctx, Disposition.COMMAND_RESULT, applied=applied, errors=[]))
+
+
+def _resolution_due(ctx, ticket) -> str | None:
+    """When the plan promises the ticket solved, as the client reads it (None: the plan promises no time)."""
+    levels = service_levels.of_tickets(ctx.conn, ctx.config, [ticket], ctx.now)[ticket["id"]]
+    due = levels.resolution.due
+    return deadline(due, ticket["language"], levels.zone) if due is not None else None
 
 
 def _valid_period(period: str) -> bool:

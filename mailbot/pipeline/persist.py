@@ -10,7 +10,8 @@ from mailbot.billing.periods import period_of
 from mailbot.config.sections import Role
 from mailbot.mime.language import detect
 from mailbot.outbound.outbox import enqueue
-from mailbot.services import corrections
+from mailbot.outbound.formats import deadline
+from mailbot.services import corrections, service_levels
 from mailbot.store import journal, messages, outbox
 from mailbot.store import tickets as ticket_rows
 from mailbot.store.audit import add_event
@@ -121,9 +122,11 @@ def mail_values(ctx, ticket: dict) -> dict:
     """What every template of a mail about this message is given, besides the mail's own values."""
     client = ctx.config.client_by_id(ticket.get("client_id"))
     plan = ctx.config.plan_for(client)
+    due = service_levels.response_due(ctx.config, client, ticket.get("created_at") or ctx.now, ticket.get("priority"))
     return dict(original_subject=ctx.msg.subject, client=client, plan=plan,
                 reaction=plan.reaction if plan else None, sender_name=ctx.msg.sender_name,
-                signature=ctx.mailbox.display_name or ctx.mailbox.name)
+                signature=ctx.mailbox.display_name or ctx.mailbox.name,
+                response_due=deadline(due[0], ticket.get("language") or language_of(ctx), due[1]) if due else None)
 
 
 def _refile(conn, ctx, ticket_id: int, client_id: str | None, category: str) -> None:

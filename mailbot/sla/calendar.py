@@ -182,3 +182,16 @@ def is_open(cal: Calendar, moment: datetime) -> bool:
 
 
 ALWAYS = Calendar("24/7", always=True)
+
+
+def from_spec(spec) -> Calendar:
+    """The calendar a configuration's `calendars[]` entry describes (None or the name "24/7": ALWAYS)."""
+    if spec is None or spec.always:
+        return ALWAYS
+    return _built(spec.name, spec.timezone, spec.week(), spec.country, frozenset(spec.closed),
+                  tuple(sorted(spec.opened().items())), spec.short_before_holiday)
+
+
+@lru_cache(maxsize=64)
+def _built(name, zone, week, country, closed, opened, short) -> Calendar:
+    return Calendar(name, zone, week, country, closed, dict(opened), short)

@@ -94,6 +94,8 @@ class EventKind(StrEnum):
     OBJECTION = "objection"  # an objection received, refused or followed up
     OBJECTION_DECIDED = "objection-decided"  # the head's decision on a disputed ticket
     TIME_CORRECTED = "time-corrected"  # a billed entry's category changed by the head (old -> new)
+    RESPONDED = "responded"  # an agent's words reached the client (the response clock stops at the first)
+    SLA_WARNING = "sla-warning"  # a clock reached the warning share of its target, or its breach
 
 
 class ObjectionStatus(StrEnum):

@@ -14,7 +14,10 @@ ATTACHED = (b"From: =?utf-8?q?J=C4=81nis?= <janis@acme.lv>\r\nTo: help@support.t
             b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--X--\r\n")
 
 SUMMARY_FIELDS = {"ref", "id", "status", "mailbox", "client", "contact", "contact_name", "subject", "language",
-                  "created_at", "updated_at", "assignee", "category", "priority", "follows"}
+                  "created_at", "updated_at", "assignee", "category", "priority", "follows",
+                  # service levels (docs/service-levels.md)
+                  "response_due", "response_target", "response_met", "resolution_due", "resolution_target",
+                  "resolution_met", "paused"}
 
 
 def test_tickets_list_and_show_json(make_config):

@@ -19,7 +19,8 @@ TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12
 def _values(kind, subject, text, position):
     plan = SimpleNamespace(name="Pamata", reaction=(4, "h"))
     common = dict(original_subject=subject, client=SimpleNamespace(name="SIA Acme"), plan=plan,
-                  reaction=plan.reaction, sender_name="Jānis", signature="Atbalsts")
+                  reaction=plan.reaction, sender_name="Jānis", signature="Atbalsts",
+                  response_due="otrdiena, 2026. gada 8. decembris, 10:30 EET")
     if kind == "receipt":
         return common | {"follows": None}
     return common | {"agent_name": "Ilze", "text": text, "queue_position": position, "from_name": "Jānis",

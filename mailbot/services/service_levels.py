@@ -1,0 +1,86 @@
+"""Service levels of tickets: their clocks against the plan's targets, computed from each ticket's history.
+
+Nothing about a deadline is stored: the plan (its calendar, targets per priority) and the ticket's events (status
+changes, the first answer that reached the client) give it, so a changed calendar or target recomputes every
+open ticket at once. What is stored is only what must happen once — the warnings (mailbot.store.sla).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from mailbot.sla import clocks
+from mailbot.sla.calendar import from_spec
+from mailbot.store.audit import history
+from mailbot.tickets.vocabulary import EventKind
+
+_NEW_STATUS = re.compile(r"->\s*(\w+)")
+
+
+@dataclass(frozen=True)
+class Levels:
+    """A ticket's two clocks, with the calendar's zone to show their times in."""
+    response: clocks.Clock
+    resolution: clocks.Clock
+    zone: str
+
+    @property
+    def next_due(self) -> datetime | None:
+        """The deadline of a running clock that comes first: what an agent must do next by."""
+        running = [c.due for c in (self.response, self.resolution) if c.state == clocks.RUNNING and c.due]
+        return min(running) if running else None
+
+    @property
+    def paused(self) -> bool:
+        return self.resolution.state == clocks.PAUSED
+
+    def local(self, moment: datetime | None) -> str | None:
+        """ISO 8601 with the offset of the calendar's zone."""
+        return moment.astimezone(ZoneInfo(self.zone)).isoformat() if moment else None
+
+    def as_data(self) -> dict:
+        r, s = self.response, self.resolution
+        return dict(response_due=self.local(r.due), response_target=r.target, response_met=r.met,
+                    resolution_due=self.local(s.due), resolution_target=s.target, resolution_met=s.met,
+                    paused=self.paused)
+
+
+def calendar_of(config, plan):
+    return from_spec(config.calendar_spec(plan.calendar) if plan is not None else None)
+
+
+def zone_of(config, plan) -> str:
+    spec = config.calendar_spec(plan.calendar) if plan is not None else None
+    return spec.timezone if spec is not None and not spec.always else config.tickets.timezone
+
+
+def levels(config, ticket, events, now: datetime) -> Levels:
+    """The clocks of one ticket (a row mapping) given its status and responded events, oldest first."""
+    client = config.client_by_id(ticket["client_id"])
+    plan = config.plan_for(client)
+    cal = calendar_of(config, plan)
+    answered = next((e.at for e in events if e.kind == EventKind.RESPONDED), None)
+    statuses = [(e.at, m[1]) for e in events if e.kind == EventKind.STATUS and (m := _NEW_STATUS.search(e.detail))]
+    priority, category = ticket["priority"], ticket["category"]
+    target = (lambda clock: plan.target(clock, priority, category)) if plan is not None else (lambda clock: None)
+    created = ticket["created_at"]
+    return Levels(clocks.response(cal, target("response"), created, answered, now),
+                  clocks.resolution(cal, target("resolution"), created, statuses, now), zone_of(config, plan))
+
+
+def of_tickets(conn, config, rows, now: datetime) -> dict[int, Levels]:
+    """The clocks of many tickets, their events read in one go."""
+    rows = list(rows)
+    found = history(conn, [r["id"] for r in rows], (EventKind.STATUS, EventKind.RESPONDED))
+    return {r["id"]: levels(config, r, found[r["id"]], now) for r in rows}
+
+
+def response_due(config, client, now: datetime, priority: str | None = None) -> tuple[datetime, str] | None:
+    """When a request arriving now must be answered (for its receipt), in the calendar's zone; None without a target."""
+    plan = config.plan_for(client)
+    target = plan.target("response", priority) if plan is not None else None
+    if target is None:
+        return None
+    return clocks.deadline(calendar_of(config, plan), now, target), zone_of(config, plan)
