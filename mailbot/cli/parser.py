@@ -5,7 +5,7 @@ import argparse
 import os
 
 from mailbot import __version__
-from mailbot.cli import admin, deliver, objections, outbox, parked, privacy, run, statements, tickets
+from mailbot.cli import admin, deliver, objections, outbox, parked, privacy, run, sla, statements, tickets
 from mailbot.cli.common import CONFIG_HELP
 from mailbot.tickets.vocabulary import OutboxStatus, Status
 
@@ -125,6 +125,20 @@ def build_parser():
     obs.add_argument("ref", help="its reference, O-7 (or 7)")
     obs.add_argument("--json", action="store_true", help=JSON_HELP)
     ob_.set_defaults(fn=objections.cmd_objections)
+    sl_ = sub.add_parser("sla", help="service levels: check a plan's calendar (when is a target due?)")
+    slsub = _Leaves(sl_.add_subparsers(dest="action", required=True, metavar="ACTION"), common)
+    sd = slsub.add_parser("due", help="when a plan's target falls due for a request arriving at a given time")
+    sd.add_argument("plan", help="a plan's name")
+    sd.add_argument("--from", dest="start", required=True, metavar="ISO", help="when the request arrives, with its "
+                    "offset (2026-12-07T16:30+02:00)")
+    sd.add_argument("--target", choices=["response", "resolution"], default="response")
+    sd.add_argument("--priority", choices=["P1", "P2", "P3", "P4"], help="the plan's targets for that priority")
+    sd.add_argument("--category", help="the request's category (a plan's category of changes has its own target)")
+    sd.add_argument("--json", action="store_true", help=JSON_HELP)
+    sc = slsub.add_parser("check", help="send the service-level warnings and the digest that are due (the daemon "
+                          "does this every sla.check_minutes)")
+    sc.add_argument("--now", help=argparse.SUPPRESS)
+    sl_.set_defaults(fn=sla.cmd_sla)
     h = sub.add_parser("health", help="is the database, the listener, every IMAP mailbox and the outbox well? "
                        "(health check: exit 0 or 1)")
     h.set_defaults(fn=admin.cmd_health)

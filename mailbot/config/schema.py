@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from mailbot.config.base import Strict
 from mailbot.config.file import ConfigError, default_path, read
-from mailbot.config.sections import (Agent, Commands, Database, Health, Jobs, Listen, Mailbox, Outbound, Parking, Tickets,
+from mailbot.config.sections import (Agent, Commands, Role, Database, Health, Jobs, Listen, Mailbox, Outbound, Parking, Tickets,
                                      UnknownSenders)
 from mailbot.config.service_levels import ALWAYS_NAME, CalendarSpec, ServiceLevels
 from mailbot.config.terms import BY_LANGUAGE, Client, Plan, Privacy, Statements
@@ -109,6 +109,11 @@ class Config(Strict):
 
     def client_by_id(self, client_id: str | None) -> Client | None:
         return self._index("_clients", lambda: {c.id: c for c in self.clients}).get(client_id)
+
+    def dispatchers(self) -> list:
+        """Who takes what no one else has: the dispatchers, or the heads of service when there are none."""
+        return ([a for a in self.agents if a.role == Role.DISPATCHER] or
+                [a for a in self.agents if a.role == Role.HEAD])
 
     def calendar_spec(self, name: str) -> CalendarSpec | None:
         """A configured calendar by name (None for the built-in 24/7)."""

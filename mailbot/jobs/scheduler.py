@@ -3,8 +3,8 @@
 APScheduler 3.x must never share a job store between daemons (duplicate or missed runs), so each daemon
 keeps its jobs in memory and every job is idempotent and claims its own work in the database: the
 statement run claims a unique (client, period) row per statement (mailbot.services.statements.run_due), an
-amendment takes the next version of a unique (client, period, version) (mailbot.services.amendments), the purge
-deletes only what is still there. A daemon that was down simply catches up at its next wake-up.
+amendment takes the next version of a unique (client, period, version) (mailbot.services.amendments), a
+service-level warning claims its key (mailbot.services.sla_watch), the purge deletes only what is still there. A daemon that was down simply catches up at its next wake-up.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import socket
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from mailbot.services import amendments
+from mailbot.services import amendments, sla_watch
 from mailbot.services.purge import purge_expired
 from mailbot.services.statements import run_due
 from mailbot.store.models import utcnow
@@ -38,6 +38,11 @@ def amendments_job(runtime) -> None:
         log.info("statement %s %s: %s", client, period, outcome)
 
 
+def sla_job(runtime) -> None:
+    for line in sla_watch.check(runtime.engine, runtime.config, utcnow()):
+        log.info("service levels: %s", line)
+
+
 def purge_job(runtime) -> None:
     now = utcnow()
     with runtime.engine.begin() as conn:
@@ -52,7 +57,7 @@ def start(runtime) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     now = utcnow()
     for job, minutes in ((statements_job, STATEMENT_MINUTES), (amendments_job, AMEND_MINUTES),
-                         (purge_job, PURGE_MINUTES)):
+                         (sla_job, runtime.config.sla.check_minutes), (purge_job, PURGE_MINUTES)):
         scheduler.add_job(_in_thread, "interval", args=(job, runtime), minutes=minutes, next_run_time=now,
                           id=job.__name__, max_instances=1, coalesce=True, misfire_grace_time=None)
     scheduler.start()

@@ -11,7 +11,11 @@ from mailbot.outbound.mail import Mail
 from mailbot.pipeline.notify import notify_agents
 from mailbot.services.statements import StatementError, current_period, issue
 from mailbot.store import outbox
-from mailbot.tickets.lifecycle import REOPENS
+from mailbot.outbound.formats import deadline
+from mailbot.services import service_levels
+from mailbot.store import views
+from mailbot.tickets.lifecycle import QUEUED, REOPENS
+from mailbot.tickets.priority import DEFAULT_LEVEL, priority_of, urgent
 from mailbot.tickets.vocabulary import Disposition, EventKind, Status
 
 
@@ -21,6 +25,41 @@ def _over_limit(ctx, rcpt: str) -> bool:
 
 
 _REPORT = re.compile(r"\[\s*report(?:\s+(\d{4}-\d{2}))?\s*\]", re.I)
+
+
+# cloudempiere: clients follow the progress of their requests. "[status]" in the six languages.
+_STATUS = re.compile(r"\[\s*(?:status|statuss|stāvoklis|būsena|būklė|stare|stav|статус)\s*\]", re.I)
+
+
+def _status_request(ctx) -> bool:
+    """A client's "[status]": their company's open tickets, with status, assignee and deadlines, in their language,
+    to the client's registered contacts only; no ticket is opened for it."""
+    client = ctx.client
+    if client is None or ctx.no_auto or not _STATUS.search(ctx.msg.subject or ""):
+        return False
+    ctx.no_ticket, ctx.disposition = True, Disposition.STATUS_REQUEST
+    if not client.contacts:
+        ctx.events.append((EventKind.STATUS_REPORT, f"{client.id}: no registered contact to send it to"))
+        return True
+    found = [r for s in QUEUED + (Status.WAITING,) for r in views.list_tickets(
+        ctx.conn, ctx.config, status=s, client=client.id, limit=None, rows=True)]
+    levels = service_levels.of_tickets(ctx.conn, ctx.config, found, ctx.now)
+    lang = client.language
+
+    def when(moment, zone):
+        return deadline(moment, lang, zone) if moment is not None else None
+    listed = [dict(ref=f"#{r['id']}", subject=r["subject"], status=r["status"], opened=r["created_at"],
+                   assignee=(ctx.config.agent_for(r["assignee"]).name if ctx.config.agent_for(r["assignee"] or "")
+                             else None), paused=levels[r["id"]].paused,
+                   response_due=when(levels[r["id"]].response.due, levels[r["id"]].zone)
+                   if levels[r["id"]].response.state == "running" else None,
+                   resolution_due=when(levels[r["id"]].resolution.due, levels[r["id"]].zone))
+              for r in sorted(found, key=lambda r: r["id"])]
+    ctx.mails.append(Mail(Disposition.STATUS_REPORT, tuple(client.contacts), lang=lang, counted=False,
+                          values=dict(client=client, tickets=listed, sender_name=ctx.msg.sender_name)))
+    ctx.events.append((EventKind.STATUS_REPORT, f"{client.id}: {len(listed)} open ticket(s) to "
+                                                f"{len(client.contacts)} registered contact(s)"))
+    return True
 
 
 def _report_request(ctx) -> bool:
@@ -42,6 +81,16 @@ def _report_request(ctx) -> bool:
     return True
 
 
+def _urgency(ctx) -> None:
+    """A client's "urgent" ("steidzami", "skubu", "срочно" ...) in the subject raises the urgency, where the plan
+    allows emergencies; the priority follows from impact x urgency (cloudempiere), and with it the targets."""
+    plan = ctx.config.plan_for(ctx.client)
+    if plan is not None and plan.emergencies and urgent(ctx.msg.subject or "", ctx.config.sla.urgent_words):
+        ctx.changes.update(impact=DEFAULT_LEVEL, urgency="high",
+                           priority=priority_of(DEFAULT_LEVEL, "high", ctx.config.sla.matrix))
+        ctx.events.append((EventKind.PRIORITY, f"{ctx.changes['priority']}: the client calls it urgent"))
+
+
 def run(ctx) -> None:
     if ctx.agent is not None or ctx.objection is not None:
         return  # the command stage decided what an agent's mail does; an objection is recorded already
@@ -52,9 +101,10 @@ def run(ctx) -> None:
                 ctx.events.append((EventKind.STATUS, f"{ctx.ticket['status']} -> open: the client answered"))
             notify_agents(ctx)
         return
-    if _report_request(ctx):
+    if _status_request(ctx) or _report_request(ctx):
         return
     ctx.status = Status.NEW
+    _urgency(ctx)
     notify_agents(ctx)
     rcpt = ctx.msg.reply_to or ctx.sender
     if ctx.no_auto:

@@ -209,7 +209,7 @@ def _apply(ctx, cmds) -> None:
         impact = cmds.impact or (ticket or {}).get("impact")
         urgency = cmds.urgency or (ticket or {}).get("urgency")
         changes.update(impact=impact or DEFAULT_LEVEL, urgency=urgency or DEFAULT_LEVEL,
-                       priority=cmds.priority or priority_of(impact, urgency))
+                       priority=cmds.priority or priority_of(impact, urgency, ctx.config.sla.matrix))
         record(EventKind.PRIORITY, changes["priority"], notice("priority", priority=changes["priority"]))
     if cmds.report is not None:  # a statement for the client, now, to its registered contacts
         client = ctx.client or ctx.config.client_by_id(ticket["client_id"])

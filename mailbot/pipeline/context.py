@@ -90,6 +90,7 @@ class Ctx:
     language: str | None = None  # the language detected for a sender who is not a client's contact
     redescribe: str | None = None  # an agent's "Work: ..." without time: the new description of their latest entry
     follows: int | None = None  # a new ticket opened by a late reply to this resolved one
+    no_ticket: bool = False  # recorded and answered without a ticket (a client's [status])
     correct: tuple | None = None  # the head's category on a ticket: (category, services.corrections.plan)
     objection: dict | None = None  # mail to the objections mailbox: what the objection stage recorded
     drafts: list = field(default_factory=list)  # mail rendered before the transaction (outbound.drafts)

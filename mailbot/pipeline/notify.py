@@ -6,7 +6,6 @@ agent (see mailbot.agents.auth), so the agent's answer proves itself.
 """
 from __future__ import annotations
 
-from mailbot.config.sections import Role
 from mailbot.outbound.mail import Mail
 from mailbot.store import tickets as ticket_rows
 from mailbot.tickets.vocabulary import Disposition, EventKind
@@ -14,7 +13,7 @@ from mailbot.tickets.vocabulary import Disposition, EventKind
 
 def dispatchers(config) -> list:
     """Who takes what no one else has: the dispatchers, or the head of service when there are none."""
-    return [a for a in config.agents if a.role == Role.DISPATCHER] or [a for a in config.agents if a.role == Role.HEAD]
+    return config.dispatchers()
 
 
 def notify_agents(ctx, position=None) -> None:

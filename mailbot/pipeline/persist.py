@@ -57,6 +57,8 @@ def run(ctx) -> None:
     if ctx.objection is not None:
         return  # recorded whole by the objection stage
     conn, msg, now = ctx.conn, ctx.msg, ctx.now
+    if ctx.no_ticket:
+        return _without_ticket(ctx)
     if ctx.ticket is None:
         values = new_ticket(ctx)
         ticket_id = ticket_rows.insert(conn, values)
@@ -101,6 +103,19 @@ def run(ctx) -> None:
         in_reply_to, refs = mail.thread or (msg.message_id, references)
         enqueue(conn, mail, ticket=ticket, mailbox=ctx.mailbox, now=now, in_reply_to=in_reply_to,
                 references=refs, secret=secret, drafts=ctx.drafts)
+
+
+def _without_ticket(ctx) -> None:
+    """A message answered without a ticket: its record, its events and its mail."""
+    msg = ctx.msg
+    ctx.message_row = store_message(ctx, None, ctx.disposition)
+    for kind, detail in ctx.events:
+        add_event(ctx.conn, None, kind, detail, ctx.now, actor=ctx.sender or None, message_row=ctx.message_row)
+    references = msg.references + ([msg.message_id] if msg.message_id else [])
+    for mail in ctx.mails:
+        mail.values = {"signature": ctx.mailbox.display_name or ctx.mailbox.name, **mail.values}
+        enqueue(ctx.conn, mail, ticket=None, mailbox=ctx.mailbox, now=ctx.now, in_reply_to=msg.message_id,
+                references=references)
 
 
 def new_ticket(ctx) -> dict:

@@ -252,6 +252,12 @@ corrections = Table(
     Index("ix_corrections_due", "amended_by", "client_id", "period"),
 )
 
+once = Table(
+    "once", metadata,  # things that must happen once across every daemon (an SLA warning, a day's digest)
+    Column("key", String(200), primary_key=True),  # e.g. "sla:12:response:warn", "digest:2026-12-07"
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 clients_seen = Table(
     "clients_seen", metadata,  # when the daemon first had each client in its configuration (statements.since)
     Column("client_id", String(100), primary_key=True),

@@ -5,6 +5,8 @@ priority outright ([P2]); otherwise it follows from the two, each `medium` unles
 """
 from __future__ import annotations
 
+import re
+
 LEVELS = ("high", "medium", "low")
 DEFAULT_LEVEL = "medium"
 MATRIX = {("high", "high"): "P1", ("high", "medium"): "P2", ("medium", "high"): "P2", ("high", "low"): "P3",
@@ -12,5 +14,14 @@ MATRIX = {("high", "high"): "P1", ("high", "medium"): "P2", ("medium", "high"): 
           ("low", "low"): "P4"}
 
 
-def priority_of(impact: str | None, urgency: str | None) -> str:
-    return MATRIX[(impact or DEFAULT_LEVEL, urgency or DEFAULT_LEVEL)]
+def priority_of(impact: str | None, urgency: str | None, matrix: dict | None = None) -> str:
+    """The priority of impact x urgency, by `matrix` (impact -> urgency -> P1..P4, the configuration's `sla.matrix`)
+    or the default ITIL one."""
+    impact, urgency = impact or DEFAULT_LEVEL, urgency or DEFAULT_LEVEL
+    return matrix[impact][urgency] if matrix else MATRIX[(impact, urgency)]
+
+
+def urgent(text: str, words) -> bool:
+    """Whether a client calls the request urgent ("urgent", "steidzami", "срочно" ...), as a word of its own."""
+    folded = text.casefold()
+    return any(re.search(rf"(?<!\w){re.escape(w.casefold())}(?!\w)", folded) for w in words)

@@ -26,6 +26,7 @@ class Disposition(StrEnum):
     DSN = "dsn"  # a delivery report about mail we sent
     AUTO_REPLY = "auto-reply"  # an out-of-office or read receipt, kept on the ticket it answers
     REPORT_REQUEST = "report-request"  # a client's [report]: the statement went out, the record is closed
+    STATUS_REQUEST = "status-request"  # a client's [status]: their open tickets went out; no ticket
     AGENT_REPLY = "agent-reply"  # an agent's answer, relayed to the client
     NOTE = "note"  # an agent's [note]: kept, never sent to the client
     AGENT_OPENED = "agent-opened"  # a ticket an agent opened for a client ([client ID])
@@ -54,6 +55,9 @@ class Disposition(StrEnum):
     OBJECTION_NOTICE = "objection-notice"  # to the heads: the disputed lines, to decide by reply
     OBJECTION_DECISION = "objection-decision"  # to the client: the head's decision and explanation
     DECISION_RESULT = "decision-result"  # to the head: what their decision did, or why nothing was done
+    SLA_WARNING = "sla-warning"  # to agents: a deadline near, or passed
+    SLA_DIGEST = "sla-digest"  # to dispatchers: what falls due today
+    STATUS_REPORT = "status-report"  # to a client's registered contacts: their open tickets
 
 
 # What the client saw of a ticket, in the order written: their messages and our answers to them.
@@ -96,6 +100,7 @@ class EventKind(StrEnum):
     TIME_CORRECTED = "time-corrected"  # a billed entry's category changed by the head (old -> new)
     RESPONDED = "responded"  # an agent's words reached the client (the response clock stops at the first)
     SLA_WARNING = "sla-warning"  # a clock reached the warning share of its target, or its breach
+    STATUS_REPORT = "status-report"  # a client's [status] answered (no ticket)
 
 
 class ObjectionStatus(StrEnum):

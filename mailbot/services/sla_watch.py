@@ -1,0 +1,122 @@
+"""The service-level watch: warnings before a deadline passes, at its breach, and a daily digest of what falls due.
+
+What the scheduled check (every `sla.check_minutes`, and `mailbot sla check`) does for every ticket not yet
+resolved: a running clock that has used `sla.warn_at` of its target (75% by default) warns the assignee (or the
+dispatchers when nobody is assigned); one past its target tells the dispatchers and the heads of service, and on a
+plan with `paid_analysis_at_breach` (1C) says that further work is paid analysis once the client agrees a price.
+Each warning is sent once per ticket, clock and level — across every daemon: its key is claimed (mailbot.store.once)
+in the transaction that queues its mail. At `sla.digest_hour` (the tickets' time zone) the dispatchers get the
+day's list of deadlines, once a day.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from mailbot.config.sections import MailboxRole, Role
+from mailbot.outbound.formats import deadline, formatters
+from mailbot.outbound.mail import Mail
+from mailbot.outbound.outbox import enqueue
+from mailbot.services.service_levels import of_tickets
+from mailbot.sla.clocks import RUNNING
+from mailbot.store import once
+from mailbot.store import views
+from mailbot.store.audit import add_event
+from mailbot.tickets.lifecycle import SOLVED
+from mailbot.tickets.vocabulary import Disposition, EventKind, Status
+
+log = logging.getLogger("mailbot.jobs")
+WATCHED = (Status.NEW, Status.OPEN, Status.WAITING)
+
+
+def check(engine, config, now: datetime) -> list[str]:
+    """Send the warnings and the digest that are due; returns what was sent, one line each."""
+    with engine.connect() as conn:
+        rows = [r for s in WATCHED for r in views.list_tickets(conn, config, status=s, limit=None, rows=True)]
+        levels = of_tickets(conn, config, rows, now)
+    due = []
+    for row in rows:
+        for clock in (levels[row["id"]].response, levels[row["id"]].resolution):
+            if clock.state != RUNNING or not clock.budget:
+                continue
+            level = "breach" if clock.breached else "warn" if clock.share >= config.sla.warn_at else None
+            if level is not None:
+                due.append((row, clock, level, levels[row["id"]].zone))
+    sent = []
+    if due:
+        with engine.connect() as conn:
+            claimed = once.taken(conn, [_key(r, c, lv) for r, c, lv, _ in due])
+        for row, clock, level, zone in due:
+            if _key(row, clock, level) in claimed:
+                continue
+            try:
+                with engine.begin() as conn:
+                    if once.claim(conn, _key(row, clock, level), now):
+                        _warn(conn, config, row, clock, level, zone, now)
+                        sent.append(f"#{row['id']} {clock.name} {level}")
+            except Exception:  # noqa: BLE001 - one ticket's fault must not keep the others' warnings back
+                log.exception("service-level warning for ticket %s failed; tried again at the next check", row["id"])
+    digest = _digest(engine, config, rows, levels, now)
+    return sent + ([digest] if digest else [])
+
+
+def _key(row, clock, level) -> str:
+    return f"sla:{row['id']}:{clock.name}:{level}"
+
+
+def _warn(conn, config, row, clock, level, zone, now) -> None:
+    plan = config.plan_for(config.client_by_id(row["client_id"]))
+    assignee = config.agent_for(row["assignee"]) if row["assignee"] else None
+    if level == "warn":
+        targets = [assignee] if assignee else config.dispatchers()
+    else:
+        targets = list({a.email: a for a in ([assignee] if assignee else []) + config.dispatchers() +
+                        [a for a in config.agents if a.role == Role.HEAD]}.values())
+    paid = level == "breach" and clock.name == "resolution" and plan is not None and plan.paid_analysis_at_breach
+    mailbox = config.mailbox_for(row["mailbox"]) or next(
+        (m for m in config.mailboxes if m.role == MailboxRole.SUPPORT), config.mailboxes[0])
+    for agent in targets:
+        mail = Mail(Disposition.SLA_WARNING, agent.email, lang=agent.language, counted=False,
+                    auto_submitted="auto-generated", values=dict(
+                        agent_name=agent.name, clock=clock.name, level=level, target=clock.target,
+                        due=deadline(clock.due, agent.language, zone) if clock.due else None,
+                        used=round(clock.used), budget=round(clock.budget), paid_analysis=paid,
+                        client=config.client_by_id(row["client_id"]), plan=plan,
+                        signature=mailbox.display_name or mailbox.name))
+        enqueue(conn, mail, ticket=dict(row), mailbox=mailbox, now=now)
+    add_event(conn, row["id"], EventKind.SLA_WARNING, f"{clock.name} {level}: {round(clock.used)} of "
+              f"{round(clock.budget)} working minutes ({clock.target})" + ("; paid analysis from now" if paid else ""),
+              now)
+
+
+def _digest(engine, config, rows, levels, now) -> str | None:
+    hour = config.sla.digest_hour
+    if hour is None or not config.dispatchers():
+        return None
+    tz = ZoneInfo(config.tickets.timezone)
+    local = now.astimezone(tz)
+    if local.hour < hour:
+        return None
+    end = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tz)
+    today = sorted(((levels[r["id"]].next_due, r) for r in rows
+                    if levels[r["id"]].next_due is not None and levels[r["id"]].next_due < end
+                    and r["status"] not in SOLVED), key=lambda x: (x[0], x[1]["id"]))
+    key = f"digest:{local.date().isoformat()}"
+    with engine.begin() as conn:
+        if not once.claim(conn, key, now):
+            return None
+        if not today:
+            return None  # nothing falls due today: no mail, and none later today either
+        mailbox = next((m for m in config.mailboxes if m.role == MailboxRole.SUPPORT), config.mailboxes[0])
+        for agent in config.dispatchers():
+            lines = [dict(ref=f"#{r['id']}", subject=r["subject"], status=r["status"], priority=r["priority"],
+                          assignee=r["assignee"], due=deadline(d, agent.language, levels[r["id"]].zone),
+                          overdue=d < now) for d, r in today]
+            enqueue(conn, Mail(Disposition.SLA_DIGEST, agent.email, lang=agent.language, counted=False,
+                               auto_submitted="auto-generated", values=dict(
+                                   agent_name=agent.name, tickets=lines,
+                                   day=formatters(agent.language, "EUR")["day"](local.date().isoformat()),
+                                   signature=mailbox.display_name or mailbox.name)),
+                    ticket=None, mailbox=mailbox, now=now)
+    return f"digest {local.date()}: {len(today)} ticket(s)"
