@@ -131,10 +131,15 @@ def build_parser():
     sd.add_argument("plan", help="a plan's name")
     sd.add_argument("--from", dest="start", required=True, metavar="ISO", help="when the request arrives, with its "
                     "offset (2026-12-07T16:30+02:00)")
-    sd.add_argument("--target", choices=["response", "resolution"], default="response")
+    sd.add_argument("--target", choices=["response", "resolution"], default="response",
+                    help="which clock: the first response (default) or the resolution")
     sd.add_argument("--priority", choices=["P1", "P2", "P3", "P4"], help="the plan's targets for that priority")
     sd.add_argument("--category", help="the request's category (a plan's category of changes has its own target)")
     sd.add_argument("--json", action="store_true", help=JSON_HELP)
+    sr_ = slsub.add_parser("report", help="per plan and client, the share of targets met by the tickets of a month")
+    sr_.add_argument("--period", required=True, metavar="YYYY-MM", help="the month the tickets arrived in")
+    sr_.add_argument("--json", action="store_true", help=JSON_HELP)
+    sr_.add_argument("--now", help=argparse.SUPPRESS)
     sc = slsub.add_parser("check", help="send the service-level warnings and the digest that are due (the daemon "
                           "does this every sla.check_minutes)")
     sc.add_argument("--now", help=argparse.SUPPRESS)

@@ -1,4 +1,4 @@
-"""`mailbot sla due|check`: check a plan's calendar before trusting it; send the warnings that are due."""
+"""`mailbot sla due|report|check`: check a plan's calendar, see how often targets were met, send due warnings."""
 from __future__ import annotations
 
 import sys
@@ -19,6 +19,24 @@ def cmd_sla(args):
         now = datetime.fromisoformat(args.now).astimezone(ZoneInfo("UTC")) if args.now else utcnow()
         for line in sla_watch.check(open_engine(config), config, now):
             print(line)
+        return EX_OK
+    if args.action == "report":
+        from mailbot.billing.periods import period_bounds
+        from mailbot.store.models import utcnow
+        try:
+            period_bounds(args.period)
+        except ValueError as exc:
+            print(f"mailbot sla: --period: {exc}", file=sys.stderr)
+            return EX_USAGE
+        now = datetime.fromisoformat(args.now).astimezone(ZoneInfo("UTC")) if args.now else utcnow()
+        with open_engine(config).connect() as conn:
+            data = service_levels.report(conn, config, args.period, now)
+        if not print_json(data, args.json):
+            for g in data:
+                shares = "  ".join(f"{c} {g[c + '_met']} met, {g[c + '_missed']} missed, {g[c + '_running']} running"
+                                   + (f" ({g[c + '_share_met']:.0%})" if g[c + "_share_met"] is not None else "")
+                                   for c in ("response", "resolution"))
+                print(f"{g['plan'] or '(no plan)':<20} {g['client'] or '-':<12} {g['tickets']:>4} tickets  {shares}")
         return EX_OK
     plan = next((p for p in config.plans if p.name == args.plan), None)
     if plan is None:

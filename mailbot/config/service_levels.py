@@ -142,6 +142,10 @@ class ServiceLevels(Strict):
     urgent_words: tuple[str, ...] = ("urgent", "steidzami", "steidzams", "skubu", "skubus", "skubiai", "urgentă",
                                      "naliehavé", "súrne", "срочно", "срочный")
     matrix: dict[str, dict[str, str]] | None = None  # impact -> urgency -> P1..P4 (default: mailbot.tickets.priority)
+    # A ticket waiting for the client's answer: remind the client after this many days, close it after this many
+    # (counted from when it began to wait; both off unless set).
+    remind_waiting_days: int | None = Field(None, ge=1)
+    close_waiting_days: int | None = Field(None, ge=1)
 
     @field_validator("matrix")
     @classmethod

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
+
+from mailbot.billing.periods import period_bounds
 
 from mailbot.sla import clocks
 from mailbot.sla.calendar import from_spec
+from mailbot.store import views
 from mailbot.store.audit import history
 from mailbot.tickets.vocabulary import EventKind
 
@@ -84,3 +87,30 @@ def response_due(config, client, now: datetime, priority: str | None = None) -> 
     if target is None:
         return None
     return clocks.deadline(calendar_of(config, plan), now, target), zone_of(config, plan)
+
+
+def report(conn, config, period: str, now: datetime) -> list[dict]:
+    """Per plan and client, how the tickets that arrived in the period (YYYY-MM, the tickets' time zone) did against
+    their targets: met, missed, still running, and the share met of those decided."""
+    start, end = period_bounds(period)
+    tz = ZoneInfo(config.tickets.timezone)
+    lo, hi = datetime.combine(start, time(), tz), datetime.combine(end, time(), tz)
+    rows = [r for r in views.list_tickets(conn, config, limit=None, rows=True) if lo <= r["created_at"] < hi]
+    found = of_tickets(conn, config, rows, now)
+    groups: dict[tuple, dict] = {}
+    for r in rows:
+        plan = config.plan_for(config.client_by_id(r["client_id"]))
+        key = (plan.name if plan else None, r["client_id"])
+        g = groups.setdefault(key, dict(plan=key[0], client=key[1], tickets=0, **{
+            f"{c}_{k}": 0 for c in ("response", "resolution") for k in ("met", "missed", "running")}))
+        g["tickets"] += 1
+        for clock in (found[r["id"]].response, found[r["id"]].resolution):
+            if clock.budget is None:
+                continue
+            state = "running" if clock.met is None and not clock.breached else "met" if clock.met else "missed"
+            g[f"{clock.name}_{state}"] += 1
+    for g in groups.values():
+        for c in ("response", "resolution"):
+            decided = g[f"{c}_met"] + g[f"{c}_missed"]
+            g[f"{c}_share_met"] = round(g[f"{c}_met"] / decided, 4) if decided else None
+    return sorted(groups.values(), key=lambda g: (g["plan"] or "", g["client"] or ""))

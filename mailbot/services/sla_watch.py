@@ -3,10 +3,12 @@
 What the scheduled check (every `sla.check_minutes`, and `mailbot sla check`) does for every ticket not yet
 resolved: a running clock that has used `sla.warn_at` of its target (75% by default) warns the assignee (or the
 dispatchers when nobody is assigned); one past its target tells the dispatchers and the heads of service, and on a
-plan with `paid_analysis_at_breach` (1C) says that further work is paid analysis once the client agrees a price.
+plan with `paid_analysis_at_breach` (1C) tells the agent that further work is paid analysis once the client agrees
+a price, and asks the client to agree.
 Each warning is sent once per ticket, clock and level — across every daemon: its key is claimed (mailbot.store.once)
 in the transaction that queues its mail. At `sla.digest_hour` (the tickets' time zone) the dispatchers get the
-day's list of deadlines, once a day.
+day's list of deadlines, once a day. A ticket waiting for the client's answer can get the client a reminder after
+`sla.remind_waiting_days` and be closed after `sla.close_waiting_days` (both off unless set).
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ from mailbot.services.service_levels import of_tickets
 from mailbot.sla.clocks import RUNNING
 from mailbot.store import once
 from mailbot.store import views
-from mailbot.store.audit import add_event
+from mailbot.store.audit import add_event, history
+from mailbot.store.tickets import change, client_thread
 from mailbot.tickets.lifecycle import SOLVED
 from mailbot.tickets.vocabulary import Disposition, EventKind, Status
 
@@ -57,8 +60,49 @@ def check(engine, config, now: datetime) -> list[str]:
                         sent.append(f"#{row['id']} {clock.name} {level}")
             except Exception:  # noqa: BLE001 - one ticket's fault must not keep the others' warnings back
                 log.exception("service-level warning for ticket %s failed; tried again at the next check", row["id"])
+    sent += _waiting(engine, config, [r for r in rows if r["status"] == Status.WAITING], now)
     digest = _digest(engine, config, rows, levels, now)
     return sent + ([digest] if digest else [])
+
+
+def _waiting(engine, config, rows, now) -> list[str]:
+    """Tickets waiting for the client: a reminder after sla.remind_waiting_days, closed after close_waiting_days
+    (each once per time the ticket began to wait)."""
+    remind, close = config.sla.remind_waiting_days, config.sla.close_waiting_days
+    if not rows or (remind is None and close is None):
+        return []
+    with engine.connect() as conn:
+        found = history(conn, [r["id"] for r in rows], (EventKind.STATUS,))
+    done = []
+    for row in rows:
+        since = next((e.at for e in reversed(found[row["id"]]) if e.detail.rstrip().endswith("waiting")),
+                     row["updated_at"])
+        for action, days in (("close", close), ("remind", remind)):
+            if days is None or now - since < timedelta(days=days) or "@" not in row["contact"]:
+                continue
+            with engine.begin() as conn:
+                if not once.claim(conn, f"{action}:{row['id']}:{since.isoformat()}", now):
+                    continue
+                _tell_client(conn, config, row, action, since, now)
+            done.append(f"#{row['id']} {action}")
+            break  # closed: no reminder as well
+    return done
+
+
+def _tell_client(conn, config, row, action, since, now) -> None:
+    mailbox = config.mailbox_for(row["mailbox"]) or config.mailboxes[0]
+    kind = Disposition.WAITING_CLOSED if action == "close" else Disposition.WAITING_REMINDER
+    mail = Mail(kind, row["contact"], counted=False, auto_submitted="auto-generated", values=dict(
+        signature=mailbox.display_name or mailbox.name, days=(now - since).days, sender_name=row["contact_name"],
+        close_days=config.sla.close_waiting_days), thread=client_thread(conn, row["id"]))
+    in_reply_to, refs = mail.thread
+    enqueue(conn, mail, ticket=dict(row), mailbox=mailbox, now=now, in_reply_to=in_reply_to, references=refs)
+    if action == "close":
+        change(conn, row["id"], dict(status=Status.CLOSED, updated_at=now))
+        add_event(conn, row["id"], EventKind.STATUS, f"{Status.WAITING} -> {Status.CLOSED}: no answer from the client "
+                  f"in {config.sla.close_waiting_days} days", now)
+    else:
+        add_event(conn, row["id"], EventKind.SLA_WARNING, f"the client was reminded: waiting since {since.date()}", now)
 
 
 def _key(row, clock, level) -> str:
@@ -85,6 +129,13 @@ def _warn(conn, config, row, clock, level, zone, now) -> None:
                         client=config.client_by_id(row["client_id"]), plan=plan,
                         signature=mailbox.display_name or mailbox.name))
         enqueue(conn, mail, ticket=dict(row), mailbox=mailbox, now=now)
+    if paid and "@" in row["contact"]:  # 1C: the client is asked to agree before analysis goes on as paid work
+        mail = Mail(Disposition.PAID_ANALYSIS, row["contact"], counted=False, auto_submitted="auto-generated",
+                    thread=client_thread(conn, row["id"]), values=dict(
+                        target=clock.target, plan=plan, sender_name=row["contact_name"],
+                        signature=mailbox.display_name or mailbox.name))
+        enqueue(conn, mail, ticket=dict(row), mailbox=mailbox, now=now, in_reply_to=mail.thread[0],
+                references=mail.thread[1])
     add_event(conn, row["id"], EventKind.SLA_WARNING, f"{clock.name} {level}: {round(clock.used)} of "
               f"{round(clock.budget)} working minutes ({clock.target})" + ("; paid analysis from now" if paid else ""),
               now)

@@ -28,7 +28,9 @@ from mailbot.outbound.formats import formatters
 from mailbot.outbound.mail import Mail
 from mailbot.outbound.outbox import Outgoing, build, write
 from mailbot.services.statement_csv import csv_bytes
+from mailbot.services import service_levels
 from mailbot.store import clients, corrections, journal
+from mailbot.store import tickets as ticket_rows
 from mailbot.store import objections as objection_rows
 from mailbot.store import statements as statement_rows
 from mailbot.store.audit import add_event
@@ -93,6 +95,7 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
             amount=_s(ln.amount), top_up=ln.entry is None, per=ln.per,
             units=ln.billed // ln.per if ln.per != 60 and ln.billed % ln.per == 0 else None,
             minimum=_minimum(terms_plan, ln.category) if ln.entry is None else None))
+    _service(conn, config, doc_tickets, now)
     total = sum((ln.amount for ln in lines), Decimal("0.00")) + sum((Decimal(f["amount"]) for f in fees), Decimal(0))
     return dict(
         client=dict(id=client.id, name=client.name), period=period, period_start=start.isoformat(),
@@ -104,6 +107,17 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
                          amount=_s(t.amount)) for name, t in totals(shown).items()],
         allowance=allowance_doc, fees=fees, total=_s(total), objection_days=objection_days, finals=finals,
         objections_received=_objections_in(conn, config, client, start, end))
+
+
+def _service(conn, config, doc_tickets: dict, now: datetime) -> None:
+    """Each ticket's service levels as the statement shows them: working minutes to the first answer and to the
+    solution, against the plan's targets, and whether they were met (None: no target, or not yet)."""
+    rows = [r for r in (ticket_rows.by_id(conn, t) for t in doc_tickets) if r is not None]
+    for ticket_id, levels in service_levels.of_tickets(conn, config, rows, now).items():
+        doc_tickets[ticket_id]["service"] = {
+            clock.name: dict(minutes=round(clock.used), target=clock.target, target_minutes=round(clock.budget)
+                             if clock.budget is not None else None, met=clock.met)
+            for clock in (levels.response, levels.resolution)}
 
 
 def _frozen_finals(conn, client_id: str, period: str, end) -> dict[int, str]:
@@ -249,7 +263,8 @@ _NOT_LINE_CONTENT = ("per", "units", "minimum")
 def _content(doc: dict) -> dict:
     """What a statement says, without when it was issued: equal contents make a resend, not a new version."""
     out = {k: v for k, v in doc.items() if k not in _NOT_CONTENT}
-    out["tickets"] = [dict(t, lines=[{k: v for k, v in ln.items() if k not in _NOT_LINE_CONTENT} for ln in t["lines"]])
+    out["tickets"] = [dict({k: v for k, v in t.items() if k != "service"},  # the clocks run on: news, not billing
+                           lines=[{k: v for k, v in ln.items() if k not in _NOT_LINE_CONTENT} for ln in t["lines"]])
                       for t in doc.get("tickets", ())]
     return out
 

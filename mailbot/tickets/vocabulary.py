@@ -58,6 +58,9 @@ class Disposition(StrEnum):
     SLA_WARNING = "sla-warning"  # to agents: a deadline near, or passed
     SLA_DIGEST = "sla-digest"  # to dispatchers: what falls due today
     STATUS_REPORT = "status-report"  # to a client's registered contacts: their open tickets
+    WAITING_REMINDER = "waiting-reminder"  # to a client: the ticket still waits for their answer
+    WAITING_CLOSED = "waiting-closed"  # to a client: closed, their answer never came
+    PAID_ANALYSIS = "paid-analysis"  # to a client (1C): past the resolution time, analysis is paid once agreed
 
 
 # What the client saw of a ticket, in the order written: their messages and our answers to them.

@@ -7,7 +7,8 @@ from email import policy
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from mailbot.outbound.formats import deadline
 from mailbot.store.models import events, outbox, tickets, utcnow
@@ -130,3 +131,35 @@ def test_an_urgent_request_gets_the_first_priority_where_the_plan_allows_emergen
     assert datetime.fromisoformat(shown["response_due"]) == t["created_at"] + timedelta(hours=4)
     out = json.loads(run_cli("tickets", "list", "--sort", "due", "--json", config_path=d.path).stdout)
     assert [x["ref"] for x in out] == ["#1"]
+
+
+def test_a_waiting_ticket_reminds_the_client_then_closes(desk):
+    d = desk(calendars=CALENDARS, plans=PLANS, clients=CLIENTS,
+             sla={"remind_waiting_days": 3, "close_waiting_days": 10, "digest_hour": None})
+    notification = open_ticket(d, subject="Report fails", sender="janis@acme.lv")
+    assert send(d.port, agent_reply(notification, "[take] [waiting]", "Which report?"),
+                rcpt=notification["Reply-To"])[0] == 250
+    assert wait_until(lambda: rows(d.engine, tickets)[0]["status"] == "waiting")
+    now = utcnow()
+    for days in (1, 4, 5):  # one reminder, once
+        run_cli("sla", "check", "--now", (now + timedelta(days=days)).isoformat(), config_path=d.path)
+    assert [r["rcpt"] for r in rows(d.engine, outbox) if r["kind"] == "waiting-reminder"] == ["janis@acme.lv"]
+    run_cli("sla", "check", "--now", (now + timedelta(days=11)).isoformat(), config_path=d.path)
+    assert rows(d.engine, tickets)[0]["status"] == "closed"
+    assert [r["rcpt"] for r in rows(d.engine, outbox) if r["kind"] == "waiting-closed"] == ["janis@acme.lv"]
+
+
+def test_the_month_report_gives_the_share_of_targets_met(desk):
+    d = desk(calendars=CALENDARS, plans=PLANS, clients=CLIENTS)
+    answered = open_ticket(d, subject="Answered", sender="janis@acme.lv")
+    assert send(d.port, agent_reply(answered, "[take]", "Done, see the settings."),
+                rcpt=answered["Reply-To"])[0] == 250
+    open_ticket(d, subject="Still open", sender="janis@acme.lv")
+    assert wait_until(lambda: [e for e in rows(d.engine, events) if e["kind"] == "responded"])
+    month = rows(d.engine, tickets)[0]["created_at"].astimezone(ZoneInfo("Europe/Riga")).strftime("%Y-%m")
+    out = json.loads(run_cli("sla", "report", "--period", month, "--json", config_path=d.path).stdout)
+    assert len(out) == 1 and (out[0]["plan"], out[0]["client"], out[0]["tickets"]) == ("fast", "acme", 2)
+    assert (out[0]["response_met"], out[0]["response_running"], out[0]["response_share_met"]) == (1, 1, 1.0)
+    later = (utcnow() + timedelta(hours=5)).isoformat()  # the second one's 4 hours have passed unanswered
+    out = json.loads(run_cli("sla", "report", "--period", month, "--json", "--now", later, config_path=d.path).stdout)
+    assert (out[0]["response_met"], out[0]["response_missed"], out[0]["response_share_met"]) == (1, 1, 0.5)
