@@ -163,3 +163,20 @@ def test_the_month_report_gives_the_share_of_targets_met(desk):
     later = (utcnow() + timedelta(hours=5)).isoformat()  # the second one's 4 hours have passed unanswered
     out = json.loads(run_cli("sla", "report", "--period", month, "--json", "--now", later, config_path=d.path).stdout)
     assert (out[0]["response_met"], out[0]["response_missed"], out[0]["response_share_met"]) == (1, 1, 0.5)
+
+
+def test_the_statement_shows_each_requests_service_levels(desk):
+    clients = [dict(CLIENTS[0], contacts=["anna@acme.lv"])]
+    d = desk(calendars=CALENDARS, plans=PLANS, clients=clients)
+    notification = open_ticket(d, subject="Report fails", sender="janis@acme.lv")
+    assert send(d.port, agent_reply(notification, "[take] [20m] [paid] [resolved]", "Fixed the VAT report."),
+                rcpt=notification["Reply-To"])[0] == 250
+    assert wait_until(lambda: rows(d.engine, tickets)[0]["status"] == "resolved")
+    month = rows(d.engine, tickets)[0]["created_at"].astimezone(ZoneInfo("Europe/Riga")).strftime("%Y-%m")
+    shown = json.loads(run_cli("statement", "show", "acme", "--period", month, "--json", config_path=d.path).stdout)
+    service = shown["tickets"][0]["service"]
+    assert service["response"]["target"] == "4h" and service["response"]["met"] is True
+    assert service["resolution"]["target"] == "8h" and service["resolution"]["met"] is True
+    assert run_cli("statement", "send", "acme", "--period", month, config_path=d.path).returncode == 0
+    statement = sent_mail(d.sink, 1, to="anna@acme.lv", text="Service level")
+    assert statement and "target 4h, met" in text_of(statement[0])
