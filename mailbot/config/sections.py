@@ -36,6 +36,10 @@ class Listener(Strict):
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(2525, ge=0, le=65535)
+    # A border takes mail straight from the Internet: no MTA of ours has checked it, so an Authentication-Results
+    # header in it is the sender's own claim and is never believed (RFC 8601 §5). False: behind an MTA of ours
+    # that removes such headers and writes its own (as LMTP, the pipe and IMAP always are).
+    border: bool = True
 
 
 class Listen(Strict):

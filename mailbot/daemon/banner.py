@@ -47,4 +47,9 @@ def warnings(config) -> list[str]:
             a.role == Role.HEAD for a in config.agents):
         found.append("warning: an objections mailbox but no agent with role head: objections are recorded and "
                      "acknowledged, but nobody is told of them or can decide them")
+    smtp = config.listen.smtp
+    if smtp.enabled and smtp.border and config.commands.auth == "authres":
+        found.append("warning: commands.auth is authres but the SMTP listener is a border (listen.smtp.border: true):"
+                     " Authentication-Results arriving there are not believed, so agents' commands by SMTP are "
+                     "refused; use token or token_or_authres, or set border: false behind your own MTA")
     return found

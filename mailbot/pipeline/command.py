@@ -22,7 +22,7 @@ from mailbot.config.sections import Role
 from mailbot.mime.headers import raw_headers
 from mailbot.outbound.mail import Mail
 from mailbot.outbound.render import AUDIT_LANGUAGE, say
-from mailbot.pipeline.context import Kind
+from mailbot.pipeline.context import Kind, Source
 from mailbot.pipeline.mails import contacts_on_ticket, dialogue, to_agent, to_client
 from mailbot.outbound.formats import deadline
 from mailbot.services import corrections, service_levels
@@ -53,8 +53,10 @@ def verify(ctx) -> Verdict:
         if named is not None and named != ctx.token.ticket_id:  # a signed address lifted from another ticket
             token_ok = False
             mismatch = [notice("token-other-ticket", token_ticket=ctx.token.ticket_id, subject_ticket=named)]
-    ar = authres_pass([str(v) for v in raw_headers(ctx.msg.msg, "Authentication-Results")],
-                      cfg.trusted_authserv_ids, ctx.sender.rpartition("@")[2])
+    claimed = [str(v) for v in raw_headers(ctx.msg.msg, "Authentication-Results")]
+    if ctx.envelope.source == Source.SMTP and ctx.config.listen.smtp.border:
+        claimed = []  # straight from the Internet: nobody of ours checked it, the header is the sender's word
+    ar = authres_pass(claimed, cfg.trusted_authserv_ids, ctx.sender.rpartition("@")[2])
     ok, why = authenticate(cfg.auth, token_ok=token_ok, authres=ar)
     return Verdict(ok, mismatch + why)
 

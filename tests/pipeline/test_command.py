@@ -87,8 +87,22 @@ def test_forged_commands_are_refused_recorded_and_reported(desk, case):
     d.stop()
 
 
-def test_authentication_results_modes(desk):
+def test_a_forged_authentication_results_header_is_not_believed_on_a_border_listener(desk):
+    """Straight from the Internet (the default, listen.smtp.border: true) nobody of ours wrote that header: a stranger
+    with an agent's From and `Authentication-Results: <our id>; dmarc=pass` commands nothing."""
     d = desk(commands={"auth": "token_or_authres", "trusted_authserv_ids": ["mx.support.test"]})
+    note = open_ticket(d)
+    forged = agent_reply(note, "[90m] [paid] [closed]", "Slēdzam.", to="help@support.test", headers=[
+        ("Authentication-Results", "mx.support.test; dkim=pass header.d=support.test; dmarc=pass")])
+    assert send(d.port, forged, mail_from="ilze@support.test")[0] == 250
+    assert count(d.engine, time_entries) == 0 and all(t["status"] == "new" for t in rows(d.engine, tickets))
+    assert any(e["kind"] == "security" for e in rows(d.engine, events))
+
+
+def test_authentication_results_modes(desk):
+    # behind our own MTA, which removes such headers and writes its own
+    d = desk(commands={"auth": "token_or_authres", "trusted_authserv_ids": ["mx.support.test"]},
+             listen={"smtp": {"border": False}})
     note = open_ticket(d)
     ok = agent_reply(note, "[15m]", "Pārbaudīju.", to="help@support.test", headers=[
         ("Authentication-Results", "mx.support.test; dkim=pass header.d=support.test; dmarc=pass")])
@@ -155,7 +169,8 @@ def test_agent_opens_ticket_for_a_phone_call(desk):
     d.stop()
     d = desk(clients=[{"id": "acme", "name": "SIA Acme", "language": "lv", "domains": ["acme.lv"],
                        "contacts": ["gramatvede@acme.lv"], "plan": "basic"}],
-             commands={"auth": "token_or_authres", "trusted_authserv_ids": ["mx.support.test"]})
+             commands={"auth": "token_or_authres", "trusted_authserv_ids": ["mx.support.test"]},
+             listen={"smtp": {"border": False}})  # behind our MTA, whose Authentication-Results count
     # a new mail, not a redelivery of the refused one
     send(d.port, mail(**call, message_id="<call-again@support.test>"), mail_from="ilze@support.test")
     [t] = [t for t in rows(d.engine, tickets) if t["client_id"] == "acme"]
@@ -303,7 +318,8 @@ FAIL = ("Authentication-Results", "mx.support.test; dkim=fail header.d=support.t
     ("token", {(True, PASS): True, (False, PASS): False, (True, FAIL): True, (True, None): True}),
 ])
 def test_each_authentication_mode_over_smtp(desk, mode, applied):
-    d = desk(commands={"auth": mode, "trusted_authserv_ids": ["mx.support.test"]})
+    d = desk(commands={"auth": mode, "trusted_authserv_ids": ["mx.support.test"]},
+             listen={"smtp": {"border": False}})  # behind our MTA: its Authentication-Results count
     note = open_ticket(d)
     expected = 0
     for n, ((signed, header), ok) in enumerate(applied.items()):
