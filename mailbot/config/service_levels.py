@@ -35,6 +35,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|wd)\s*$")
 ALWAYS_NAME = "24/7"
+LIMITS = {"m": 60 * 2000, "h": 2000, "d": 250, "wd": 250}  # about a working year
 PRIORITIES = ("P1", "P2", "P3", "P4")
 
 
@@ -89,8 +90,8 @@ class CalendarSpec(Strict):
         self.week()  # every key and span must read
         for day, spans in self.open.items():
             intervals(spans, f"open.{day}")
-        if not self.always and not any(self.week()) and not self.open:
-            raise ValueError(f"calendar {self.name} has no working hours: give hours, or always: true")
+        if not self.always and not any(self.week()):
+            raise ValueError(f"calendar {self.name} has no weekly working hours: give hours, or always: true")
         if self.country is not None:
             import holidays
             try:
@@ -123,6 +124,10 @@ class Targets(Strict):
     def _duration(cls, v):
         if v is not None and not _DURATION.match(str(v)):
             raise ValueError("use a number and a unit: 30m, 6h, 2d or 15wd (working days)")
+        if v is not None:
+            n, unit = duration(str(v))
+            if n > LIMITS[unit]:
+                raise ValueError(f"{v}: at most {LIMITS[unit]}{unit} (a target beyond a year is no promise)")
         return None if v is None else str(v).strip()
 
 

@@ -46,8 +46,10 @@ def _status_request(ctx) -> bool:
     levels = service_levels.of_tickets(ctx.conn, ctx.config, found, ctx.now)
     lang = client.language
 
-    def when(moment, zone):
-        return deadline(moment, lang, zone) if moment is not None else None
+    zone = service_levels.client_zone(ctx.config, client, ctx.config.plan_for(client))
+
+    def when(moment, _):
+        return deadline(moment, lang, zone) if moment is not None and moment > ctx.now else None  # no past promise
     listed = [dict(ref=f"#{r['id']}", subject=r["subject"], status=r["status"], opened=r["created_at"],
                    assignee=(ctx.config.agent_for(r["assignee"]).name if ctx.config.agent_for(r["assignee"] or "")
                              else None), paused=levels[r["id"]].paused,
@@ -56,7 +58,7 @@ def _status_request(ctx) -> bool:
                    resolution_due=when(levels[r["id"]].resolution.due, levels[r["id"]].zone))
               for r in sorted(found, key=lambda r: r["id"])]
     ctx.mails.append(Mail(Disposition.STATUS_REPORT, tuple(client.contacts), lang=lang, counted=False,
-                          values=dict(client=client, tickets=listed, sender_name=ctx.msg.sender_name)))
+                          values=dict(client=client, tickets=listed, sender_name="")))  # to the contacts, not the asker
     ctx.events.append((EventKind.STATUS_REPORT, f"{client.id}: {len(listed)} open ticket(s) to "
                                                 f"{len(client.contacts)} registered contact(s)"))
     return True

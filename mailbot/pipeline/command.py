@@ -206,7 +206,7 @@ def _apply(ctx, cmds) -> None:
         record(EventKind.STARTED, owner.email, notice("started", agent=owner.email))
         if reachable and cmds.status not in SOLVED:
             ctx.mails.append(to_client(ctx, Disposition.STARTED, values={
-                "agent_name": owner.name, "resolution_due": _resolution_due(ctx, ticket)}))
+                "agent_name": owner.name, "resolution_due": _resolution_due(ctx, ticket | changes)}))
     if cmds.impact or cmds.urgency or cmds.priority:
         impact = cmds.impact or (ticket or {}).get("impact")
         urgency = cmds.urgency or (ticket or {}).get("urgency")
@@ -260,7 +260,9 @@ def _resolution_due(ctx, ticket) -> str | None:
     """When the plan promises the ticket solved, as the client reads it (None: the plan promises no time)."""
     levels = service_levels.of_tickets(ctx.conn, ctx.config, [ticket], ctx.now)[ticket["id"]]
     due = levels.resolution.due
-    return deadline(due, ticket["language"], levels.zone) if due is not None else None
+    client = ctx.config.client_by_id(ticket["client_id"])
+    zone = service_levels.client_zone(ctx.config, client, ctx.config.plan_for(client))
+    return deadline(due, ticket["language"], zone) if due is not None else None
 
 
 def _valid_period(period: str) -> bool:

@@ -8,6 +8,7 @@ import re
 
 from mailbot.billing.periods import period_of
 from mailbot.config.sections import Role
+from mailbot.config.service_levels import duration
 from mailbot.mime.language import detect
 from mailbot.outbound.outbox import enqueue
 from mailbot.outbound.formats import deadline
@@ -138,8 +139,9 @@ def mail_values(ctx, ticket: dict) -> dict:
     client = ctx.config.client_by_id(ticket.get("client_id"))
     plan = ctx.config.plan_for(client)
     due = service_levels.response_due(ctx.config, client, ticket.get("created_at") or ctx.now, ticket.get("priority"))
+    target = service_levels.response_target(ctx.config, plan, ticket.get("priority"))  # the one the deadline is from
     return dict(original_subject=ctx.msg.subject, client=client, plan=plan,
-                reaction=plan.reaction if plan else None, sender_name=ctx.msg.sender_name,
+                reaction=duration(target) if target else None, sender_name=ctx.msg.sender_name,
                 signature=ctx.mailbox.display_name or ctx.mailbox.name,
                 response_due=deadline(due[0], ticket.get("language") or language_of(ctx), due[1]) if due else None)
 

@@ -6,6 +6,7 @@ open ticket at once. What is stored is only what must happen once — the warnin
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -15,9 +16,13 @@ from mailbot.billing.periods import period_bounds
 
 from mailbot.sla import clocks
 from mailbot.sla.calendar import from_spec
-from mailbot.store import views
+from mailbot.store import outbox, views
 from mailbot.store.audit import history
+from mailbot.tickets.lifecycle import SOLVED
+from mailbot.tickets.priority import priority_of
 from mailbot.tickets.vocabulary import EventKind
+
+log = logging.getLogger("mailbot.jobs")
 
 _NEW_STATUS = re.compile(r"->\s*(\w+)")
 
@@ -59,34 +64,65 @@ def zone_of(config, plan) -> str:
     return spec.timezone if spec is not None and not spec.always else config.tickets.timezone
 
 
-def levels(config, ticket, events, now: datetime) -> Levels:
-    """The clocks of one ticket (a row mapping) given its status and responded events, oldest first."""
+def levels(config, ticket, events, now: datetime, answered_by_mail=None) -> Levels:
+    """The clocks of one ticket (a row mapping) given its status and responded events, oldest first.
+    `answered_by_mail`: when our first answer to the client was queued (tickets from before answers were events)."""
     client = config.client_by_id(ticket["client_id"])
     plan = config.plan_for(client)
     cal = calendar_of(config, plan)
-    answered = next((e.at for e in events if e.kind == EventKind.RESPONDED), None)
     statuses = [(e.at, m[1]) for e in events if e.kind == EventKind.STATUS and (m := _NEW_STATUS.search(e.detail))]
-    priority, category = ticket["priority"], ticket["category"]
+    if not statuses and ticket["status"] in SOLVED:  # born closed (a [report], a refused command): no clock runs
+        statuses = [(ticket["created_at"], str(ticket["status"]))]
+    answered = [e.at for e in events if e.kind in (EventKind.RESPONDED, EventKind.OPENED_BY_AGENT)]
+    answered += [answered_by_mail] if answered_by_mail else []
+    answered += [at for at, status in statuses if status in SOLVED]  # solved without a word: nothing to answer
+    priority = ticket["priority"] or priority_of(None, None, config.sla.matrix)
+    category = ticket["category"]
     target = (lambda clock: plan.target(clock, priority, category)) if plan is not None else (lambda clock: None)
     created = ticket["created_at"]
-    return Levels(clocks.response(cal, target("response"), created, answered, now),
+    return Levels(clocks.response(cal, target("response"), created, min(answered) if answered else None, now),
                   clocks.resolution(cal, target("resolution"), created, statuses, now), zone_of(config, plan))
 
 
 def of_tickets(conn, config, rows, now: datetime) -> dict[int, Levels]:
-    """The clocks of many tickets, their events read in one go."""
+    """The clocks of many tickets, their events read in one go. A ticket whose plan's calendar cannot give a
+    deadline (a fault of the configuration) has no deadlines, and is logged, rather than failing the others."""
     rows = list(rows)
-    found = history(conn, [r["id"] for r in rows], (EventKind.STATUS, EventKind.RESPONDED))
-    return {r["id"]: levels(config, r, found[r["id"]], now) for r in rows}
+    ids = [r["id"] for r in rows]
+    found = history(conn, ids, (EventKind.STATUS, EventKind.RESPONDED, EventKind.OPENED_BY_AGENT))
+    mailed = outbox.first_answers(conn, ids)
+    out = {}
+    for r in rows:
+        try:
+            out[r["id"]] = levels(config, r, found[r["id"]], now, mailed.get(r["id"]))
+        except ValueError as exc:
+            log.warning("no service levels for ticket %s: %s", r["id"], exc)
+            out[r["id"]] = levels(config, dict(r, client_id=None), [], now)
+    return out
+
+
+def response_target(config, plan, priority: str | None = None) -> str | None:
+    """The first-response target a request of this priority has under the plan ("4h"), or None."""
+    return plan.target("response", priority or priority_of(None, None, config.sla.matrix)) if plan else None
 
 
 def response_due(config, client, now: datetime, priority: str | None = None) -> tuple[datetime, str] | None:
-    """When a request arriving now must be answered (for its receipt), in the calendar's zone; None without a target."""
+    """When a request arriving now must be answered (for its receipt), and the zone the client reads times in;
+    None without a target (or when the calendar cannot give one: the receipt then promises no time)."""
     plan = config.plan_for(client)
-    target = plan.target("response", priority) if plan is not None else None
+    target = response_target(config, plan, priority)
     if target is None:
         return None
-    return clocks.deadline(calendar_of(config, plan), now, target), zone_of(config, plan)
+    try:
+        return clocks.deadline(calendar_of(config, plan), now, target), client_zone(config, client, plan)
+    except ValueError as exc:
+        log.warning("no response deadline for plan %s: %s", plan.name, exc)
+        return None
+
+
+def client_zone(config, client, plan) -> str:
+    """The zone a client reads deadlines in: their own (config.client_zone), else the plan's calendar's."""
+    return config.client_zone(client)[1] if client is not None else zone_of(config, plan)
 
 
 def report(conn, config, period: str, now: datetime) -> list[dict]:

@@ -25,7 +25,7 @@ from mailbot.sla.clocks import RUNNING
 from mailbot.store import once
 from mailbot.store import views
 from mailbot.store.audit import add_event, history
-from mailbot.store.tickets import change, client_thread
+from mailbot.store.tickets import client_thread, close_waiting
 from mailbot.tickets.lifecycle import SOLVED
 from mailbot.tickets.vocabulary import Disposition, EventKind, Status
 
@@ -36,7 +36,9 @@ WATCHED = (Status.NEW, Status.OPEN, Status.WAITING)
 def check(engine, config, now: datetime) -> list[str]:
     """Send the warnings and the digest that are due; returns what was sent, one line each."""
     with engine.connect() as conn:
-        rows = [r for s in WATCHED for r in views.list_tickets(conn, config, status=s, limit=None, rows=True)]
+        since = once.when(conn, "sla:since")  # the upgrade that brought service levels: older tickets are not watched
+        rows = [r for s in WATCHED for r in views.list_tickets(conn, config, status=s, limit=None, rows=True)
+                if since is None or r["created_at"] >= since]
         levels = of_tickets(conn, config, rows, now)
     due = []
     for row in rows:
@@ -53,11 +55,14 @@ def check(engine, config, now: datetime) -> list[str]:
         for row, clock, level, zone in due:
             if _key(row, clock, level) in claimed:
                 continue
+            paid = False
             try:
                 with engine.begin() as conn:
                     if once.claim(conn, _key(row, clock, level), now):
-                        _warn(conn, config, row, clock, level, zone, now)
+                        paid = _warn(conn, config, row, clock, level, zone, now)
                         sent.append(f"#{row['id']} {clock.name} {level}")
+                if paid and "@" in row["contact"] and _ask_client(engine, config, row, clock, now):
+                    sent.append(f"#{row['id']} paid analysis asked")
             except Exception:  # noqa: BLE001 - one ticket's fault must not keep the others' warnings back
                 log.exception("service-level warning for ticket %s failed; tried again at the next check", row["id"])
     sent += _waiting(engine, config, [r for r in rows if r["status"] == Status.WAITING], now)
@@ -80,13 +85,19 @@ def _waiting(engine, config, rows, now) -> list[str]:
         for action, days in (("close", close), ("remind", remind)):
             if days is None or now - since < timedelta(days=days) or "@" not in row["contact"]:
                 continue
-            with engine.begin() as conn:
-                if not once.claim(conn, f"{action}:{row['id']}:{since.isoformat()}", now):
-                    continue
-                _tell_client(conn, config, row, action, since, now)
-            done.append(f"#{row['id']} {action}")
-            break  # closed: no reminder as well
+            try:
+                with engine.begin() as conn:
+                    if once.claim(conn, f"{action}:{row['id']}:{since.isoformat()}", now):
+                        _tell_client(conn, config, row, action, since, now)
+                        done.append(f"#{row['id']} {action}")
+            except _Answered:
+                pass  # the client answered meanwhile: nothing was sent, nothing is claimed
+            break  # past the time to close: closed here or by another daemon, never reminded as well
     return done
+
+
+class _Answered(Exception):
+    """A waiting ticket that is no longer waiting when it was to be closed."""
 
 
 def _tell_client(conn, config, row, action, since, now) -> None:
@@ -98,7 +109,8 @@ def _tell_client(conn, config, row, action, since, now) -> None:
     in_reply_to, refs = mail.thread
     enqueue(conn, mail, ticket=dict(row), mailbox=mailbox, now=now, in_reply_to=in_reply_to, references=refs)
     if action == "close":
-        change(conn, row["id"], dict(status=Status.CLOSED, updated_at=now))
+        if not close_waiting(conn, row["id"], now):
+            raise _Answered()  # the ticket stopped waiting since this check read it: roll back the mail
         add_event(conn, row["id"], EventKind.STATUS, f"{Status.WAITING} -> {Status.CLOSED}: no answer from the client "
                   f"in {config.sla.close_waiting_days} days", now)
     else:
@@ -109,7 +121,8 @@ def _key(row, clock, level) -> str:
     return f"sla:{row['id']}:{clock.name}:{level}"
 
 
-def _warn(conn, config, row, clock, level, zone, now) -> None:
+def _warn(conn, config, row, clock, level, zone, now) -> bool:
+    """The agents' mail and the audit event; True when the client is now to be asked about paid analysis."""
     plan = config.plan_for(config.client_by_id(row["client_id"]))
     assignee = config.agent_for(row["assignee"]) if row["assignee"] else None
     if level == "warn":
@@ -129,16 +142,27 @@ def _warn(conn, config, row, clock, level, zone, now) -> None:
                         client=config.client_by_id(row["client_id"]), plan=plan,
                         signature=mailbox.display_name or mailbox.name))
         enqueue(conn, mail, ticket=dict(row), mailbox=mailbox, now=now)
-    if paid and "@" in row["contact"]:  # 1C: the client is asked to agree before analysis goes on as paid work
+    add_event(conn, row["id"], EventKind.SLA_WARNING, f"{clock.name} {level}: {round(clock.used)} of "
+              f"{round(clock.budget)} working minutes ({clock.target})" + ("; paid analysis from now" if paid else ""),
+              now)
+    return paid
+
+
+def _ask_client(engine, config, row, clock, now) -> bool:
+    """1C: the client is asked to agree before analysis goes on as paid work (its own claim: a fault here never
+    holds back the agents' warning)."""
+    plan = config.plan_for(config.client_by_id(row["client_id"]))
+    mailbox = config.mailbox_for(row["mailbox"]) or config.mailboxes[0]
+    with engine.begin() as conn:
+        if not once.claim(conn, f"paid:{row['id']}", now):
+            return False
         mail = Mail(Disposition.PAID_ANALYSIS, row["contact"], counted=False, auto_submitted="auto-generated",
                     thread=client_thread(conn, row["id"]), values=dict(
                         target=clock.target, plan=plan, sender_name=row["contact_name"],
                         signature=mailbox.display_name or mailbox.name))
         enqueue(conn, mail, ticket=dict(row), mailbox=mailbox, now=now, in_reply_to=mail.thread[0],
                 references=mail.thread[1])
-    add_event(conn, row["id"], EventKind.SLA_WARNING, f"{clock.name} {level}: {round(clock.used)} of "
-              f"{round(clock.budget)} working minutes ({clock.target})" + ("; paid analysis from now" if paid else ""),
-              now)
+    return True
 
 
 def _digest(engine, config, rows, levels, now) -> str | None:

@@ -114,10 +114,16 @@ def _service(conn, config, doc_tickets: dict, now: datetime) -> None:
     solution, against the plan's targets, and whether they were met (None: no target, or not yet)."""
     rows = [r for r in (ticket_rows.by_id(conn, t) for t in doc_tickets) if r is not None]
     for ticket_id, levels in service_levels.of_tickets(conn, config, rows, now).items():
-        doc_tickets[ticket_id]["service"] = {
-            clock.name: dict(minutes=round(clock.used), target=clock.target, target_minutes=round(clock.budget)
-                             if clock.budget is not None else None, met=clock.met)
-            for clock in (levels.response, levels.resolution)}
+        doc_tickets[ticket_id]["service"] = {clock.name: _clock(clock) for clock in (levels.response, levels.resolution)}
+
+
+def _clock(clock) -> dict:
+    """A clock as a statement shows it: the first answer only once given (or once overdue); met, missed (also
+    while it still runs past its target), or not yet."""
+    if clock.budget is None or (clock.name == "response" and clock.met is None and not clock.breached):
+        return dict(minutes=None, target=None, target_minutes=None, met=None)
+    return dict(minutes=round(clock.used), target=clock.target, target_minutes=round(clock.budget),
+                met=False if clock.met is None and clock.breached else clock.met)
 
 
 def _frozen_finals(conn, client_id: str, period: str, end) -> dict[int, str]:

@@ -60,6 +60,9 @@ class Calendar:
     def is_holiday(self, day: date) -> bool:
         return self.country is not None and day in _public(self.country, day.year)
 
+    def is_workday_moved(self, day: date) -> bool:
+        return self.country is not None and day in getattr(_public(self.country, day.year), "weekend_workdays", ())
+
     def hours(self, day: date) -> tuple[Interval, ...]:
         """The working intervals of a local date."""
         if self.always:
@@ -69,6 +72,8 @@ class Calendar:
         if day in self.closed or self.is_holiday(day):
             return ()
         intervals = self.week[day.weekday()]
+        if not intervals and self.is_workday_moved(day):  # a Saturday worked in place of a bridge day (LV, RU)
+            intervals = next((hours for hours in self.week if hours), ())
         if intervals and self.short_before_holiday and self.is_holiday(day + timedelta(days=1)):
             start, end = intervals[-1]
             intervals = intervals[:-1] + (((start, max(start, end - 60)),) if end - 60 > start else ())

@@ -18,6 +18,11 @@ def claim(conn, key: str, now) -> bool:
     return True
 
 
+def when(conn, key: str):
+    """When `key` was claimed, or None."""
+    return conn.execute(select(once.c.created_at).where(once.c.key == key)).scalar()
+
+
 def taken(conn, keys: list[str]) -> set[str]:
     """Which of these keys are claimed already (to skip work without a write)."""
     found = set()

@@ -9,6 +9,7 @@ from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from mailbot.store.audit import add_event
 from mailbot.store.compiled import Insert, Scalar
 from mailbot.store.messages import INSERT_MESSAGE
+from mailbot.tickets.vocabulary import Disposition
 from mailbot.store.models import outbox, outbox_raw, utcnow
 from mailbot.store.tickets import remember_message_id
 from mailbot.store.views import iso
@@ -147,3 +148,16 @@ def requeue(conn, outbox_id: int | None, now) -> list[int]:
     for r in rows:
         add_event(conn, r.ticket_id, EventKind.DELIVERY_REQUEUED, f"outbox #{r.id} queued again by hand", now)
     return [r.id for r in rows]
+
+
+def first_answers(conn, ticket_ids) -> dict[int, object]:
+    """When each ticket's first answer to the client (a relay or the solution) was queued: the first response of
+    tickets from before answers were recorded as events."""
+    ids = list(ticket_ids)
+    out = {}
+    for first in range(0, len(ids), 500):
+        out.update({r.ticket_id: r.at for r in conn.execute(
+            select(outbox.c.ticket_id, func.min(outbox.c.created_at).label("at")).where(
+                outbox.c.ticket_id.in_(ids[first:first + 500]), outbox.c.kind.in_((Disposition.RELAY, Disposition.RESOLVED)))
+            .group_by(outbox.c.ticket_id))})
+    return out

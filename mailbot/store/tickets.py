@@ -95,3 +95,9 @@ def dialogue(conn, ticket_id: int) -> list:
     return list(conn.execute(select(messages.c.direction, messages.c.sender_name, messages.c.sender,
                                     messages.c.created_at, messages.c.body_text, messages.c.disposition).where(
         messages.c.ticket_id == ticket_id, messages.c.disposition.in_(CLIENT_DIALOGUE)).order_by(messages.c.id)))
+
+
+def close_waiting(conn, ticket_id: int, now) -> bool:
+    """Close a ticket that still waits for its client; False when it no longer waits (the client answered)."""
+    return conn.execute(update(tickets).where(tickets.c.id == ticket_id, tickets.c.status == Status.WAITING)
+                        .values(status=Status.CLOSED, updated_at=now)).rowcount == 1

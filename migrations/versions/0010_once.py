@@ -24,6 +24,9 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_once")),
     )
+    # Service-level warnings are for tickets that arrive from now on: those already open were never promised a
+    # deadline, and warning about each of them at once would be a flood.
+    op.execute(sa.text("INSERT INTO once (key, created_at) VALUES ('sla:since', CURRENT_TIMESTAMP)"))
 
 
 def downgrade():

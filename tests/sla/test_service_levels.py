@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from mailbot.outbound.formats import deadline
 from mailbot.store.models import events, outbox, tickets, utcnow
+from mailbot.store.models import once as once_table
 from tests.helpers import ROOT, agent_reply, engine_for, mail, open_ticket, rows, run_cli, send, sent_mail, text_of, wait_until
 
 CALENDARS = [{"name": "moneo", "timezone": "Europe/Riga", "country": "LV", "hours": {"mon-fri": "09:00-17:00"}},
@@ -83,8 +84,9 @@ def test_warnings_go_out_once_with_two_daemons_on_postgresql(make_config, pg_url
         for i in range(6):
             conn.execute(tickets.insert().values(mailbox="help@support.test", client_id="acme", contact="j@acme.lv",
                                                  subject=f"T{i}", base_subject=f"t{i}", status="new", language="en",
-                                                 created_at=now - timedelta(hours=5), updated_at=now))
-    cmd = [sys.executable, "-m", "mailbot", "--config", str(path), "sla", "check"]
+                                                 created_at=now, updated_at=now))
+    later = (now + timedelta(hours=5)).isoformat()
+    cmd = [sys.executable, "-m", "mailbot", "--config", str(path), "sla", "check", "--now", later]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for _ in range(2)]
@@ -180,3 +182,27 @@ def test_the_statement_shows_each_requests_service_levels(desk):
     assert run_cli("statement", "send", "acme", "--period", month, config_path=d.path).returncode == 0
     statement = sent_mail(d.sink, 1, to="anna@acme.lv", text="Service level")
     assert statement and "target 4h, met" in text_of(statement[0])
+
+
+def test_tickets_open_before_the_upgrade_are_not_warned_about(desk):
+    d = desk(calendars=CALENDARS, plans=PLANS, clients=CLIENTS)
+    open_ticket(d, subject="Old request", sender="janis@acme.lv")
+    created = rows(d.engine, tickets)[0]["created_at"]
+    with d.engine.begin() as conn:  # as if service levels came with an upgrade after it arrived
+        conn.execute(once_table.update().where(once_table.c.key == "sla:since").values(
+            created_at=created + timedelta(seconds=1)))
+    run_cli("sla", "check", "--now", (created + timedelta(hours=5)).isoformat(), config_path=d.path)
+    assert not [r for r in rows(d.engine, outbox) if r["kind"] == "sla-warning"]
+    assert _show(d, "1")["response_due"] is not None  # its deadline is still shown
+
+
+def test_a_ticket_solved_without_a_word_or_opened_by_an_agent_owes_no_first_answer(desk):
+    d = desk(calendars=CALENDARS, plans=PLANS, clients=[dict(CLIENTS[0], contacts=["anna@acme.lv"])])
+    notification = open_ticket(d, subject="Duplicate", sender="janis@acme.lv")
+    assert send(d.port, agent_reply(notification, "[take] [closed]", ""), rcpt=notification["Reply-To"])[0] == 250
+    assert wait_until(lambda: rows(d.engine, tickets)[0]["status"] == "closed")
+    shown = _show(d, "1")
+    assert shown["response_met"] is True and shown["resolution_met"] is True
+    created = rows(d.engine, tickets)[0]["created_at"]
+    run_cli("sla", "check", "--now", (created + timedelta(hours=9)).isoformat(), config_path=d.path)
+    assert not [r for r in rows(d.engine, outbox) if r["kind"] == "sla-warning"]
