@@ -122,6 +122,12 @@ def header_charset(msg: Message, hint: str | None) -> str | None:
     return detect_charset(raw, (hint,))
 
 
+def _bounded(text: str, limit: int = 990) -> str:
+    """At most `limit` bytes of UTF-8 (an index holds bytes), cut at a character's edge."""
+    data = text.encode("utf-8", "surrogateescape")
+    return text if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
+
+
 def message_ids(value) -> list[str]:
     """The ids in a Message-ID / In-Reply-To / References value, without angle brackets (a value without
     any <id> gives its first word)."""
@@ -130,7 +136,7 @@ def message_ids(value) -> list[str]:
     ids = _MSGID.findall(unescape_8bit(str(value)))
     if not ids and str(value).strip():
         ids = [str(value).strip().split()[0].strip("<>")]
-    return [i[:990] for i in ids]
+    return [_bounded(i.replace("\x00", "")) for i in ids]
 
 
 def content_id(part: Message) -> str | None:

@@ -70,6 +70,11 @@ class Parsed:
         return decode_text_header(value, self.charset_hint) if value is not None else ""
 
 
+def _no_nul(text: str) -> str:
+    """NUL is no character of any text a person wrote, and PostgreSQL refuses to store it."""
+    return text.replace("\x00", "")
+
+
 def parse(raw: bytes) -> Parsed:
     msg, defects, structured = parse_structure(repair_headers(clean_start(raw)))
     body_hint = body_charset(msg) if structured else None
@@ -95,9 +100,10 @@ def parse(raw: bytes) -> Parsed:
         message_id=(message_ids(raw_header(msg, "Message-ID")) or [None])[0],
         in_reply_to=message_ids(raw_header(msg, "In-Reply-To")),
         references=[i for v in raw_headers(msg, "References") for i in message_ids(v)],
-        sender=sender[:320], sender_name=sender_name,
-        reply_to=reply_to[0][1] if reply_to else None,
-        to=[a for _, a in addresses_of(msg, "To", hint)], cc=[a for _, a in addresses_of(msg, "Cc", hint)],
-        subject=decode_text_header(raw_header(msg, "Subject") or "", hint),
+        sender=_no_nul(sender)[:320], sender_name=_no_nul(sender_name),
+        reply_to=_no_nul(reply_to[0][1]) if reply_to else None,
+        to=[_no_nul(a) for _, a in addresses_of(msg, "To", hint)],
+        cc=[_no_nul(a) for _, a in addresses_of(msg, "Cc", hint)],
+        subject=_no_nul(decode_text_header(raw_header(msg, "Subject") or "", hint)),
         date=message_date(msg), text=text, html=html, attachments=attachments, defects=defects, charset_hint=hint)
 

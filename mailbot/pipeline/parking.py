@@ -21,11 +21,25 @@ class TempFail(Exception):
     """The message could not be committed now; the transport must not acknowledge it."""
 
 
+def what_failed(exc: BaseException) -> str:
+    """The error in one line an operator can act on: a database's own message and code (not the library's
+    wrapping with its "Background on this error" link), else the exception's type and text."""
+    orig = getattr(exc, "orig", None)
+    if orig is not None:
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+        first = (str(orig).strip().splitlines() or [""])[0]
+        return f"{type(orig).__name__}{f' [{code}]' if code else ''}: {first}"
+    cause = exc.__cause__ or exc.__context__
+    if type(exc).__name__ == "StatementError" and cause is not None:  # a value the driver refused before sending
+        return f"{type(cause).__name__}: {cause}"
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
 def park(raw, envelope, engine, ctx, exc, retry_of, config, key: str, transient: tuple) -> Outcome:
     """Keep `raw` aside with `exc` (a new row, or one more attempt of the row being replayed). Raises TempFail
     when even that cannot be written: then the transport keeps the message."""
-    error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    detail = "".join(traceback.format_exception(exc, limit=8))
+    error = what_failed(exc)
+    detail = error + "\n\n" + "".join(traceback.format_exception(exc, limit=8))
     now = utcnow()
     after = envelope.imap.action if envelope.imap else None
     try:

@@ -32,6 +32,18 @@ CONFLICT_RETRIES = 3
 _CONFLICTS = ("40P01", "40001")  # PostgreSQL: deadlock detected, serialization failure
 
 
+# A database error that will be the same at every retry: the message itself is at fault (a value too long for an
+# index, text the database refuses), so it is parked (invariant 8) instead of answered 451 for ever.
+_REPEATS = ("22", "54")  # PostgreSQL SQLSTATE classes: data exception, program limit exceeded
+
+
+def _transient(exc: Exception) -> bool:
+    if not isinstance(exc, TRANSIENT):
+        return False
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None) or ""
+    return not state.startswith(_REPEATS)
+
+
 def _conflict(exc: Exception) -> bool:
     return getattr(getattr(exc, "orig", None), "sqlstate", None) in _CONFLICTS
 
@@ -80,11 +92,11 @@ def accept_batch(jobs: list[Job], config, engine, _attempt: int = 1) -> list[Out
                     failures[i] = exc  # stopped before the transaction (a refusal): nothing to undo
         failpoint("after_commit")
     except Exception as exc:
-        if len(jobs) > 1 and (_conflict(exc) or not isinstance(exc, TRANSIENT)):
+        if len(jobs) > 1 and (_conflict(exc) or not _transient(exc)):
             return [accept_batch([job], config, engine)[0] for job in jobs]
         if _conflict(exc) and _attempt < CONFLICT_RETRIES:  # another worker's transaction crossed ours
             return accept_batch(jobs, config, engine, _attempt + 1)
-        if isinstance(exc, TRANSIENT):
+        if _transient(exc):
             log.warning("database unavailable for %s message(s): %s", len(jobs), type(exc).__name__)
             return [TempFail(str(getattr(exc, "orig", exc)))] * len(jobs)
         failures[0] = exc  # one message alone: its transaction is already rolled back

@@ -22,11 +22,16 @@ def is_reply(subject: str) -> bool:
     return bool(PREFIX.match(subject))
 
 
+# The part of a subject replies are matched on: long enough to tell requests apart, short enough for any index
+# (PostgreSQL's btree rows stop at 2,704 bytes: a 3 KB subject must still be stored).
+BASE_LENGTH = 200
+
+
 def base_subject(subject: str) -> str:
     """Prefixes and ticket tags removed, whitespace collapsed, Unicode case-folded (Cyrillic too)."""
     s = REF.sub(" ", subject)
     s = PREFIX.sub("", s)
-    return _WS.sub(" ", s).strip().casefold()
+    return _WS.sub(" ", s).strip().casefold()[:BASE_LENGTH]
 
 
 def plain_subject(subject: str) -> str:
