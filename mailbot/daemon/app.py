@@ -10,6 +10,7 @@ import gc
 import logging
 import signal
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from mailbot.base.sleep import nap
@@ -49,6 +50,10 @@ class Runtime:
         self.inflight = 0
         self.drained = asyncio.Event()
         self.drained.set()
+        # Set when the daemon stops: a scheduled job (in its own thread) ends at its next safe point, and the
+        # daemon waits for it before it says "stopped" (jobs: the running ones, see mailbot.jobs.scheduler).
+        self.stopping = threading.Event()
+        self.jobs: set = set()
 
     async def db(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, self.engine, *args)
@@ -133,6 +138,9 @@ async def retry_parked(runtime: Runtime, stop: asyncio.Event) -> None:
         await nap(stop, min(PARKED_SCAN_SECONDS, runtime.config.parking.retry_seconds))
 
 
+JOB_STOP_SECONDS = 30  # how long a stop waits for a scheduled job to reach its next safe point
+
+
 async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, worker=None) -> None:
     """Run until SIGTERM/SIGINT (or `stop` is set); `ready(runtime, servers)` is called once listening.
 
@@ -190,6 +198,7 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
     else:
         log.info("mailbot ready" + (f" ({config.listen.processes} processes)" if others else ""))
     await stop.wait()
+    runtime.stopping.set()
     log.info("stopping: no new connections, finishing messages in flight")
     for server in servers:
         server.close()
@@ -201,6 +210,10 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
         log.warning("messages still in flight after %ss", DRAIN_SECONDS)
     if scheduler is not None:
         scheduler.shutdown(wait=False)
+        if runtime.jobs:  # a statement run or a check in progress ends at its next safe point
+            done, running = await asyncio.wait(set(runtime.jobs), timeout=JOB_STOP_SECONDS)
+            if running:
+                log.warning("a scheduled job did not stop within %ss; what it committed stands", JOB_STOP_SECONDS)
     await asyncio.gather(*tasks, return_exceptions=True)
     if runtime.sender is not None:  # flush what is due, briefly
         try:

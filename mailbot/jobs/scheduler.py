@@ -29,7 +29,8 @@ PURGE_MINUTES = 60
 def statements_job(runtime) -> None:
     owner = f"{socket.gethostname()}-{os.getpid()}"
     for client, period, outcome in run_due(runtime.engine, runtime.config, utcnow(), owner=owner,
-                                           workers=runtime.config.statements.workers):
+                                           workers=runtime.config.statements.workers,
+                                           stopping=runtime.stopping.is_set):
         log.info("statement %s %s: %s", client, period, outcome)
 
 
@@ -65,7 +66,15 @@ def start(runtime) -> AsyncIOScheduler:
 
 
 async def _in_thread(job, runtime) -> None:
+    if runtime.stopping.is_set():
+        return
+    task = asyncio.current_task()
+    runtime.jobs.add(task)
     try:
         await asyncio.to_thread(job, runtime)
+    except asyncio.CancelledError:  # the loop is closing: the thread ends at its next safe point, quietly
+        log.info("scheduled job %s stopped with the daemon", job.__name__)
     except Exception:
         log.exception("scheduled job %s failed; it runs again at its next wake-up", job.__name__)
+    finally:
+        runtime.jobs.discard(task)

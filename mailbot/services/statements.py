@@ -320,7 +320,8 @@ def since(config, client, moments, tz) -> str:
     return periods.period_of(min(days)) if days else "0000-00"
 
 
-def run_due(engine, config, now: datetime, owner: str = "mailbot", workers: int = 1) -> list[tuple[str, str, str]]:
+def run_due(engine, config, now: datetime, owner: str = "mailbot", workers: int = 1,
+            stopping=lambda: False) -> list[tuple[str, str, str]]:
     """Issue every due scheduled statement not yet issued; returns [(client, period, outcome)]. With workers > 1
     the clients are shared among that many processes (rendering is CPU work); the claims keep it exactly once.
     Clients not seen before are noted first: their first period is this one."""
@@ -329,7 +330,7 @@ def run_due(engine, config, now: datetime, owner: str = "mailbot", workers: int 
         served = clients.first_served(conn)
     todo = [(client.id, period) for client, period in due(config, now, served)]
     if workers <= 1 or len(todo) < 2 * workers:
-        return _run(engine, config, now, owner, todo)
+        return _run(engine, config, now, owner, todo, stopping)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -350,9 +351,13 @@ def _run_in_worker(args) -> list:
 BATCH = 25  # statements committed together: fewer write locks for parallel workers, one fsync per batch
 
 
-def _run(engine, config, now, owner, todo) -> list[tuple[str, str, str]]:
+def _run(engine, config, now, owner, todo, stopping=lambda: False) -> list[tuple[str, str, str]]:
+    """Batch by batch; `stopping()` true ends the run between batches (the daemon is stopping: the next run
+    goes on where this one stopped)."""
     done = []
     for first in range(0, len(todo), BATCH):
+        if stopping():
+            break
         ready = []
         with engine.connect() as conn:  # reads only: compute and render outside the write transaction
             issued = statement_rows.runs_of(conn, [c for c, _ in todo[first:first + BATCH]])
