@@ -86,3 +86,9 @@ def sender_of(msg: Message, hint: str | None) -> tuple[str, str]:
     if not name and values:
         name = decode_text_header(values[0], hint)[:320]
     return name, ""
+
+
+def answerable(address: str | None) -> bool:
+    """An address an automatic answer may go to: one mailbox, with no control character or space in it (a relay
+    refuses such an envelope address, and retrying it only repeats the refusal)."""
+    return bool(address) and "@" in address and not any(c.isspace() or not c.isprintable() for c in address)

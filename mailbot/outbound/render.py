@@ -180,15 +180,35 @@ def attachment_base64(att) -> bytes:
 
 
 def _filename_param(name: str) -> str:
-    if name.isascii() and '"' not in name and "\\" not in name:
+    """The file name parameter: quoted when short and plain, else RFC 2231 encoded and split into continuations
+    (filename*0*=, filename*1*= ...) on lines of their own, so no header line passes RFC 5322's limits."""
+    if name.isascii() and '"' not in name and "\\" not in name and len(name) <= 60 and name.isprintable():
         return f'filename="{name}"'
-    return f"filename*={encode_rfc2231(name, 'utf-8')}"
+    encoded = encode_rfc2231(name, "utf-8")  # utf-8''%C4%81...
+    chunks, start = [], 0
+    while start < len(encoded):
+        end = min(start + 60, len(encoded))
+        while end < len(encoded) and "%" in encoded[end - 2:end]:  # never split a %XX escape
+            end -= 1
+        chunks.append(encoded[start:end])
+        start = end
+    return ";\r\n ".join(f"filename*{i}*={chunk}" for i, chunk in enumerate(chunks))
 
 
 def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:
     boundary = f"=_mailbot_{uuid.uuid4().hex}"
     body = b"".join(b"--" + boundary.encode() + b"\r\n" + p + b"\r\n" for p in parts)
     return f'multipart/{subtype};\r\n boundary="{boundary}"', body + b"--" + boundary.encode() + b"--\r\n"
+
+
+MAX_ID = 900  # a Message-ID longer than this cannot sit on one header line: it is left out of ours
+
+
+def _trimmed(references) -> list[str]:
+    """RFC 5322 §3.6.4: the first and the last ones (the thread's root and its latest), the middle dropped;
+    ids too long for a line are left out."""
+    ids = [r for r in references if r and len(r) <= MAX_ID and r.isascii() and r.isprintable()]
+    return ids if len(ids) <= 10 else ids[:1] + ids[-9:]
 
 
 def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, html: str, message_id: str,
@@ -212,9 +232,9 @@ def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, 
         head.append(_header("Reply-To", reply_to))
     head += [_header("Subject", one_line(subject, 900)), _header("Date", format_datetime(date)),
              _header("Message-ID", message_id)]
-    if in_reply_to:
+    if in_reply_to and len(in_reply_to) <= MAX_ID:
         head.append(_header("In-Reply-To", f"<{in_reply_to}>"))
-    refs = [f"<{r}>" for r in list(references)[-10:]]
+    refs = [f"<{r}>" for r in _trimmed(references)]
     if refs:
         head.append(b"References: " + "\r\n ".join(refs).encode("ascii", "replace") + b"\r\n")
     if auto_submitted:

@@ -11,6 +11,7 @@ from mailbot.outbound.mail import Mail
 from mailbot.pipeline.notify import notify_agents
 from mailbot.services.statements import StatementError, current_period, issue
 from mailbot.store import outbox
+from mailbot.mime.addresses import answerable
 from mailbot.outbound.formats import deadline
 from mailbot.services import service_levels
 from mailbot.store import views
@@ -111,7 +112,7 @@ def run(ctx) -> None:
     rcpt = ctx.msg.reply_to or ctx.sender
     if ctx.no_auto:
         ctx.events.append((EventKind.RECEIPT_SUPPRESSED, ctx.no_auto))
-    elif not rcpt or "@" not in rcpt or rcpt in ctx.config.own_addresses:
+    elif not answerable(rcpt) or rcpt in ctx.config.own_addresses:
         ctx.events.append((EventKind.RECEIPT_SUPPRESSED, "no address to answer"))
     elif _over_limit(ctx, rcpt):
         ctx.events.append((EventKind.RECEIPT_SUPPRESSED, "daily limit of automatic mail to this sender reached"))

@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import date
 from email.utils import format_datetime
 
+from mailbot.mime.addresses import answerable
 from mailbot.outbound.mail import Mail
 from mailbot.outbound.render import placeholder
 from mailbot.pipeline import scan
@@ -155,7 +156,7 @@ def _tell(ctx, lang: str) -> None:
     """The client (unless they are software or a list) and the agent in charge hear what happened."""
     values = {"privacy": ctx.privacy}
     rcpt = ctx.msg.reply_to or ctx.sender
-    if ctx.kind == Kind.MESSAGE and not ctx.no_auto and rcpt and "@" in rcpt and rcpt not in ctx.config.own_addresses:
+    if ctx.kind == Kind.MESSAGE and not ctx.no_auto and answerable(rcpt) and rcpt not in ctx.config.own_addresses:
         ctx.mails.append(Mail(Disposition.PRIVACY_NOTICE, rcpt, lang=lang, counted=False, values=dict(values, sender=rcpt)))
     config = ctx.config
     assignee = config.agent_for((ctx.ticket or {}).get("assignee") or "") if ctx.ticket else None

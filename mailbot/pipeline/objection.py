@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from mailbot.agents.decisions import objection_ref
 from mailbot.agents.quotes import reply_text
 from mailbot.billing import objections as window
+from mailbot.mime.addresses import answerable
 from mailbot.billing.periods import period_bounds
 from mailbot.billing.plans import NO_PLAN
 from mailbot.billing.rounding import FREE
@@ -99,7 +100,7 @@ def _intake(ctx) -> None:
         view["decide_by"] = window.working_days_after(ctx.now.astimezone(ZoneInfo(zone)).date(),
                                                       DECIDE_WORKING_DAYS, country).isoformat()
     ctx.objection = dict(kind="objection", record=record, items=items, view=view)
-    if not ctx.no_auto and "@" in (ctx.msg.reply_to or ctx.sender):
+    if not ctx.no_auto and answerable(ctx.msg.reply_to or ctx.sender):
         ctx.mails.append(Mail(Disposition.OBJECTION_RECEIVED, ctx.msg.reply_to or ctx.sender, lang=lang,
                               values=dict(objection=view, **formatters(lang, view["currency"]))))
     if not record.get("refusal"):
@@ -213,7 +214,7 @@ def _follow_up(ctx, row, own: str) -> None:
                 received=local_time(ctx.now, lang, _zone(ctx)), currency="EUR")
     view["follow_up"] = True
     ctx.objection = dict(kind="follow-up", id=row.id, view=view)
-    if not ctx.no_auto and "@" in (ctx.msg.reply_to or ctx.sender):
+    if not ctx.no_auto and answerable(ctx.msg.reply_to or ctx.sender):
         ctx.mails.append(Mail(Disposition.OBJECTION_RECEIVED, ctx.msg.reply_to or ctx.sender, lang=lang,
                               values=dict(objection=view, **formatters(lang, view["currency"]))))
     _tell_heads(ctx, view, row.id)

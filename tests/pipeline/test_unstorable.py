@@ -58,3 +58,13 @@ def test_an_error_text_names_the_databases_complaint_not_the_librarys_link():
     exc = OperationalError("INSERT ...", {}, Orig("index row size 3016 exceeds btree version 4 maximum 2704"))
     assert what_failed(exc) == "Orig [54000]: index row size 3016 exceeds btree version 4 maximum 2704"
     assert "Background" not in what_failed(exc)
+
+
+def test_no_automatic_answer_to_an_address_with_a_control_character(store):
+    config, engine = store
+    raw = ("From: janis@acme.lv\r\nReply-To: <jan\x01is@acme.lv>\r\nTo: help@support.test\r\nSubject: Rēķins\r\n"
+           "Message-ID: <ctl@acme.lv>\r\n\r\nLabdien.\r\n").encode()
+    assert take(config, engine, raw).status == Verdict.STORED
+    from mailbot.store.models import outbox, events
+    assert count(engine, outbox, outbox.c.kind == "receipt") == 0
+    assert any(e["kind"] == "receipt-suppressed" for e in rows(engine, events))
