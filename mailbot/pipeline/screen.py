@@ -10,6 +10,8 @@ come from software. An attached message (message/rfc822) is never looked into.
 """
 import re
 
+from flufl.bounce import all_failures
+
 from mailbot.base.regex import compile_fast
 from mailbot.mime.headers import raw_header
 from mailbot.pipeline.context import Discard, Kind
@@ -55,6 +57,25 @@ _REPORTS = {"message/delivery-status": "delivery-status", "message/global-delive
             "message/feedback-report": "feedback-report",
             "message/disposition-notification": "disposition-notification",
             "message/global-disposition-notification": "disposition-notification"}
+
+
+# Subjects of the bounces and delay warnings older MTAs, Exchange/GroupWise and antivirus gateways and list
+# servers send without a DSN, and with a real return path. Such a subject alone proves nothing (a client may write
+# "delivery failure" about their own problem): GNU Mailman's detectors must also recognise the report.
+_MAYBE_BOUNCE = re.compile(
+    r"undeliver|non.?deliver|not delivered|could not be delivered|delivery (status|failure|failed|warning|problem|"
+    r"notification|report|error)|returned mail|returned to sender|mail (delivery|error|system error)|failure notice|"
+    r"delayed|warning:|unzustellbar|nicht zugestellt|rejected|delivery has failed", re.I)
+
+
+def _bounce_dialect(m) -> bool:
+    """Whether one of GNU Mailman's bounce detectors (flufl.bounce: Exchange, GroupWise, qmail, Exim, Postfix,
+    Yahoo, AOL, simple matches and warnings ...) finds failed recipients in the message."""
+    try:
+        temporary, permanent = all_failures(m)
+    except Exception:  # noqa: BLE001 - a detector's fault on odd mail means only "not recognised"
+        return False
+    return bool(temporary or permanent)
 
 
 def _value(msg, name: str) -> str:
@@ -113,7 +134,8 @@ def run(ctx) -> None:
     if (report == "delivery-status" or daemon or ses
             or ((null_path or auto_submitted.startswith("auto-")) and _BOUNCE_SUBJECT.match(msg.subject))
             or text_says
-            or (m.get("X-MLServer") is not None and _LIST_MANAGER.match(sender))):
+            or (m.get("X-MLServer") is not None and _LIST_MANAGER.match(sender))
+            or (_MAYBE_BOUNCE.search(msg.subject or "") and _bounce_dialect(m))):
         ctx.kind, ctx.no_auto = Kind.BOUNCE, "delivery report"
         return
     if report == "feedback-report":
