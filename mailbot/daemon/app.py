@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from mailbot.base.sleep import nap
 from mailbot.daemon import workers
 from mailbot.daemon.banner import startup_lines
+from mailbot.store import owners
 from mailbot.ingress import smtp
 from mailbot.ingress.imap import MailboxReader
 from mailbot.mime import language
@@ -158,6 +159,8 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
     primary = worker is None
+    if primary:  # SQLite: one node; what an earlier process of it had claimed is free (mailbot.store.owners)
+        await loop.run_in_executor(None, owners.release_all, engine)
     socks = worker[1] if worker else {}
     board = worker[3] if worker else None
     others = None

@@ -23,8 +23,10 @@ from mailbot.ingress.imap_client import (BACKOFF_MAX, close, connect, ensure_fol
                                          parse_fetch, quoted, search_uids, select_folder)
 from mailbot.pipeline.context import Envelope, ImapRef
 from mailbot.store import imap as bookkeeping
+from mailbot.store import owners
 
 log = logging.getLogger("mailbot.ingress")
+TAKEOVER_SECONDS = 5  # how often a daemon asks whether a mailbox read by another is free again
 
 _RETURN_PATH = re.compile(rb"^Return-Path:[ \t]*<([^>\r\n]*)>", re.I | re.M)
 
@@ -44,10 +46,21 @@ class MailboxReader:
         return self.mailbox.address
 
     async def run(self, stop: asyncio.Event) -> None:
+        # Alive as long as this session is (PostgreSQL): when we die, a waiting daemon takes the mailbox over
+        # within seconds instead of waiting for our lease to run out (mailbot.store.owners).
+        lock = await asyncio.to_thread(owners.hold, self.runtime.engine, self.owner)
+        try:
+            await self._read(stop)
+        finally:
+            if lock is not None:
+                await asyncio.to_thread(lock.close)
+
+    async def _read(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
                 if not await self.runtime.db(self._lease):
-                    await nap(stop, self.cfg.lease_seconds / 3)  # another daemon reads this mailbox
+                    # another daemon reads this mailbox: ask again soon, to take over within seconds of its end
+                    await nap(stop, min(self.cfg.lease_seconds / 3, TAKEOVER_SECONDS))
                     continue
                 await self.session(stop)
             except (asyncio.CancelledError, KeyboardInterrupt):

@@ -14,6 +14,7 @@ import time
 import uuid
 from pathlib import Path
 
+from mailbot.store import owners
 from mailbot.store.outbox import claim, mark_failed, mark_sent
 from mailbot.base.sleep import nap
 
@@ -185,8 +186,18 @@ class Sender:
         self.transport = transport_for(self.cfg)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.wake = asyncio.Event()
+        # Alive as long as this session is (PostgreSQL): a surviving daemon takes our leased mail over at once
+        # when we die, instead of after LEASE_SECONDS. Taken before our first claim.
+        self.lock = None
 
     async def run(self, stop: asyncio.Event) -> None:
+        try:
+            await self._loop(stop)
+        finally:
+            if self.lock is not None:
+                await asyncio.to_thread(self.lock.close)
+
+    async def _loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
                 busy = await self.pass_once()
@@ -203,6 +214,8 @@ class Sender:
 
     async def pass_once(self) -> int:
         rows = await self.runtime.db(self._claim)
+        if isinstance(self.transport, SmtpTransport):
+            return await self._one_by_one(rows)
         sent = []
         results = await self.transport.send_all(rows) if rows else []
         for row, exc in zip(rows, results):
@@ -218,7 +231,24 @@ class Sender:
             await self.runtime.db(self._sent, sent)
         return len(rows)
 
+    async def _one_by_one(self, rows) -> int:
+        """Over SMTP each mail is marked sent the moment the relay took it: a crash can resend at most the one
+        in hand (with the same Message-ID), never a batch."""
+        for row in rows:
+            try:
+                await self.transport.send(row)
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                kind = await self.runtime.db(self._failed, row, error, isinstance(exc, PermanentFailure))
+                log.warning("outbox #%s %s: %s", row.id, kind, type(exc).__name__)
+                continue
+            await self.runtime.db(self._sent, [row.id])
+            log.info("outbox #%s sent %s", row.id, row.message_id)
+        return len(rows)
+
     def _claim(self, engine):
+        if self.lock is None:
+            self.lock = owners.hold(engine, self.owner)
         with engine.begin() as conn:
             return claim(conn, self.owner, BATCH, LEASE_SECONDS)
 

@@ -8,6 +8,7 @@ from sqlalchemy import and_, select, update
 
 from mailbot.store.compiled import insert_ignore
 from mailbot.store.models import imap_seen, imap_status, utcnow
+from mailbot.store.owners import alive
 
 
 def record(conn, *, mailbox: str, folder: str, uidvalidity: int, uid: int, action: str, now) -> str:
@@ -39,7 +40,8 @@ def mark_done(engine, mailbox: str, folder: str, uidvalidity: int, uids: list[in
 
 
 def lease(engine, mailbox: str, owner: str, seconds: float) -> bool:
-    """Take or renew the right to read `mailbox`: free, ours, or its holder's lease ran out."""
+    """Take or renew the right to read `mailbox`: free, ours, its holder's lease ran out, or its holder is dead
+    (mailbot.store.owners: on PostgreSQL its session ended)."""
     now = utcnow()
     with engine.begin() as conn:
         insert_ignore(conn, imap_status, mailbox=mailbox, owner=None, lease_until=None, state="starting",
@@ -49,6 +51,12 @@ def lease(engine, mailbox: str, owner: str, seconds: float) -> bool:
             (imap_status.c.owner == owner) | imap_status.c.owner.is_(None)
             | (imap_status.c.lease_until < now)).values(
             owner=owner, lease_until=now + timedelta(seconds=seconds), updated_at=now)).rowcount
+        if not taken and conn.dialect.name == "postgresql":
+            holder = conn.execute(select(imap_status.c.owner).where(imap_status.c.mailbox == mailbox)).scalar()
+            if holder and not alive(conn, holder):  # its daemon is gone: no need to wait for its lease
+                taken = conn.execute(update(imap_status).where(
+                    imap_status.c.mailbox == mailbox, imap_status.c.owner == holder).values(
+                    owner=owner, lease_until=now + timedelta(seconds=seconds), updated_at=now)).rowcount
     return taken == 1
 
 

@@ -10,6 +10,7 @@ from mailbot.store.audit import add_event
 from mailbot.store.compiled import Insert, Scalar
 from mailbot.store.messages import INSERT_MESSAGE
 from mailbot.tickets.vocabulary import Disposition
+from mailbot.store.owners import alive
 from mailbot.store.models import outbox, outbox_raw, utcnow
 from mailbot.store.tickets import remember_message_id
 from mailbot.store.views import iso
@@ -67,6 +68,8 @@ def claim(conn, owner: str, limit: int, lease_seconds: float) -> list:
     if conn.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     ids = [r.id for r in conn.execute(due)]
+    if len(ids) < limit and conn.dialect.name == "postgresql":
+        ids += _from_the_dead(conn, owner, limit - len(ids), now)
     if not ids:
         return []
     conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
@@ -75,6 +78,19 @@ def claim(conn, owner: str, limit: int, lease_seconds: float) -> list:
                                     outbox_raw.c.raw, outbox.c.attempts, outbox.c.message_id).join_from(
         outbox, outbox_raw, outbox_raw.c.outbox_id == outbox.c.id).where(
         outbox.c.id.in_(ids), outbox.c.lease_owner == owner)))
+
+
+def _from_the_dead(conn, owner: str, limit: int, now) -> list[int]:
+    """Rows still leased by owners whose session has ended (mailbot.store.owners): theirs no longer."""
+    holders = [r.lease_owner for r in conn.execute(
+        select(outbox.c.lease_owner).where(outbox.c.status == OutboxStatus.PENDING, outbox.c.lease_until >= now,
+                                           outbox.c.lease_owner != owner).distinct().limit(20))]
+    dead = [h for h in holders if not alive(conn, h)]
+    if not dead:
+        return []
+    return [r.id for r in conn.execute(select(outbox.c.id).where(
+        outbox.c.status == OutboxStatus.PENDING, outbox.c.lease_owner.in_(dead), outbox.c.next_attempt_at <= now)
+        .order_by(outbox.c.id).limit(limit).with_for_update(skip_locked=True))]
 
 
 def mark_sent(conn, row_ids: list[int], owner: str) -> None:
