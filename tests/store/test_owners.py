@@ -7,7 +7,7 @@ from sqlalchemy import insert
 from mailbot.store import owners
 from mailbot.store.models import outbox, outbox_raw, utcnow
 from mailbot.store.outbox import claim
-from tests.helpers import engine_for, mail, rows, send, sent_mail
+from tests.helpers import engine_for, mail, rows, sent_mail
 
 
 def _leased(engine, owner: str, n: int = 1) -> None:
