@@ -134,3 +134,9 @@ def test_health_sees_mail_failing_to_leave_and_recovers_after_retry(desk, sink):
     r = run_cli("health", config_path=path)
     assert r.returncode == 0 and b"healthy" in r.stdout, r.stderr
     daemon.stop()
+
+
+def test_health_fails_when_the_database_is_gone(make_config):
+    _, path = make_config(database={"url": f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone"})
+    out = run_cli("health", config_path=path)
+    assert out.returncode == 1 and b"unhealthy: database postgresql" in out.stderr and b"healthy\n" not in out.stdout
