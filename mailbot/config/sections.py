@@ -85,6 +85,9 @@ class Outbound(Strict):
     retry_max_seconds: float = Field(3600.0, gt=0)
     poll_seconds: float = Field(2.0, gt=0)
     auto_reply_limit_per_day: int = Field(10, ge=0)
+    # The largest mail we send (bytes): a notification that would be larger carries the client's text once (no
+    # HTML copy) and lists the files that do not fit instead of attaching them. Common relays take 25-35 MB.
+    max_message_size: int = Field(20_000_000, ge=100_000)
 
     @field_validator("from_")
     @classmethod

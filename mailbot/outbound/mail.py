@@ -22,3 +22,4 @@ class Mail:
     objection: int | None = None  # with sign_for: the address signs this objection instead (the head's decision)
     thread: tuple | None = None  # (In-Reply-To, References) when not the message being processed
     attachments: tuple = ()  # mime.parts.Attachment objects to send along
+    text_only: bool = False  # no HTML alternative: a very long text goes once (outbound.max_message_size)

@@ -50,7 +50,7 @@ def build(mail, *, ticket: dict | None, mailbox, now, in_reply_to=None, referenc
     raw = compose(sender=mailbox.address, sender_name=sender_name, to=", ".join(recipients), subject=subject,
                   text=text, html=html, message_id=message_id, date=now, lang=lang, in_reply_to=in_reply_to,
                   references=references, auto_submitted=mail.auto_submitted, ticket_id=ticket_id,
-                  reply_to=mail.reply_to, attachments=mail.attachments)
+                  reply_to=mail.reply_to, attachments=mail.attachments, text_only=mail.text_only)
     return Outgoing(mail.kind, mail.counted, ticket_id, mailbox.address, sender_name, tuple(recipients), subject,
                     text, message_id.strip("<>"), raw)
 

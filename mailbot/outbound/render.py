@@ -214,12 +214,15 @@ def _trimmed(references) -> list[str]:
 def compose(*, sender: str, sender_name: str, to: str, subject: str, text: str, html: str, message_id: str,
             date, lang: str, in_reply_to: str | None = None, references: list[str] = (),
             auto_submitted: str | None = "auto-replied", ticket_id: int | None = None, reply_to: str | None = None,
-            attachments=()) -> bytes:
+            attachments=(), text_only: bool = False) -> bytes:
     """A multipart/alternative mail (text + HTML, base64 UTF-8), inside multipart/mixed when files go along;
     CRLF line ends. Assembled directly: the email package's generator costs milliseconds per mail on the
     ingest path, where every new ticket writes two or three of these."""
-    ctype, body = _multipart("alternative", [_part('text/plain; charset="utf-8"', _base64(text.encode())),
-                                             _part('text/html; charset="utf-8"', _base64(html.encode()))])
+    if text_only:  # a text too long to send twice: plain text alone
+        ctype, body = 'text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64', _base64(text.encode())
+    else:
+        ctype, body = _multipart("alternative", [_part('text/plain; charset="utf-8"', _base64(text.encode())),
+                                                 _part('text/html; charset="utf-8"', _base64(html.encode()))])
     if attachments:
         parts = [f"Content-Type: {ctype}\r\n\r\n".encode() + body]
         for a in attachments:

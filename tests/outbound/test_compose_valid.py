@@ -43,3 +43,22 @@ def test_a_200_character_cyrillic_file_name_is_split_into_continuations():
     assert max(len(line) for line in raw.split(b"\r\n")) <= 78 * 2
     msg = email.message_from_bytes(raw, policy=policy.default)
     assert [p.get_filename() for p in msg.iter_attachments()] == [name]
+
+
+def test_a_notification_stays_under_the_relays_limit(make_config):
+    from mailbot.store.models import outbox
+    from tests.helpers import AGENTS, engine_for, mail, rows, take
+    config, _ = make_config(agents=AGENTS, outbound={"max_message_size": 300_000})
+    engine = engine_for(config)
+    raw = mail(subject="Lieli faili", body="Labdien! " + "Teksts. " * 20_000,  # 160 KB of text
+               attachments=[("small.pdf", b"%PDF" + b"x" * 5_000, "application/pdf"),
+                            ("huge.pdf", b"%PDF" + b"x" * 400_000, "application/pdf")])
+    take(config, engine, raw)
+    [note] = [r for r in rows(engine, outbox) if r["kind"] == "notification"]
+    assert len(note["raw"]) <= 300_000
+    msg = email.message_from_bytes(note["raw"], policy=policy.default)
+    assert [p.get_filename() for p in msg.iter_attachments()] == ["small.pdf"]
+    body = msg.get_body(("plain",)).get_content()
+    assert "huge.pdf" in body and body.count("Teksts.") >= 20_000  # listed; the text once, whole
+    assert msg.get_body(("html",)) is None or msg.get_body(("html",)).get_content_type() != "text/html"
+    engine.dispose()

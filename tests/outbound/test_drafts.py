@@ -24,6 +24,7 @@ def _values(kind, subject, text, position):
     if kind == "receipt":
         return common | {"follows": None}
     return common | {"agent_name": "Ilze", "text": text, "queue_position": position, "from_name": "Jānis",
+                     "not_attached": [],
                      "from_address": "janis@acme.lv", "is_reply": False, "follows": None}
 
 
