@@ -144,10 +144,26 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, current_revision(engine)
 
 
+MIGRATION_LOCK = 0x6D61696C626F74  # "mailbot": daemons starting together on one PostgreSQL migrate one at a time
+
+
 def ensure_schema(engine: Engine, say=log.info) -> None:
-    """Bring a new or older database up to date, and say so."""
+    """Bring a new or older database up to date, and say so. On PostgreSQL several daemons may start at once:
+    an advisory lock lets one migrate while the others wait, then find the schema current."""
     rev = current_revision(engine)
     if rev == SCHEMA_HEAD:
         return
-    say(f"database schema is {'new' if rev is None else 'at ' + rev}; upgrading to {SCHEMA_HEAD}")
-    upgrade(engine)
+    if engine.dialect.name != "postgresql":
+        say(f"database schema is {'new' if rev is None else 'at ' + rev}; upgrading to {SCHEMA_HEAD}")
+        upgrade(engine)
+        return
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        try:
+            rev = current_revision(engine)
+            if rev != SCHEMA_HEAD:
+                say(f"database schema is {'new' if rev is None else 'at ' + rev}; upgrading to {SCHEMA_HEAD}")
+                upgrade(engine)
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+            lock.commit()

@@ -1,0 +1,115 @@
+"""Drill: two daemons on one PostgreSQL, one of them killed with SIGKILL over and over while an MTA-like loader
+(it retries 4xx and dropped connections, on the other daemon) pushes mail. Nothing may be lost or stored twice,
+every message gets its receipt, and a kill may resend at most the one receipt in hand. The figures are printed
+(offered, acknowledged, stored, receipts, duplicates, lost, worst and p99 receipt delay) for the closing notes;
+no time is asserted."""
+import email
+import json
+import signal
+import smtplib
+import threading
+import time
+from email import policy
+
+import pytest
+
+from mailbot.store.models import messages, tickets
+from tests.helpers import Sink, count, engine_for, free_port, mail, run_daemon, wait_listening, wait_until
+
+N = 400
+
+
+class TimedSink(Sink):
+    """The relay, noting when each mail arrived."""
+
+    def __init__(self):
+        super().__init__()
+        self.times: list[float] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.times.append(time.monotonic())
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _offer(ports, raw, deadline) -> float | None:
+    """Deliver as an MTA does: 4xx or a dropped connection is tried again, on the other daemon; the moment of the
+    250 is returned."""
+    i = 0
+    while time.monotonic() < deadline:
+        try:
+            with smtplib.SMTP("127.0.0.1", ports[i % 2], timeout=10) as s:
+                s.sendmail("client@acme.lv", ["help@support.test"], raw)
+                return time.monotonic()
+        except (OSError, smtplib.SMTPException):
+            i += 1
+            time.sleep(0.05)
+    return None
+
+
+@pytest.mark.slow
+def test_two_daemons_on_postgresql_one_killed_over_and_over(make_config, pg_url):
+    sink = TimedSink()
+    sink.controller.start()
+    ports = [free_port(), free_port()]
+    paths = []
+    for port in ports:
+        _, path = make_config(database={"url": pg_url}, listen={"smtp": {"port": port}, "workers": 1},
+                              outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port},
+                                        "poll_seconds": 0.2})
+        paths.append(path)
+    procs = [run_daemon(p) for p in paths]
+    for port, proc in zip(ports, procs):
+        wait_listening(port, proc, timeout=60)
+    engine = engine_for(make_config(database={"url": pg_url})[0])
+    acked: dict[str, float] = {}
+    kills = 0
+    done = threading.Event()
+
+    def load():
+        deadline = time.monotonic() + 600
+        for i in range(N):
+            at = _offer(ports, mail(subject=f"Drill {i}", sender=f"Client {i} <c{i}@acme.lv>",
+                                    message_id=f"<drill{i}@acme.lv>"), deadline)
+            if at is not None:
+                acked[f"drill{i}@acme.lv"] = at
+        done.set()
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    try:
+        while not done.is_set():  # kill -9 the first daemon, start it again, and again
+            time.sleep(1.5)
+            if done.is_set():
+                break
+            procs[0].send_signal(signal.SIGKILL)
+            procs[0].wait()
+            kills += 1
+            procs[0] = run_daemon(paths[0])
+            wait_listening(ports[0], procs[0], timeout=60)
+        loader.join()
+        stored = count(engine, tickets)
+        assert wait_until(lambda: len(sink.received) >= stored, timeout=120)
+        time.sleep(2)  # any late duplicate
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(60)
+        sink.controller.stop()
+    receipts = {}
+    for envelope, at in zip(sink.received, sink.times):
+        m = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        answered = (m["In-Reply-To"] or "").strip("<> ")
+        receipts.setdefault(answered, []).append(at)
+    delays = sorted(min(receipts[k]) - acked[k] for k in acked if k in receipts)
+    figures = dict(offered=N, acknowledged=len(acked), stored=stored,
+                   stored_twice=count(engine, messages, messages.c.direction == "in") - stored,
+                   receipts=len(sink.received), duplicates=len(sink.received) - len(receipts), kills=kills,
+                   lost=N - stored, missing_receipts=len([k for k in acked if k not in receipts]),
+                   worst_delay_s=round(delays[-1], 3) if delays else None,
+                   p99_delay_s=round(delays[int(len(delays) * 0.99) - 1], 3) if delays else None)
+    print("DRILL", json.dumps(figures))
+    engine.dispose()
+    assert figures["acknowledged"] == N and figures["lost"] == 0 and figures["stored_twice"] == 0
+    assert figures["missing_receipts"] == 0
+    assert figures["duplicates"] <= kills  # at most the one in hand per kill
