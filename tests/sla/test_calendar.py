@@ -125,3 +125,20 @@ def test_a_target_split_in_two_sums_to_the_whole(c, start, a, b):
 @given(st.sampled_from(CALENDARS), moments, st.integers(0, 25))
 def test_working_days_land_in_open_time(c, start, days):
     assert is_open(c, add_days(c, start, days))
+
+
+def test_reopening_resumes_the_resolution_clock_and_waiting_pauses_it():
+    from mailbot.sla.clocks import PAUSED, RUNNING, STOPPED, resolution
+    lv = cal("LV", "Europe/Riga")
+    t = lambda *a: at("Europe/Riga", 2026, 12, *a)  # noqa: E731 - Monday 7 December 2026 onwards
+    created = t(7, 9, 0)
+    # 2 h of work, resolved Monday 11:00; reopened Tuesday 09:00; waiting from 10:00 to Wednesday 09:00; 4 h target
+    history = [(t(7, 11, 0), "resolved"), (t(8, 9, 0), "open"), (t(8, 10, 0), "waiting"), (t(9, 9, 0), "open")]
+    clock = resolution(lv, "4h", created, history[:1], t(7, 12, 0))
+    assert (clock.state, clock.met, round(clock.used)) == (STOPPED, True, 120)
+    clock = resolution(lv, "4h", created, history[:2], t(8, 9, 30))
+    assert (clock.state, clock.due, round(clock.used)) == (RUNNING, t(8, 11, 0), 150)  # reopened: 2 h left
+    clock = resolution(lv, "4h", created, history[:3], t(8, 15, 0))
+    assert (clock.state, clock.due, round(clock.used)) == (PAUSED, None, 180)  # waiting: it does not move
+    clock = resolution(lv, "4h", created, history, t(9, 9, 0))
+    assert (clock.state, clock.due) == (RUNNING, t(9, 10, 0))  # the hour left, from Wednesday's answer

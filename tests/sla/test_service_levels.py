@@ -206,3 +206,14 @@ def test_a_ticket_solved_without_a_word_or_opened_by_an_agent_owes_no_first_answ
     created = rows(d.engine, tickets)[0]["created_at"]
     run_cli("sla", "check", "--now", (created + timedelta(hours=9)).isoformat(), config_path=d.path)
     assert not [r for r in rows(d.engine, outbox) if r["kind"] == "sla-warning"]
+
+
+def test_the_dispatchers_get_the_days_deadlines_once(desk):
+    d = desk(calendars=CALENDARS, plans=PLANS, clients=CLIENTS, sla={"digest_hour": 0})
+    open_ticket(d, subject="Due today", sender="janis@acme.lv")
+    for _ in range(2):
+        run_cli("sla", "check", config_path=d.path)
+    digests = [r for r in rows(d.engine, outbox) if r["kind"] == "sla-digest"]
+    assert [r["rcpt"] for r in digests] == ["ilze@support.test"]  # the dispatcher, once
+    text = text_of(email.message_from_bytes(digests[0]["raw"], policy=policy.default))
+    assert "#1" in text and "Due today" in text
