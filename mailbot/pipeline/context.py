@@ -93,7 +93,8 @@ class Ctx:
     no_ticket: bool = False  # recorded and answered without a ticket (a client's [status])
     correct: tuple | None = None  # the head's category on a ticket: (category, services.corrections.plan)
     objection: dict | None = None  # mail to the objections mailbox: what the objection stage recorded
-    drafts: list = field(default_factory=list)  # mail rendered before the transaction (outbound.drafts)
+    drafts: list = field(default_factory=list)
+    deadlines: dict = field(default_factory=dict)  # a new ticket's response deadline, worked out once (persist)  # mail rendered before the transaction (outbound.drafts)
     actor: str | None = None  # who the events are by
     ticket_id: int | None = None
     message_row: int | None = None

@@ -138,12 +138,16 @@ def mail_values(ctx, ticket: dict) -> dict:
     """What every template of a mail about this message is given, besides the mail's own values."""
     client = ctx.config.client_by_id(ticket.get("client_id"))
     plan = ctx.config.plan_for(client)
-    due = service_levels.response_due(ctx.config, client, ticket.get("created_at") or ctx.now, ticket.get("priority"))
-    target = service_levels.response_target(ctx.config, plan, ticket.get("priority"))  # the one the deadline is from
-    return dict(original_subject=ctx.msg.subject, client=client, plan=plan,
-                reaction=duration(target) if target else None, sender_name=ctx.msg.sender_name,
-                signature=ctx.mailbox.display_name or ctx.mailbox.name,
-                response_due=deadline(due[0], ticket.get("language") or language_of(ctx), due[1]) if due else None)
+    lang = ticket.get("language") or language_of(ctx)
+    key = (client.id if client else None, ticket.get("created_at") or ctx.now, ticket.get("priority"), lang)
+    if key not in ctx.deadlines:  # worked out once, before the transaction (draft), not again while it is open
+        due = service_levels.response_due(ctx.config, client, key[1], key[2])
+        target = service_levels.response_target(ctx.config, plan, key[2])  # the one the deadline is from
+        ctx.deadlines[key] = (duration(target) if target else None, deadline(due[0], lang, due[1]) if due else None)
+    reaction, response_due = ctx.deadlines[key]
+    return dict(original_subject=ctx.msg.subject, client=client, plan=plan, reaction=reaction,
+                sender_name=ctx.msg.sender_name, signature=ctx.mailbox.display_name or ctx.mailbox.name,
+                response_due=response_due)
 
 
 def _refile(conn, ctx, ticket_id: int, client_id: str | None, category: str) -> None:
