@@ -173,6 +173,9 @@ class Commands(Strict):
     trusted_authserv_ids: tuple[str, ...] = ()  # Authentication-Results from these servers are believed
     secret: str | None = None  # environment only: MAILBOT_COMMANDS__SECRET (else generated, kept in the database)
     confirm: Literal["all", "errors"] = "all"  # answer every command, or only the refused ones
+    # On a border SMTP listener, check agents' DKIM signatures ourselves (DNS through the system resolver), so that
+    # `authres` works there too: our own result is the only Authentication-Results believed there.
+    verify_dkim: bool = True
 
 
 class Tickets(Strict):

@@ -48,8 +48,8 @@ def warnings(config) -> list[str]:
         found.append("warning: an objections mailbox but no agent with role head: objections are recorded and "
                      "acknowledged, but nobody is told of them or can decide them")
     smtp = config.listen.smtp
-    if smtp.enabled and smtp.border and config.commands.auth == "authres":
-        found.append("warning: commands.auth is authres but the SMTP listener is a border (listen.smtp.border: true):"
-                     " Authentication-Results arriving there are not believed, so agents' commands by SMTP are "
-                     "refused; use token or token_or_authres, or set border: false behind your own MTA")
+    if smtp.enabled and smtp.border and config.commands.auth == "authres" and not config.commands.verify_dkim:
+        found.append("warning: commands.auth is authres but the SMTP listener is a border (listen.smtp.border: true)"
+                     " and commands.verify_dkim is off: Authentication-Results arriving there are not believed, so "
+                     "agents' commands by SMTP are refused; turn verify_dkim on, use token, or set border: false")
     return found

@@ -55,7 +55,8 @@ def verify(ctx) -> Verdict:
             mismatch = [notice("token-other-ticket", token_ticket=ctx.token.ticket_id, subject_ticket=named)]
     claimed = [str(v) for v in raw_headers(ctx.msg.msg, "Authentication-Results")]
     if ctx.envelope.source == Source.SMTP and ctx.config.listen.smtp.border:
-        claimed = []  # straight from the Internet: nobody of ours checked it, the header is the sender's word
+        # straight from the Internet: the headers are the sender's word; only our own DKIM check counts
+        claimed = [ctx.own_authres] if ctx.own_authres else []
     ar = authres_pass(claimed, cfg.trusted_authserv_ids, ctx.sender.rpartition("@")[2])
     ok, why = authenticate(cfg.auth, token_ok=token_ok, authres=ar)
     return Verdict(ok, mismatch + why)

@@ -83,6 +83,7 @@ class Ctx:
     events: list[tuple[str, str]] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
     token: Any = None  # agents.auth.Token: a signed reply address found among the recipients
+    own_authres: str | None = None  # a border listener's own DKIM result for an agent's mail (services.dkim_check)
     scan: tuple | None = None  # ((client id, sender), (report, unscannable)): the guard's reading, done early
     stopped: Exception | None = None  # what stopped it before the transaction; raised after dedupe
     changes: dict = field(default_factory=dict)  # ticket columns to update

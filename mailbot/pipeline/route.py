@@ -5,7 +5,8 @@ A stranger's mail to the objections mailbox is never refused here: it is recorde
 from mailbot.agents.auth import find_token
 from mailbot.config.sections import MailboxRole
 from mailbot.mime.headers import raw_headers
-from mailbot.pipeline.context import Kind, Reject
+from mailbot.pipeline.context import Kind, Reject, Source
+from mailbot.services import dkim_check
 
 
 def run(ctx) -> None:
@@ -24,9 +25,17 @@ def run(ctx) -> None:
                            ctx.mailbox)
     if ctx.kind == Kind.MESSAGE:
         ctx.token = reply_token(ctx)
+    if ctx.agent is not None and ctx.kind == Kind.MESSAGE and on_border(ctx) and "authres" in cfg.commands.auth \
+            and cfg.commands.verify_dkim and cfg.commands.trusted_authserv_ids:
+        ctx.own_authres = dkim_check.result_header(cfg.commands.trusted_authserv_ids[0], ctx.raw)
     if (ctx.kind == Kind.MESSAGE and ctx.client is None and ctx.agent is None
             and cfg.unknown_senders.policy == "reject" and ctx.mailbox.role != MailboxRole.OBJECTIONS):
         raise Reject("unknown-sender", "sender is not a registered contact of any client")
+
+
+def on_border(ctx) -> bool:
+    """Mail straight from the Internet: our SMTP listener with listen.smtp.border (nobody of ours checked it)."""
+    return ctx.envelope.source == Source.SMTP and ctx.config.listen.smtp.border
 
 
 def reply_token(ctx):

@@ -330,3 +330,31 @@ def test_each_authentication_mode_over_smtp(desk, mode, applied):
         assert count(d.engine, time_entries) == expected, (mode, signed, header)
     assert count(d.engine, events, events.c.kind == "security") == len(applied) - expected
     d.stop()
+
+
+def test_on_a_border_mailbot_checks_the_agents_dkim_signature_itself(desk, monkeypatch):
+    """`authres` on a border listener: no header from outside is believed, but an agent's mail that carries a valid
+    DKIM signature of their domain proves itself (DNS stubbed here: the key of support.test)."""
+    import base64
+    import subprocess
+
+    import dkim
+
+    from mailbot.services import dkim_check
+    key = subprocess.run(["openssl", "genrsa", "-traditional", "2048"], capture_output=True, check=True).stdout
+    public = subprocess.run(["openssl", "rsa", "-pubout", "-outform", "DER"], input=key, capture_output=True,
+                            check=True).stdout
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    monkeypatch.setattr(dkim_check, "DNS", lambda name, timeout=5: record if name == b"mb._domainkey.support.test."
+                        else None)
+    d = desk(commands={"auth": "authres", "trusted_authserv_ids": ["mx.support.test"]})
+    note = open_ticket(d)
+
+    def signed(text, tamper=False):
+        raw = agent_reply(note, "[15m]", text, to="help@support.test").replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        header = dkim.sign(raw, b"mb", b"support.test", key, include_headers=[b"from", b"to", b"subject"])
+        return header + (raw.replace(text.encode(), b"Changed on the way.") if tamper else raw)
+    assert send(d.port, signed("Tampered.", tamper=True), mail_from="ilze@support.test")[0] == 250
+    assert count(d.engine, time_entries) == 0  # the signature does not verify: refused
+    assert send(d.port, signed("Pārbaudīju."), mail_from="ilze@support.test")[0] == 250
+    assert wait_until(lambda: count(d.engine, time_entries) == 1)
