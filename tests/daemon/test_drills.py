@@ -113,3 +113,21 @@ def test_two_daemons_on_postgresql_one_killed_over_and_over(make_config, pg_url)
     assert figures["acknowledged"] == N and figures["lost"] == 0 and figures["stored_twice"] == 0
     assert figures["missing_receipts"] == 0
     assert figures["duplicates"] <= kills  # at most the one in hand per kill
+
+
+@pytest.mark.slow
+def test_the_relay_down_for_a_while_loses_and_doubles_nothing(desk):
+    """The relay answers 451 for 10 seconds while 60 requests arrive; once it is back, every receipt goes out once."""
+    d = desk(staffed=False, outbound={"retry_base_seconds": 0.5, "retry_max_seconds": 2, "max_attempts": 50})
+    d.sink.answer = "451 4.3.0 relay resting"
+    started = time.monotonic()
+    for i in range(60):
+        assert _offer([d.port, d.port], mail(subject=f"R{i}", sender=f"c{i}@acme.lv", message_id=f"<relay{i}@acme.lv>"),
+                      time.monotonic() + 30) is not None
+    time.sleep(max(0.0, 10 - (time.monotonic() - started)))
+    d.sink.answer = None
+    assert wait_until(lambda: len(d.sink.received) >= 60, timeout=60)
+    time.sleep(2)
+    ids = [e.original_content.split(b"In-Reply-To: ")[1].split(b"\r\n")[0] for e in d.sink.received]
+    print("DRILL relay-down", json.dumps(dict(offered=60, receipts=len(ids), distinct=len(set(ids)))))
+    assert len(ids) == len(set(ids)) == 60
