@@ -50,7 +50,8 @@ def workers_daemon(make_config, tmp_path):
     port = free_port()
     config, path = make_config(listen={"smtp": {"port": port}, "workers": 3})
     proc = run_daemon(path)
-    wait_listening(port, proc)
+    wait_listening(port, proc)  # a worker may answer before the others are up: wait for all of them
+    assert wait_until(lambda: "mailbot ready" in proc.log.read_text(), timeout=60), proc.log.read_text()
     yield config, proc, port, tmp_path / "outbox"
     if proc.poll() is None:
         proc.kill()
@@ -93,7 +94,7 @@ def test_a_worker_that_dies_is_replaced(workers_daemon):
     [first, second] = _children(proc.pid)
     os.kill(first, signal.SIGKILL)
     assert wait_until(lambda: len(_children(proc.pid)) == 2 and first not in _children(proc.pid), timeout=15)
-    assert "restarting" in proc.log.read_text()
+    assert wait_until(lambda: "restarting" in proc.log.read_text(), timeout=15)
     for i in range(6):
         assert send(port, mail(message_id=f"<r{i}@acme.lv>"))[0] == 250
     assert count(db.make_engine(config.database), tickets) == 6
