@@ -100,6 +100,11 @@ class MailboxReader:
             await _quietly(client.logout(), 5)
             close(client)
 
+    async def _cmd(self, aw):
+        """A command, bounded: a server that went away mid-answer (a restart) must not hold the reader for ever;
+        the timeout makes it reconnect like any other failure."""
+        return await asyncio.wait_for(aw, 2 * self.cfg.timeout)
+
     def _idle(self, client) -> bool:
         return self.cfg.idle and client.has_capability("IDLE")
 
@@ -108,7 +113,7 @@ class MailboxReader:
         new: mail that arrives while we work is announced in the answers to our own commands, not in IDLE."""
         while True:
             criteria = "ALL" if last == 0 else f"UID {last + 1}:*"
-            r = ok(await client.uid_search(criteria, charset=None), "UID SEARCH")
+            r = ok(await self._cmd(client.uid_search(criteria, charset=None)), "UID SEARCH")
             uids = [u for u in search_uids(r) if u > last]
             if not uids:
                 return last
@@ -126,7 +131,8 @@ class MailboxReader:
         todo = [u for u in uids if u not in seen]
         for i in range(0, len(todo), self.cfg.batch):
             chunk = todo[i:i + self.cfg.batch]
-            r = ok(await client.uid("fetch", ",".join(map(str, chunk)), "(UID BODY.PEEK[])"), "UID FETCH")
+            r = ok(await self._cmd(client.uid("fetch", ",".join(map(str, chunk)), "(UID BODY.PEEK[])")),
+                   "UID FETCH")
             bodies = parse_fetch(r.lines)
             taken = [(uid, bodies[uid]) for uid in chunk if uid in bodies]  # others: expunged meanwhile
             # Submitted together, they are committed together (group commit), in order.
@@ -154,17 +160,19 @@ class MailboxReader:
                 continue
             uid_set = ",".join(map(str, sorted(uids)))
             if action == "flag":
-                ok(await client.uid("store", uid_set, "+FLAGS.SILENT (\\Seen)"), "UID STORE \\Seen")
+                ok(await self._cmd(client.uid("store", uid_set, "+FLAGS.SILENT (\\Seen)")), "UID STORE \\Seen")
             elif action == "move" and client.has_capability("MOVE"):
-                ok(await client.uid("move", uid_set, quoted(self.cfg.move_to)), f"UID MOVE {self.cfg.move_to}")
+                ok(await self._cmd(client.uid("move", uid_set, quoted(self.cfg.move_to))),
+                   f"UID MOVE {self.cfg.move_to}")
             else:
                 if action == "move":  # no MOVE: COPY, then delete the original
-                    ok(await client.uid("copy", uid_set, quoted(self.cfg.move_to)), f"UID COPY {self.cfg.move_to}")
-                ok(await client.uid("store", uid_set, "+FLAGS.SILENT (\\Deleted)"), "UID STORE \\Deleted")
+                    ok(await self._cmd(client.uid("copy", uid_set, quoted(self.cfg.move_to))),
+                       f"UID COPY {self.cfg.move_to}")
+                ok(await self._cmd(client.uid("store", uid_set, "+FLAGS.SILENT (\\Deleted)")), "UID STORE \\Deleted")
                 if client.has_capability("UIDPLUS"):
-                    ok(await client.uid("expunge", uid_set), "UID EXPUNGE")
+                    ok(await self._cmd(client.uid("expunge", uid_set)), "UID EXPUNGE")
                 else:
-                    ok(await client.expunge(), "EXPUNGE")
+                    ok(await self._cmd(client.expunge()), "EXPUNGE")
             await self.runtime.db(self._done, uidvalidity, uids)
 
     async def wait_for_news(self, client, stop: asyncio.Event) -> None:

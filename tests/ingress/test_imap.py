@@ -377,3 +377,35 @@ def test_search_reads_only_search_lines():
 def _row(engine, mailbox):
     with engine.connect() as conn:
         return conn.execute(select(imap_status).where(imap_status.c.mailbox == mailbox)).first()
+
+
+@pytest.mark.slow
+def test_drill_dovecot_restarted_and_the_reader_killed_mid_backlog(make_config, dovecot):
+    """300 messages waiting; Dovecot restarted under the reader; then the reading daemon killed with SIGKILL and
+    started again: it reads again within seconds (its predecessor's lease is its own on SQLite), nothing is lost or
+    taken twice."""
+    config, path, env = imap_config(make_config, dovecot, timeout=5)  # the default 90 s lease
+    n = 300
+    dovecot.append_many("help", [mail(subject=f"Backlog {i}", message_id=f"<backlog{i}@acme.lv>") for i in range(n)])
+    engine = db.make_engine(config.database)
+    db.ensure_schema(engine)
+    proc = run_daemon(path, env)
+    try:
+        assert wait_until(lambda: count(engine, tickets) >= 40, 60), proc.log.read_text()
+        dovecot.restart()
+        assert wait_until(lambda: count(engine, tickets) >= 120, 60), proc.log.read_text()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(20)
+        before = count(engine, tickets)
+        killed_at = time.monotonic()
+        proc = run_daemon(path, env)
+        assert wait_until(lambda: count(engine, tickets) > before, 30), proc.log.read_text()
+        resumed = time.monotonic() - killed_at
+        assert wait_until(lambda: dovecot.uids("help") == [], 120), proc.log.read_text()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    stored = count(engine, messages, messages.c.direction == "in")
+    print(f"DRILL imap {{\"offered\": {n}, \"stored\": {stored}, \"tickets\": {count(engine, tickets)}, "
+          f"\"processed\": {len(dovecot.uids('help', 'Processed'))}, \"resumed_after_kill_s\": {resumed:.2f}}}")
+    assert count(engine, tickets) == stored == n and len(dovecot.uids("help", "Processed")) == n
