@@ -131,3 +131,92 @@ def test_the_relay_down_for_a_while_loses_and_doubles_nothing(desk):
     ids = [e.original_content.split(b"In-Reply-To: ")[1].split(b"\r\n")[0] for e in d.sink.received]
     print("DRILL relay-down", json.dumps(dict(offered=60, receipts=len(ids), distinct=len(set(ids)))))
     assert len(ids) == len(set(ids)) == 60
+
+
+class Proxy:
+    """A TCP relay to PostgreSQL that can be cut: the database goes away for the daemon and comes back."""
+
+    def __init__(self, target_port: int):
+        import socket
+        self.target, self.down, self.conns = target_port, False, []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import socket
+        while True:
+            client, _ = self.server.accept()
+            if self.down:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                client.close()
+                continue
+            self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def cut(self):
+        self.down = True
+        for s in self.conns:
+            try:
+                s.close()
+            except OSError:
+                pass
+        self.conns = []
+
+    def restore(self):
+        self.down = False
+
+
+@pytest.mark.slow
+def test_a_database_outage_loses_and_doubles_nothing(make_config, pg_url):
+    """PostgreSQL away for eight seconds while 60 requests arrive: the daemon answers 451, the loader retries, and
+    once the database is back every message is stored once and answered once."""
+    from sqlalchemy.engine import make_url
+    url = make_url(pg_url)
+    proxy = Proxy(url.port or 5432)
+    sink = Sink()
+    sink.controller.start()
+    port = free_port()
+    _, path = make_config(database={"url": url.set(port=proxy.port).render_as_string(hide_password=False)},
+                          listen={"smtp": {"port": port}, "workers": 1},
+                          outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port},
+                                    "poll_seconds": 0.2, "retry_base_seconds": 0.5, "retry_max_seconds": 2})
+    proc = run_daemon(path)
+    wait_listening(port, proc, timeout=60)
+    engine = engine_for(make_config(database={"url": pg_url})[0])
+    try:
+        proxy.cut()
+        threading.Timer(8, proxy.restore).start()
+        deadline = time.monotonic() + 120
+        acked = [_offer([port, port], mail(subject=f"O{i}", sender=f"c{i}@acme.lv", message_id=f"<outage{i}@acme.lv>"),
+                        deadline) for i in range(60)]
+        assert wait_until(lambda: len(sink.received) >= 60, timeout=60)
+        time.sleep(2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+        sink.controller.stop()
+    stored, receipts = count(engine, tickets), len(sink.received)
+    print("DRILL outage", json.dumps(dict(offered=60, acknowledged=sum(a is not None for a in acked), stored=stored,
+                                          receipts=receipts)))
+    engine.dispose()
+    assert all(a is not None for a in acked) and stored == 60 and receipts == 60
