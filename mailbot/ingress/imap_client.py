@@ -121,6 +121,9 @@ def close(client) -> None:
     transport = getattr(client.protocol, "transport", None)
     if transport is not None:
         transport.close()
+    plain = getattr(client, "plain_transport", None)  # under STARTTLS: the TLS layer closes it only after its
+    if plain is not None:                              # own shutdown, which a stopping loop may never finish
+        plain.close()
     for task in (getattr(client, "_client_task", None), *getattr(client, "tasks", ())):
         if task is not None and not task.done():
             task.cancel()
@@ -135,6 +138,7 @@ async def _starttls(client, ctx, cfg) -> None:
     ok(await asyncio.wait_for(proto.execute(Command("STARTTLS", proto.new_tag(), loop=proto.loop)), cfg.timeout),
         "STARTTLS")
     loop = asyncio.get_running_loop()
+    client.plain_transport = proto.transport
     proto.transport = await loop.start_tls(proto.transport, proto, ctx, server_hostname=cfg.host)
     await asyncio.wait_for(proto.capability(), cfg.timeout)  # capabilities before TLS are not to be trusted
 
