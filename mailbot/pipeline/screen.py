@@ -32,7 +32,7 @@ _BOUNCE_SUBJECT = re.compile(
     r"delivery report|warning: message .* delayed|message delivery failure|mail delivery failure)", re.I)
 # What delivery reports say; read only in mail that software sent (null path, daemon, Auto-Submitted ...).
 _BOUNCE_TEXT = compile_fast(
-    r"could ?n[o']t be delivered|could not deliver|was not delivered|undeliverable|unable to deliver|"
+    r"could ?n[o']t be delivered|can ?not be delivered|could not deliver|was not delivered|undeliverable|unable to deliver|"
     r"delivery (to the following recipients? )?(has )?failed|failed permanently|permanent (fatal )?error|"
     r"not a valid (user|recipient|mailbox|address)|user unknown|unknown user|no such (user|mailbox|recipient)|"
     r"mailbox (is )?(full|unavailable|not found)|over quota|quota exceeded|recipient address rejected|"
@@ -76,6 +76,13 @@ def _bounce_dialect(m) -> bool:
     except Exception:  # noqa: BLE001 - a detector's fault on odd mail means only "not recognised"
         return False
     return bool(temporary or permanent)
+
+
+def _software(sender: str, precedence: str, auto_submitted: str, m) -> bool:
+    """Signs that no person sent it: no sender address ("Jetmail System" <>), bulk or list precedence, list
+    headers (a list resending a gateway's notice), Auto-Submitted."""
+    return ("@" not in sender or precedence in ("bulk", "junk", "list") or auto_submitted.startswith("auto-")
+            or any(m.get(h) is not None for h in _LIST_HEADERS))
 
 
 def _value(msg, name: str) -> str:
@@ -135,7 +142,9 @@ def run(ctx) -> None:
             or ((null_path or auto_submitted.startswith("auto-")) and _BOUNCE_SUBJECT.match(msg.subject))
             or text_says
             or (m.get("X-MLServer") is not None and _LIST_MANAGER.match(sender))
-            or (_MAYBE_BOUNCE.search(msg.subject or "") and _bounce_dialect(m))):
+            or (_MAYBE_BOUNCE.search(msg.subject or "")
+                and (_bounce_dialect(m) or (_software(sender, precedence, auto_submitted, m)
+                                            and _BOUNCE_TEXT.search(head))))):
         ctx.kind, ctx.no_auto = Kind.BOUNCE, "delivery report"
         return
     if report == "feedback-report":

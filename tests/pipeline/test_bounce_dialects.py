@@ -47,3 +47,18 @@ def test_a_client_writing_about_a_delivery_failure_is_a_client(config, engine):
     raw = mail(subject="Delivery failure of our invoices", body="Labdien, mūsu rēķini netiek nosūtīti klientiem.")
     assert take(config, engine, raw).status == Verdict.STORED
     assert count(engine, tickets) == 1
+
+
+def test_a_gateways_notice_resent_by_a_list_opens_no_ticket(config, engine):
+    """An antivirus gateway's "could not be delivered", forwarded by a list (Precedence: bulk), and a mail server's
+    "Mail Error" from a sender without an address: software by their signs, a bounce by their words."""
+    gateway = mail(subject="Mail could not be delivered", sender="inetgw@gw.example.test",
+                   headers=[("Precedence", "bulk"), ("List-Id", "<users.lists.example.test>")],
+                   body="****** Message from the e-mail virus wall ******\n\nThe following mail could not be "
+                        "delivered.\nReason:  Exceeded Maximum Delivery Attempts.\n")
+    take(config, engine, gateway, mail_from="list-owner@lists.example.test")
+    jetmail = mail(subject="Mail Error", sender="Mail System <system@mx.example.test>",
+                   headers=[("Precedence", "bulk")],
+                   body="Your mail cannot be delivered to the following address(es):\n\n dylan (mailbox full)\n")
+    take(config, engine, jetmail, mail_from="list-owner@lists.example.test")
+    assert count(engine, tickets) == 0 and count(engine, outbox) == 0
