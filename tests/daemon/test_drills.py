@@ -5,6 +5,7 @@ every message gets its receipt, and a kill may resend at most the one receipt in
 no time is asserted."""
 import email
 import json
+import os
 import signal
 import smtplib
 import threading
@@ -16,7 +17,7 @@ import pytest
 from mailbot.store.models import messages, tickets
 from tests.helpers import Sink, count, engine_for, free_port, mail, run_daemon, wait_listening, wait_until
 
-N = 400
+N = int(os.environ.get("MAILBOT_DRILL_MESSAGES", "400"))  # 2,000 for the full drill; 400 keeps the suite short
 
 
 class TimedSink(Sink):
@@ -220,3 +221,66 @@ def test_a_database_outage_loses_and_doubles_nothing(make_config, pg_url):
                                           receipts=receipts)))
     engine.dispose()
     assert all(a is not None for a in acked) and stored == 60 and receipts == 60
+
+
+@pytest.mark.slow
+def test_one_daemon_on_sqlite_killed_over_and_over(make_config):
+    """The single-node default: the daemon killed with SIGKILL every 1.5 s and started again while the loader pushes
+    mail (it retries until the daemon answers again). Nothing lost or stored twice, every message answered."""
+    sink = TimedSink()
+    sink.controller.start()
+    port = free_port()
+    config, path = make_config(listen={"smtp": {"port": port}, "workers": 1},
+                               outbound={"transport": "smtp", "smtp": {"host": "127.0.0.1", "port": sink.port},
+                                         "poll_seconds": 0.2})
+    proc = run_daemon(path)
+    wait_listening(port, proc, timeout=60)
+    engine = engine_for(config)
+    acked: dict[str, float] = {}
+    done = threading.Event()
+    kills = 0
+
+    def load():
+        deadline = time.monotonic() + 600
+        for i in range(N):
+            at = _offer([port, port], mail(subject=f"Drill {i}", sender=f"Client {i} <c{i}@acme.lv>",
+                                           message_id=f"<sqlite{i}@acme.lv>"), deadline)
+            if at is not None:
+                acked[f"sqlite{i}@acme.lv"] = at
+        done.set()
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    try:
+        while not done.is_set():
+            time.sleep(1.5)
+            if done.is_set():
+                break
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            kills += 1
+            proc = run_daemon(path)
+            wait_listening(port, proc, timeout=60)
+        loader.join()
+        stored = count(engine, tickets)
+        assert wait_until(lambda: len(sink.received) >= stored, timeout=120)
+        time.sleep(2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+        sink.controller.stop()
+    receipts = {}
+    for envelope, at in zip(sink.received, sink.times):
+        m = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        receipts.setdefault((m["In-Reply-To"] or "").strip("<> "), []).append(at)
+    delays = sorted(min(receipts[k]) - acked[k] for k in acked if k in receipts)
+    figures = dict(engine="sqlite", offered=N, acknowledged=len(acked), stored=stored,
+                   stored_twice=count(engine, messages, messages.c.direction == "in") - stored,
+                   receipts=len(sink.received), duplicates=len(sink.received) - len(receipts), kills=kills,
+                   lost=N - stored, missing_receipts=len([k for k in acked if k not in receipts]),
+                   worst_delay_s=round(delays[-1], 3) if delays else None,
+                   p99_delay_s=round(delays[int(len(delays) * 0.99) - 1], 3) if delays else None)
+    print("DRILL", json.dumps(figures))
+    engine.dispose()
+    assert figures["acknowledged"] == N and figures["lost"] == 0 and figures["stored_twice"] == 0
+    assert figures["missing_receipts"] == 0 and figures["duplicates"] <= kills
