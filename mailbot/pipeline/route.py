@@ -27,7 +27,8 @@ def run(ctx) -> None:
         ctx.token = reply_token(ctx)
     if ctx.agent is not None and ctx.kind == Kind.MESSAGE and on_border(ctx) and "authres" in cfg.commands.auth \
             and cfg.commands.verify_dkim and cfg.commands.trusted_authserv_ids:
-        ctx.own_authres = dkim_check.result_header(cfg.commands.trusted_authserv_ids[0], ctx.raw)
+        ctx.own_authres = dkim_check.result_header(cfg.commands.trusted_authserv_ids[0], ctx.raw,
+                                                   ctx.sender.rpartition("@")[2])
     if (ctx.kind == Kind.MESSAGE and ctx.client is None and ctx.agent is None
             and cfg.unknown_senders.policy == "reject" and ctx.mailbox.role != MailboxRole.OBJECTIONS):
         raise Reject("unknown-sender", "sender is not a registered contact of any client")

@@ -1,4 +1,4 @@
-"""mailbot's own DKIM check, for a border listener (listen.smtp.border): nobody else checked the mail there, so an
+"""mailbot's own DKIM and DMARC check, for a border listener (listen.smtp.border): nobody else checked the mail there, so an
 agent's command by `authres` is proven by verifying the agent's DKIM signature here (dkimpy; keys looked up in DNS
 through the system resolver).
 
@@ -35,7 +35,27 @@ def verified_domains(raw: bytes, timeout: float = 5) -> list[str]:
     return [found.group(1).decode("ascii", "replace").lower()] if found else []
 
 
-def result_header(authserv_id: str, raw: bytes) -> str | None:
-    """Our own Authentication-Results value for `raw` (None when no signature verifies)."""
+def dmarc_pass(from_domain: str, dkim_domain: str, timeout: float = 5) -> bool:
+    """DMARC (RFC 7489) by DKIM: the From domain publishes a DMARC record and the verified signing domain aligns
+    with it (relaxed: one is the other or a subdomain of it)."""
+    if not from_domain or not dkim_domain:
+        return False
+    aligned = (dkim_domain == from_domain or dkim_domain.endswith("." + from_domain)
+               or from_domain.endswith("." + dkim_domain))
+    if not aligned:
+        return False
+    try:
+        record = DNS(f"_dmarc.{from_domain}.".encode("ascii"), timeout=timeout)
+    except Exception:  # noqa: BLE001 - no answer: no DMARC verdict
+        return False
+    return bool(record) and record.lstrip().lower().startswith(b"v=dmarc1")
+
+
+def result_header(authserv_id: str, raw: bytes, from_domain: str = "") -> str | None:
+    """Our own Authentication-Results value for `raw` (None when no signature verifies): dkim=pass for the
+    signing domain, and dmarc=pass when the From domain's DMARC record is met by that signature."""
     domains = verified_domains(raw)
-    return f"{authserv_id}; dkim=pass header.d={domains[0]}" if domains else None
+    if not domains:
+        return None
+    dmarc = f"; dmarc=pass header.from={from_domain}" if dmarc_pass(from_domain.lower(), domains[0]) else ""
+    return f"{authserv_id}; dkim=pass header.d={domains[0]}{dmarc}"

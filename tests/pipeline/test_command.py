@@ -345,8 +345,8 @@ def test_on_a_border_mailbot_checks_the_agents_dkim_signature_itself(desk, monke
     public = subprocess.run(["openssl", "rsa", "-pubout", "-outform", "DER"], input=key, capture_output=True,
                             check=True).stdout
     record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
-    monkeypatch.setattr(dkim_check, "DNS", lambda name, timeout=5: record if name == b"mb._domainkey.support.test."
-                        else None)
+    zone = {b"mb._domainkey.support.test.": record, b"_dmarc.support.test.": b"v=DMARC1; p=reject"}
+    monkeypatch.setattr(dkim_check, "DNS", lambda name, timeout=5: zone.get(name))
     d = desk(commands={"auth": "authres", "trusted_authserv_ids": ["mx.support.test"]})
     note = open_ticket(d)
 
@@ -358,3 +358,6 @@ def test_on_a_border_mailbot_checks_the_agents_dkim_signature_itself(desk, monke
     assert count(d.engine, time_entries) == 0  # the signature does not verify: refused
     assert send(d.port, signed("Pārbaudīju."), mail_from="ilze@support.test")[0] == 250
     assert wait_until(lambda: count(d.engine, time_entries) == 1)
+    assert dkim_check.result_header("mx.support.test", signed("Vēlreiz."), "support.test") == \
+        "mx.support.test; dkim=pass header.d=support.test; dmarc=pass header.from=support.test"
+    assert "dmarc" not in dkim_check.result_header("mx.support.test", signed("Vēlreiz."), "other.test")
