@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import smtplib
+import subprocess
 import threading
 import time
 from email import policy
@@ -175,13 +176,19 @@ class Proxy:
                     pass
 
     def cut(self):
+        """As a restarting server does: every connection ended (FIN/RST, not silence), new ones refused."""
+        import socket
         self.down = True
-        for s in self.conns:
+        conns, self.conns = self.conns, []
+        for s in conns:
+            try:
+                s.shutdown(socket.SHUT_RDWR)  # wakes the relaying threads' recv(); close() alone would not
+            except OSError:
+                pass
             try:
                 s.close()
             except OSError:
                 pass
-        self.conns = []
 
     def restore(self):
         self.down = False
@@ -204,6 +211,7 @@ def test_a_database_outage_loses_and_doubles_nothing(make_config, pg_url):
     proc = run_daemon(path)
     wait_listening(port, proc, timeout=60)
     engine = engine_for(make_config(database={"url": pg_url})[0])
+    acked = []
     try:
         proxy.cut()
         threading.Timer(8, proxy.restore).start()
@@ -214,12 +222,16 @@ def test_a_database_outage_loses_and_doubles_nothing(make_config, pg_url):
         time.sleep(2)
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(60)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         sink.controller.stop()
-    stored, receipts = count(engine, tickets), len(sink.received)
+        stored, receipts = count(engine, tickets), len(sink.received)
+        engine.dispose()
     print("DRILL outage", json.dumps(dict(offered=60, acknowledged=sum(a is not None for a in acked), stored=stored,
                                           receipts=receipts)))
-    engine.dispose()
     assert all(a is not None for a in acked) and stored == 60 and receipts == 60
 
 
