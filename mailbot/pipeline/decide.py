@@ -17,14 +17,12 @@ from mailbot.agents.tags import TagError
 from mailbot.config.sections import Role
 from mailbot.outbound.formats import formatters
 from mailbot.outbound.mail import Mail
-from mailbot.outbound.outbox import enqueue
 from mailbot.outbound.render import AUDIT_LANGUAGE, say
 from mailbot.pipeline.command import verify
-from mailbot.pipeline.persist import store_message
+from mailbot.pipeline.persist import enqueue_without_ticket, store_message
 from mailbot.services import corrections
 from mailbot.store import objections as objection_rows
 from mailbot.store.audit import add_event
-from mailbot.store.secrets import reply_secret
 from mailbot.tickets.vocabulary import Disposition, EventKind, ObjectionStatus
 
 
@@ -154,22 +152,7 @@ def persist(ctx) -> None:
         objection_rows.set_status(conn, row.id, status, ctx.actor, now)
         add_event(conn, None, EventKind.OBJECTION_DECIDED, f"O-{row.id}: {status}", now, actor=ctx.actor,
                   message_row=ctx.message_row)
-    send(ctx, objection_id)
+    enqueue_without_ticket(ctx, objection_id)
 
 
-def send(ctx, objection_id: int | None) -> None:
-    """Queue the mail the stage decided on, threaded under the message being processed (or as the mail says)."""
-    msg = ctx.msg
-    references = msg.references + ([msg.message_id] if msg.message_id else [])
-    secret = reply_secret(ctx.conn, ctx.config.commands.secret) if any(m.sign_for for m in ctx.mails) else None
-    signature = ctx.mailbox.display_name or ctx.mailbox.name
-    for mail in ctx.mails:
-        mail.values = {"signature": signature, **mail.values}
-        if mail.sign_for:
-            mail.objection = objection_id
-        in_reply_to, refs = mail.thread or (msg.message_id, references)
-        enqueue(ctx.conn, mail, ticket=None, mailbox=ctx.mailbox, now=ctx.now, in_reply_to=in_reply_to,
-                references=refs, secret=secret)
-
-
-__all__ = ["REJECTED", "UPHELD", "persist", "run", "send"]
+__all__ = ["REJECTED", "UPHELD", "persist", "run"]

@@ -29,7 +29,7 @@ from mailbot.outbound.formats import formatters, local_time
 from mailbot.outbound.mail import Mail
 from mailbot.pipeline import decide
 from mailbot.pipeline.context import Kind
-from mailbot.pipeline.persist import language_of, store_message
+from mailbot.pipeline.persist import enqueue_without_ticket, language_of, store_message
 from mailbot.services.statements import number
 from mailbot.store import objections as objection_rows
 from mailbot.store import statements as statement_rows
@@ -258,4 +258,4 @@ def persist(ctx) -> None:
     else:
         add_event(conn, None, EventKind.OBJECTION, f"O-{objection_id}: the client wrote again", now, actor=ctx.actor,
                   message_row=ctx.message_row)
-    decide.send(ctx, objection_id)
+    enqueue_without_ticket(ctx, objection_id)

@@ -108,15 +108,26 @@ def run(ctx) -> None:
 
 def _without_ticket(ctx) -> None:
     """A message answered without a ticket: its record, its events and its mail."""
-    msg = ctx.msg
     ctx.message_row = store_message(ctx, None, ctx.disposition)
     for kind, detail in ctx.events:
         add_event(ctx.conn, None, kind, detail, ctx.now, actor=ctx.sender or None, message_row=ctx.message_row)
+    enqueue_without_ticket(ctx)
+
+
+def enqueue_without_ticket(ctx, objection_id: int | None = None) -> None:
+    """Queue the mail decided for a message that has no ticket (a [status], an objection, a head's decision),
+    threaded under that message unless the mail says otherwise; a signed reply address names `objection_id`."""
+    msg = ctx.msg
     references = msg.references + ([msg.message_id] if msg.message_id else [])
+    secret = reply_secret(ctx.conn, ctx.config.commands.secret) if any(m.sign_for for m in ctx.mails) else None
+    signature = ctx.mailbox.display_name or ctx.mailbox.name
     for mail in ctx.mails:
-        mail.values = {"signature": ctx.mailbox.display_name or ctx.mailbox.name, **mail.values}
-        enqueue(ctx.conn, mail, ticket=None, mailbox=ctx.mailbox, now=ctx.now, in_reply_to=msg.message_id,
-                references=references)
+        mail.values = {"signature": signature, **mail.values}
+        if mail.sign_for:
+            mail.objection = objection_id
+        in_reply_to, refs = mail.thread or (msg.message_id, references)
+        enqueue(ctx.conn, mail, ticket=None, mailbox=ctx.mailbox, now=ctx.now, in_reply_to=in_reply_to,
+                references=refs, secret=secret)
 
 
 def new_ticket(ctx) -> dict:

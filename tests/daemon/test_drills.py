@@ -48,6 +48,27 @@ def _offer(ports, raw, deadline) -> float | None:
     return None
 
 
+def _report_and_check(sink, acked, engine, stored, kills, label=None) -> None:
+    """The kill drills' figures (printed for the closing notes), and what must hold: nothing lost or stored twice,
+    every acknowledged message answered, at most the receipt in hand resent per kill."""
+    receipts = {}
+    for envelope, at in zip(sink.received, sink.times):
+        m = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        receipts.setdefault((m["In-Reply-To"] or "").strip("<> "), []).append(at)
+    delays = sorted(min(receipts[k]) - acked[k] for k in acked if k in receipts)
+    figures = dict(**(label or {}), offered=N, acknowledged=len(acked), stored=stored,
+                   stored_twice=count(engine, messages, messages.c.direction == "in") - stored,
+                   receipts=len(sink.received), duplicates=len(sink.received) - len(receipts), kills=kills,
+                   lost=N - stored, missing_receipts=len([k for k in acked if k not in receipts]),
+                   worst_delay_s=round(delays[-1], 3) if delays else None,
+                   p99_delay_s=round(delays[int(len(delays) * 0.99) - 1], 3) if delays else None)
+    print("DRILL", json.dumps(figures))
+    engine.dispose()
+    assert figures["acknowledged"] == N and figures["lost"] == 0 and figures["stored_twice"] == 0
+    assert figures["missing_receipts"] == 0
+    assert figures["duplicates"] <= kills  # at most the one in hand per kill
+
+
 @pytest.mark.slow
 def test_two_daemons_on_postgresql_one_killed_over_and_over(make_config, pg_url):
     sink = TimedSink()
@@ -98,23 +119,7 @@ def test_two_daemons_on_postgresql_one_killed_over_and_over(make_config, pg_url)
         for proc in procs:
             proc.wait(60)
         sink.controller.stop()
-    receipts = {}
-    for envelope, at in zip(sink.received, sink.times):
-        m = email.message_from_bytes(envelope.original_content, policy=policy.default)
-        answered = (m["In-Reply-To"] or "").strip("<> ")
-        receipts.setdefault(answered, []).append(at)
-    delays = sorted(min(receipts[k]) - acked[k] for k in acked if k in receipts)
-    figures = dict(offered=N, acknowledged=len(acked), stored=stored,
-                   stored_twice=count(engine, messages, messages.c.direction == "in") - stored,
-                   receipts=len(sink.received), duplicates=len(sink.received) - len(receipts), kills=kills,
-                   lost=N - stored, missing_receipts=len([k for k in acked if k not in receipts]),
-                   worst_delay_s=round(delays[-1], 3) if delays else None,
-                   p99_delay_s=round(delays[int(len(delays) * 0.99) - 1], 3) if delays else None)
-    print("DRILL", json.dumps(figures))
-    engine.dispose()
-    assert figures["acknowledged"] == N and figures["lost"] == 0 and figures["stored_twice"] == 0
-    assert figures["missing_receipts"] == 0
-    assert figures["duplicates"] <= kills  # at most the one in hand per kill
+    _report_and_check(sink, acked, engine, stored, kills)
 
 
 @pytest.mark.slow
@@ -281,18 +286,4 @@ def test_one_daemon_on_sqlite_killed_over_and_over(make_config):
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
         sink.controller.stop()
-    receipts = {}
-    for envelope, at in zip(sink.received, sink.times):
-        m = email.message_from_bytes(envelope.original_content, policy=policy.default)
-        receipts.setdefault((m["In-Reply-To"] or "").strip("<> "), []).append(at)
-    delays = sorted(min(receipts[k]) - acked[k] for k in acked if k in receipts)
-    figures = dict(engine="sqlite", offered=N, acknowledged=len(acked), stored=stored,
-                   stored_twice=count(engine, messages, messages.c.direction == "in") - stored,
-                   receipts=len(sink.received), duplicates=len(sink.received) - len(receipts), kills=kills,
-                   lost=N - stored, missing_receipts=len([k for k in acked if k not in receipts]),
-                   worst_delay_s=round(delays[-1], 3) if delays else None,
-                   p99_delay_s=round(delays[int(len(delays) * 0.99) - 1], 3) if delays else None)
-    print("DRILL", json.dumps(figures))
-    engine.dispose()
-    assert figures["acknowledged"] == N and figures["lost"] == 0 and figures["stored_twice"] == 0
-    assert figures["missing_receipts"] == 0 and figures["duplicates"] <= kills
+    _report_and_check(sink, acked, engine, stored, kills, label={"engine": "sqlite"})
