@@ -13,6 +13,7 @@ EX_DATAERR = os.EX_DATAERR  # 65: a message that can never be taken (refused, em
 EX_NOINPUT = os.EX_NOINPUT  # 66: an input file that cannot be read
 EX_UNAVAILABLE = os.EX_UNAVAILABLE  # 69: a service it needs is not there (the listening port is taken)
 EX_SOFTWARE = os.EX_SOFTWARE  # 70
+EX_CANTCREAT = os.EX_CANTCREAT  # 73: the output cannot be made (`db copy` into a database holding data)
 EX_TEMPFAIL = os.EX_TEMPFAIL  # 75: try again later
 EX_CONFIG = os.EX_CONFIG  # 78: the configuration is wrong
 EX_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it

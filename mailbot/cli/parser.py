@@ -5,7 +5,8 @@ import argparse
 import os
 
 from mailbot import __version__
-from mailbot.cli import admin, deliver, objections, outbox, parked, privacy, run, sla, statements, tickets
+from mailbot.cli import (admin, deliver, objections, outbox, parked, privacy, retention, run, sla, statements,
+                         tickets)
 from mailbot.cli.common import CONFIG_HELP
 from mailbot.tickets.vocabulary import OutboxStatus, Status
 
@@ -21,6 +22,12 @@ class _Leaves:
 
 
 JSON_HELP = "print JSON (the shape is in docs/operations.md)"
+
+
+def _months(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is no number of months (1 or more)")
+    return int(value)
 
 
 def build_parser():
@@ -41,9 +48,13 @@ def build_parser():
     d.add_argument("--sender", default=None, help="the envelope sender (Postfix: ${sender})")
     d.add_argument("--direct", action="store_true", help="run the pipeline here even if the daemon is up")
     d.set_defaults(fn=deliver.cmd_deliver)
-    db = sub.add_parser("db", help="database schema")
-    db.add_argument("action", choices=["upgrade", "current"], help="upgrade: bring the schema up to date; "
-                    "current: print its revision")
+    db = sub.add_parser("db", help="database schema; copy the database into another (SQLite to PostgreSQL)")
+    db.add_argument("action", choices=["upgrade", "current", "copy"], help="upgrade: bring the schema up to date; "
+                    "current: print its revision; copy: copy every table into the empty database --to URL (stop "
+                    "the daemon first)")
+    db.add_argument("--to", metavar="URL", help="copy: the target database, e.g. postgresql://mailbot@db/mailbot "
+                    "(its password, if the URL carries one, is never printed; or set PGPASSWORD)")
+    db.add_argument("--json", action="store_true", help=JSON_HELP)
     db.set_defaults(fn=admin.cmd_db)
     t = sub.add_parser("tickets", help="inspect tickets")
     tsub = _Leaves(t.add_subparsers(dest="action", required=True, metavar="ACTION"), common)
@@ -99,6 +110,14 @@ def build_parser():
     pv.add_argument("--json", action="store_true", help=JSON_HELP)
     pv.add_argument("--show-values", action="store_true", help="print the values found (careful: personal data)")
     pv.set_defaults(fn=privacy.cmd_privacy)
+    rt = sub.add_parser("retention", help="purge the text, raw copies and files of mail older than retention.months")
+    rtsub = _Leaves(rt.add_subparsers(dest="action", required=True, metavar="ACTION"), common)
+    rr = rtsub.add_parser("run", help="purge what is due now (the daemon does this once a day); tickets, the time "
+                          "journal, statements and objections stay")
+    rr.add_argument("--dry-run", action="store_true", help="only count what would be purged; change nothing")
+    rr.add_argument("--months", type=_months, metavar="N", help="keep N months for this run (default retention.months)")
+    rr.add_argument("--json", action="store_true", help=JSON_HELP)
+    rt.set_defaults(fn=retention.cmd_retention)
     st = sub.add_parser("statement", help="clients' history and hours statements")
     ssub = _Leaves(st.add_subparsers(dest="action", required=True, metavar="ACTION"), common)
     for name, text in (("show", "compute without sending"), ("send", "queue the statement mail (a new version)")):

@@ -1,6 +1,7 @@
 """`mailbot run`: start the daemon (or, with --worker, one of its extra processes)."""
 from __future__ import annotations
 
+import logging
 import sys
 
 from mailbot.base.exits import EX_OK, EX_UNAVAILABLE
@@ -14,6 +15,8 @@ def cmd_run(args):
     from mailbot.ingress.smtp import ListenError
     setup_logging(args.log_level)
     config = load_config(args)
+    if config.logging.format != "text":
+        setup_logging(args.log_level, config.logging.format)
     worker = None
     if args.worker:  # one of the extra processes of listen.workers: index:parent:sockets:ready-fd:board-fd:n
         from mailbot.daemon import workers
@@ -23,7 +26,7 @@ def cmd_run(args):
         worker = (int(index) + 1, workers.inherited(spec), int(ready_fd), board)
         engine = open_engine(config, upgrade=False)  # the first process brought the schema up to date
     else:
-        engine = open_engine(config)
+        engine = open_engine(config, say=logging.getLogger("mailbot").info)
     try:
         asyncio.run(serve(config, engine, worker=worker))
     except ListenError as exc:  # one clear line for the operator, not a traceback

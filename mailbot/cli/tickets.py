@@ -74,7 +74,10 @@ def cmd_tickets(args):
                 print(f"{arrow} {m['created_at'][:19]} {m['kind']} {who}: {m['subject']}")
                 for a in m["attachments"]:
                     print(f"   [{a['filename']}, {a['content_type']}, {a['size']} bytes]")
-                print("   " + (m["text"] or "").strip().replace("\n", "\n   ") + "\n")
+                if m["purged_at"]:  # retention (docs/retention.md)
+                    print(f"   (purged {m['purged_at'][:10]}: its text, raw copy and files are deleted)\n")
+                else:
+                    print("   " + (m["text"] or "").strip().replace("\n", "\n   ") + "\n")
             if t["time_entries"]:
                 print("Time journal:")
                 for te in t["time_entries"]:

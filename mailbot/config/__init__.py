@@ -10,7 +10,7 @@ from mailbot.config.file import ConfigError, default_path
 
 _SCHEMA = {"load": "schema", "Config": "schema"}
 _SECTIONS = ("Agent", "MailboxRole", "Role", "Commands", "Database", "Health", "Imap", "Jobs", "Listen", "Listener", "Mailbox", "Outbound",
-             "Parking", "SmtpRelay", "Tickets", "UnknownSenders", "AUTO_WORKERS_MAX")
+             "Parking", "Retention", "SmtpRelay", "Tickets", "UnknownSenders", "AUTO_WORKERS_MAX")
 _TERMS = ("Allowance", "Category", "Client", "Fee", "Money", "Plan", "Privacy", "PrivacyOverride", "Rounding",
           "Statements", "StatementsOverride")
 _BASE = ("LANGUAGES", "Language", "Strict")

@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from mailbot.config.base import Strict
 from mailbot.config.file import ConfigError, default_path, read
-from mailbot.config.sections import (Agent, Commands, Role, Database, Health, Jobs, Listen, Mailbox, Outbound, Parking, Tickets,
+from mailbot.config.sections import (Agent, Commands, Role, Database, Health, Jobs, Listen, Logging, Mailbox, Outbound, Parking, Retention, Tickets,
                                      UnknownSenders)
 from mailbot.config.service_levels import ALWAYS_NAME, CalendarSpec, ServiceLevels
 from mailbot.config.terms import BY_LANGUAGE, Client, Plan, Privacy, Statements
@@ -40,7 +40,9 @@ class Config(Strict):
     privacy: Privacy = Privacy()
     statements: Statements = Statements()
     jobs: Jobs = Jobs()
+    retention: Retention = Retention()
     health: Health = Health()
+    logging: Logging = Logging()
     sla: ServiceLevels = ServiceLevels()
     source: str | None = Field(None, exclude=True)  # the file it came from, for messages
     _cache: dict = PrivateAttr(default_factory=dict)

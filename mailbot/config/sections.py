@@ -42,9 +42,18 @@ class Listener(Strict):
     border: bool = True
 
 
+class Http(Strict):
+    """The operators' HTTP endpoint: /healthz and /metrics (docs/operations.md, "Watching it"). Off unless asked
+    for; it tells whoever reaches it how the desk is doing, so it listens on loopback unless told otherwise."""
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(9465, ge=0, le=65535)
+
+
 class Listen(Strict):
     smtp: Listener = Listener()
     lmtp: Listener = Listener(enabled=False, port=2424)
+    http: Http = Http()
     # bytes; larger gets 552. 40 MiB: a 25 MB attachment (what the big mail services let a client attach)
     # is about 34 MB once base64-encoded, and it must arrive.
     max_message_size: int = Field(41_943_040, ge=1024)
@@ -189,8 +198,29 @@ class Tickets(Strict):
 
 
 class Jobs(Strict):
-    """Scheduled work in the daemon: statements when due, purge of expired pd-allow data."""
+    """Scheduled work in the daemon: statements when due, purge of expired pd-allow data, retention."""
     enabled: bool = True
+
+
+class Retention(Strict):
+    """How long the text of mail is kept (docs/retention.md). `months`: a message received that many months ago,
+    of a ticket resolved or closed as long ago (or of none), loses its text, raw copy and files; its record stays.
+    None keeps mail for ever. `hour`: from this hour (tickets.timezone) the daemon runs it, once a day."""
+    months: int | None = None
+    hour: int = Field(3, ge=0, le=23)
+
+    @field_validator("months", mode="before")
+    @classmethod
+    def _months(cls, v):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise ValueError(f"{v!r} is no number of months: a whole number, 1 or more (null keeps mail for ever)")
+        return v
+
+
+class Logging(Strict):
+    """One line per event on stderr: text for a person reading a terminal or the journal, JSON (one object a line,
+    with the event's ids as fields) for a log collector."""
+    format: Literal["text", "json"] = "text"
 
 
 class Health(Strict):

@@ -11,10 +11,11 @@ import logging
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from mailbot.base.sleep import nap
-from mailbot.daemon import workers
+from mailbot.daemon import observe, workers
 from mailbot.daemon.banner import startup_lines
 from mailbot.store import owners
 from mailbot.ingress import smtp
@@ -48,6 +49,7 @@ class Runtime:
         self.committer = Committer(self, workers)
         self.sender: Sender | None = None
         self.readers: list = []
+        self.http = None  # the /healthz and /metrics server, when listen.http is on (mailbot.daemon.observe)
         self.inflight = 0
         self.drained = asyncio.Event()
         self.drained.set()
@@ -69,10 +71,15 @@ class Runtime:
 
     async def accept(self, raw: bytes, envelope: Envelope, retry_of: int | None = None):
         self.hold(1)
+        started = time.perf_counter()
         try:
             outcome = await self.committer.submit(Job(raw, envelope, retry_of))
+        except TempFail:
+            observe.counted(self.config, envelope, None, time.perf_counter() - started)
+            raise
         finally:
             self.hold(-1)
+        observe.counted(self.config, envelope, outcome, time.perf_counter() - started)
         if self.sender is not None and outcome.status == Verdict.STORED:
             self.sender.wake.set()
         return outcome
@@ -159,6 +166,7 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
     primary = worker is None
+    metrics_dir = observe.prepare(primary) if config.listen.http.enabled else None
     if primary:  # SQLite: one node; what an earlier process of it had claimed is free (mailbot.store.owners)
         await loop.run_in_executor(None, owners.release_all, engine)
     socks = worker[1] if worker else {}
@@ -174,6 +182,7 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
         listener = getattr(config.listen, source)
         if listener.enabled:
             servers.append(await smtp.start(runtime, listener, source, sock=socks.get(source), board=board))
+    http = await observe.start(runtime, config.listen.http) if primary and config.listen.http.enabled else None
     tasks = []
     if primary:
         tasks.append(asyncio.create_task(retry_parked(runtime, stop)))
@@ -203,7 +212,7 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
     await stop.wait()
     runtime.stopping.set()
     log.info("stopping: no new connections, finishing messages in flight")
-    for server in servers:
+    for server in servers + ([http] if http is not None else []):
         server.close()
     if others is not None:
         tasks.append(asyncio.create_task(others.stop()))
@@ -225,4 +234,5 @@ async def serve(config, engine, ready=None, stop: asyncio.Event | None = None, w
             pass
     runtime.close()
     engine.dispose()
+    observe.forget(metrics_dir)
     log.info("stopped")

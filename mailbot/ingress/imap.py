@@ -18,6 +18,7 @@ import re
 import socket
 import uuid
 
+from mailbot.base import metrics
 from mailbot.base.sleep import nap
 from mailbot.ingress.imap_client import (BACKOFF_MAX, close, connect, ensure_folder, imap_utf7, ok,
                                          parse_fetch, quoted, search_uids, select_folder)
@@ -70,6 +71,7 @@ class MailboxReader:
                 log.warning("IMAP %s (%s:%s): %s; reconnecting in %.0f s", self.name, self.cfg.host,
                             self.cfg.effective_port, detail, self.backoff)
                 await self._status("failing", detail)
+                metrics.count("imap_errors", mailbox=self.mailbox.name)
                 await nap(stop, self.backoff * random.uniform(0.5, 1.0))
                 self.backoff = min(self.backoff * 2, BACKOFF_MAX)
         await self._release()
@@ -115,6 +117,7 @@ class MailboxReader:
             criteria = "ALL" if last == 0 else f"UID {last + 1}:*"
             r = ok(await self._cmd(client.uid_search(criteria, charset=None)), "UID SEARCH")
             uids = [u for u in search_uids(r) if u > last]
+            metrics.set_gauge("imap_backlog", len(uids), mailbox=self.mailbox.name)
             if not uids:
                 return last
             await self._take(client, uidvalidity, uids)
@@ -148,6 +151,7 @@ class MailboxReader:
                 else:
                     actions.setdefault(outcome.after or self.cfg.after, []).append(uid)
             await self.apply(client, uidvalidity, actions)
+            metrics.count("imap_taken", sum(map(len, actions.values())), mailbox=self.mailbox.name)
             if failed is not None:
                 raise ConnectionError(f"could not commit: {failed}") from failed
             # A long backlog is a healthy reader too: keep the lease and the status row fresh.

@@ -14,8 +14,10 @@ import time
 import uuid
 from pathlib import Path
 
+from mailbot.base import metrics
 from mailbot.store import owners
 from mailbot.store.outbox import claim, mark_failed, mark_sent
+from mailbot.tickets.vocabulary import EventKind
 from mailbot.base.sleep import nap
 
 log = logging.getLogger("mailbot.outbound")
@@ -184,6 +186,9 @@ class Sender:
         self.runtime = runtime
         self.cfg = runtime.config.outbound
         self.transport = transport_for(self.cfg)
+        metrics.touch("sent", transport=self.cfg.transport)
+        for kind in (EventKind.DELIVERY_RETRY, EventKind.DELIVERY_FAILED):
+            metrics.touch("send_failures", transport=self.cfg.transport, kind=kind)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.wake = asyncio.Event()
         # Alive as long as this session is (PostgreSQL): a surviving daemon takes our leased mail over at once
@@ -223,12 +228,16 @@ class Sender:
                 permanent = isinstance(exc, PermanentFailure)
                 error = f"{type(exc).__name__}: {exc}"
                 kind = await self.runtime.db(self._failed, row, error, permanent)
-                log.warning("outbox #%s %s: %s", row.id, kind, type(exc).__name__)
+                log.warning("outbox #%s %s: %s", row.id, kind, type(exc).__name__,
+                            extra={"outbox": row.id, "message_id": row.message_id, "ticket": row.ticket_id})
+                metrics.count("send_failures", transport=self.cfg.transport, kind=kind)
             else:
                 sent.append(row.id)
-                log.info("outbox #%s sent %s", row.id, row.message_id)
+                log.info("outbox #%s sent %s", row.id, row.message_id,
+                         extra={"outbox": row.id, "message_id": row.message_id, "ticket": row.ticket_id})
         if sent:  # one commit for the batch; a crash before it resends these, with the same Message-IDs
             await self.runtime.db(self._sent, sent)
+            metrics.count("sent", len(sent), transport=self.cfg.transport)
         return len(rows)
 
     async def _one_by_one(self, rows) -> int:
@@ -240,10 +249,14 @@ class Sender:
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 kind = await self.runtime.db(self._failed, row, error, isinstance(exc, PermanentFailure))
-                log.warning("outbox #%s %s: %s", row.id, kind, type(exc).__name__)
+                log.warning("outbox #%s %s: %s", row.id, kind, type(exc).__name__,
+                            extra={"outbox": row.id, "message_id": row.message_id, "ticket": row.ticket_id})
+                metrics.count("send_failures", transport=self.cfg.transport, kind=kind)
                 continue
             await self.runtime.db(self._sent, [row.id])
-            log.info("outbox #%s sent %s", row.id, row.message_id)
+            metrics.count("sent", transport=self.cfg.transport)
+            log.info("outbox #%s sent %s", row.id, row.message_id,
+                     extra={"outbox": row.id, "message_id": row.message_id, "ticket": row.ticket_id})
         return len(rows)
 
     def _claim(self, engine):

@@ -106,7 +106,9 @@ def accept_batch(jobs: list[Job], config, engine, _attempt: int = 1) -> list[Out
         if isinstance(outcome, Outcome):
             log.info("message %s to %s from %s: %s%s (row %s)", _mid(ctx), job.envelope.recipient,
                      job.envelope.source, outcome.status,
-                     f" ticket #{outcome.ticket_id}" if outcome.ticket_id else "", outcome.message_row)
+                     f" ticket #{outcome.ticket_id}" if outcome.ticket_id else "", outcome.message_row,
+                     extra={"message_id": _mid(ctx), "mailbox": job.envelope.recipient, "ticket": outcome.ticket_id,
+                            "row": outcome.message_row, "verdict": str(outcome.status)})
     return results
 
 

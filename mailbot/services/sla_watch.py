@@ -16,6 +16,7 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from mailbot.base import metrics
 from mailbot.config.sections import MailboxRole, Role
 from mailbot.outbound.formats import deadline, formatters
 from mailbot.outbound.mail import Mail
@@ -61,8 +62,10 @@ def check(engine, config, now: datetime) -> list[str]:
                     if once.claim(conn, _key(row, clock, level), now):
                         paid = _warn(conn, config, row, clock, level, zone, now)
                         sent.append(f"#{row['id']} {clock.name} {level}")
+                        metrics.count("sla_warnings", kind=f"{clock.name}-{level}")
                 if paid and "@" in row["contact"] and _ask_client(engine, config, row, clock, now):
                     sent.append(f"#{row['id']} paid analysis asked")
+                    metrics.count("sla_warnings", kind="paid-analysis")
             except Exception:  # noqa: BLE001 - one ticket's fault must not keep the others' warnings back
                 log.exception("service-level warning for ticket %s failed; tried again at the next check", row["id"])
     sent += _waiting(engine, config, [r for r in rows if r["status"] == Status.WAITING], now)

@@ -81,6 +81,8 @@ messages = Table(
     # date); never a value. A discarded message keeps only this stub.
     Column("privacy", Text, nullable=True),
     Column("objection_id", Integer, nullable=True, index=True),  # mail to the objections mailbox: its objection
+    # When retention deleted its text, raw copy, files and sent bytes (mailbot.services.retention); the row stays.
+    Column("purged_at", UTCDateTime, nullable=True),
 )
 
 raw_messages = Table(
@@ -256,6 +258,17 @@ once = Table(
     "once", metadata,  # things that must happen once across every daemon (an SLA warning, a day's digest)
     Column("key", String(200), primary_key=True),  # e.g. "sla:12:response:warn", "digest:2026-12-07"
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+job_runs = Table(
+    "job_runs", metadata,  # per scheduled job: its last run on any daemon (mailbot.services.health reads it)
+    Column("job", String(50), primary_key=True),
+    Column("owner", String(100), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("detail", Text, nullable=False, default="", server_default=""),
+    Column("last_ok_at", UTCDateTime, nullable=True),
 )
 
 clients_seen = Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, text, update
 
 from mailbot.store.audit import add_event
 from mailbot.store.compiled import Insert, Scalar
@@ -144,16 +144,18 @@ def listing(conn, status: str | None = None, limit: int = 100) -> list[dict]:
 
 
 def show(conn, outbox_id: int) -> dict | None:
-    """One outgoing mail with its bytes' size (`mailbot outbox show`)."""
-    r = conn.execute(select(outbox, func.length(outbox_raw.c.raw).label("size")).join_from(
+    """One outgoing mail with its bytes' size (`mailbot outbox show`; None once retention purged them)."""
+    r = conn.execute(select(outbox, func.length(outbox_raw.c.raw).label("size")).outerjoin_from(
         outbox, outbox_raw, outbox_raw.c.outbox_id == outbox.c.id).where(outbox.c.id == outbox_id)).first()
     return None if r is None else _row(r) | {"size": r.size}
 
 
 def requeue(conn, outbox_id: int | None, now) -> list[int]:
     """Put failed mail (one, or all) back in the queue as it was: the same bytes and Message-ID, a fresh count
-    of attempts. Returns the rows requeued, each noted on its ticket."""
-    q = select(outbox.c.id, outbox.c.ticket_id).where(outbox.c.status == OutboxStatus.FAILED)
+    of attempts. Returns the rows requeued, each noted on its ticket. Mail whose bytes retention purged is
+    not: there is nothing left to send."""
+    q = select(outbox.c.id, outbox.c.ticket_id).where(outbox.c.status == OutboxStatus.FAILED, exists().where(
+        outbox_raw.c.outbox_id == outbox.c.id))
     if outbox_id is not None:
         q = q.where(outbox.c.id == outbox_id)
     rows = conn.execute(q.order_by(outbox.c.id)).all()

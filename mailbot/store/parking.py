@@ -83,3 +83,9 @@ def show_parked(conn, parked_id: int) -> dict | None:
     return {"id": r.id, "source": r.source, "mailbox": r.mailbox, "mail_from": r.mail_from, "status": r.status,
             "attempts": r.attempts, "size": len(r.raw), "created_at": iso(r.created_at),
             "updated_at": iso(r.updated_at), "next_retry_at": iso(r.next_retry_at), "error": r.error}
+
+
+def counts(conn) -> dict[str, int]:
+    """Messages parked and not yet stored, by status (waiting for a replay, or given up): a metric's gauge."""
+    return {status: n for status, n in conn.execute(
+        select(parked.c.status, func.count()).where(parked.c.status != ParkedStatus.DONE).group_by(parked.c.status))}

@@ -65,7 +65,8 @@ def show_ticket(conn, config, ref) -> dict | None:
     out["messages"] = [{
         "id": m.id, "direction": m.direction, "kind": m.disposition, "sender": m.sender,
         "sender_name": m.sender_name, "recipients": m.recipients, "subject": m.subject, "message_id": m.message_id,
-        "created_at": iso(m.created_at), "text": m.body_text, "attachments": files.get(m.id, [])}
+        "created_at": iso(m.created_at), "text": m.body_text, "attachments": files.get(m.id, []),
+        "purged_at": iso(m.purged_at)}
         for m in conn.execute(select(messages).where(messages.c.ticket_id == row["id"]).order_by(messages.c.id))]
     out["time_entries"] = [{
         "work_date": t.work_date.isoformat(), "agent": t.agent, "contact": t.contact, "minutes": t.minutes,

@@ -104,6 +104,7 @@ class EventKind(StrEnum):
     RESPONDED = "responded"  # an agent's words reached the client (the response clock stops at the first)
     SLA_WARNING = "sla-warning"  # a clock reached the warning share of its target, or its breach
     STATUS_REPORT = "status-report"  # a client's [status] answered (no ticket)
+    RETENTION = "retention"  # the text, raw copies and files of old messages purged (docs/retention.md)
 
 
 class ObjectionStatus(StrEnum):

@@ -1,5 +1,5 @@
-"""Drill: two daemons on one PostgreSQL, one of them killed with SIGKILL over and over while an MTA-like loader
-(it retries 4xx and dropped connections, on the other daemon) pushes mail. Nothing may be lost or stored twice,
+"""Drill: two daemons on one PostgreSQL, each in turn killed with SIGKILL over and over while an MTA-like loader (it
+retries 4xx and dropped connections, on the other daemon) pushes mail. Nothing may be lost or stored twice,
 every message gets its receipt, and a kill may resend at most the one receipt in hand. The figures are printed
 (offered, acknowledged, stored, receipts, duplicates, lost, worst and p99 receipt delay) for the closing notes;
 no time is asserted."""
@@ -100,15 +100,16 @@ def test_two_daemons_on_postgresql_one_killed_over_and_over(make_config, pg_url)
     loader = threading.Thread(target=load)
     loader.start()
     try:
-        while not done.is_set():  # kill -9 the first daemon, start it again, and again
+        while not done.is_set():  # kill -9 one daemon, then the other, each started again, and again
             time.sleep(1.5)
             if done.is_set():
                 break
-            procs[0].send_signal(signal.SIGKILL)
-            procs[0].wait()
+            victim = kills % 2
+            procs[victim].send_signal(signal.SIGKILL)
+            procs[victim].wait()
             kills += 1
-            procs[0] = run_daemon(paths[0])
-            wait_listening(ports[0], procs[0], timeout=60)
+            procs[victim] = run_daemon(paths[victim])
+            wait_listening(ports[victim], procs[victim], timeout=60)
         loader.join()
         stored = count(engine, tickets)
         assert wait_until(lambda: len(sink.received) >= stored, timeout=120)

@@ -409,3 +409,40 @@ def test_drill_dovecot_restarted_and_the_reader_killed_mid_backlog(make_config, 
     print(f"DRILL imap {{\"offered\": {n}, \"stored\": {stored}, \"tickets\": {count(engine, tickets)}, "
           f"\"processed\": {len(dovecot.uids('help', 'Processed'))}, \"resumed_after_kill_s\": {resumed:.2f}}}")
     assert count(engine, tickets) == stored == n and len(dovecot.uids("help", "Processed")) == n
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_drill_two_daemons_on_postgresql_the_reader_killed_and_taken_over(make_config, dovecot, pg_url):
+    """Two daemons on one PostgreSQL configured with the same mailbox: one reads it, the other waits. The reader is
+    killed with SIGKILL mid-backlog: the other takes the mailbox over within seconds (the dead one's advisory lock
+    is gone with its session; its 90 s lease is not waited for), and every message is stored once."""
+    config, path, env = imap_config(make_config, dovecot, timeout=5, over={"database": {"url": pg_url}})
+    n = 300
+    dovecot.append_many("help", [mail(subject=f"Backlog {i}", message_id=f"<takeover{i}@acme.lv>") for i in range(n)])
+    engine = db.make_engine(config.database)
+    db.ensure_schema(engine)
+    procs = [run_daemon(path, env), run_daemon(path, env)]
+    try:
+        assert wait_until(lambda: count(engine, tickets) >= 60, 60), procs[0].log.read_text()
+        holder = _row(engine, "help@support.test").owner
+        reader = next(p for p in procs if f":{p.pid}:" in holder)
+        waiting = next(p for p in procs if p is not reader)
+        reader.send_signal(signal.SIGKILL)
+        reader.wait(20)
+        before = count(engine, tickets)
+        killed_at = time.monotonic()
+        assert wait_until(lambda: count(engine, tickets) > before, 30), waiting.log.read_text()
+        taken_over = time.monotonic() - killed_at
+        assert wait_until(lambda: dovecot.uids("help") == [], 120), waiting.log.read_text()
+        assert f":{waiting.pid}:" in _row(engine, "help@support.test").owner
+        stored, opened = count(engine, messages, messages.c.direction == "in"), count(engine, tickets)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                p.wait(30)
+        engine.dispose()
+    print(f"DRILL imap-takeover {{\"offered\": {n}, \"stored\": {stored}, \"tickets\": {opened}, "
+          f"\"processed\": {len(dovecot.uids('help', 'Processed'))}, \"taken_over_after_kill_s\": {taken_over:.2f}}}")
+    assert opened == stored == n and len(dovecot.uids("help", "Processed")) == n
