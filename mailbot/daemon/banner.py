@@ -1,5 +1,5 @@
 """What the daemon says when it starts: its version, its database, each mailbox and how mail reaches it, the
-outbound transport, and whether OCR is available — the lines an operator reads first when something is wrong.
+outbound transport, the operators' endpoint, retention, and whether OCR is available — the lines an operator reads first when something is wrong.
 Logs hold no secrets: the database URL is shown without its password."""
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ def startup_lines(config, engine) -> list[str]:
     else:
         lines.append("OCR: not available" + (" (tesseract has none of our languages)" if langs == "" else
                                              " (tesseract is not installed): images count as unscannable"))
+    if config.listen.http.enabled:
+        lines.append(f"HTTP {config.listen.http.host}:{config.listen.http.port}: /healthz, /metrics")
+    if config.jobs.enabled:
+        months = config.retention.months
+        lines.append("retention: " + (f"mail's text and files purged after {months} month(s), daily from "
+                                      f"{config.retention.hour:02d}:00" if months else "off (mail is kept)"))
     return lines + warnings(config)
 
 
