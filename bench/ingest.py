@@ -542,19 +542,28 @@ def expected_counts(mails: list, results: list) -> dict:
     ok = {r.idx for r in results if r.ok}
     unthreadable = {r.idx for r in results if r.ref_unacked}
     new_by_rcpt: Counter = Counter()
-    tickets = 0
+    objections_by_rcpt: Counter = Counter()  # their acknowledgements count against the same daily limit
+    tickets = objections = 0
     for r in results:
         if not r.ok:
             continue
         m = by_idx[r.idx]
-        is_new = m.reply_of is None or m.reply_of not in ok or r.idx in unthreadable
+        if m.rcpt == mailgen.MAILBOXES[1]:  # the objections mailbox: an objection, never a ticket
+            objections += 1
+            objections_by_rcpt[m.mail_from.lower()] += 1
+            continue
+        # a reply to an objection has no ticket to join: it opens one
+        is_new = (m.reply_of is None or m.reply_of not in ok or r.idx in unthreadable
+                  or by_idx[m.reply_of].rcpt == mailgen.MAILBOXES[1])
         if is_new:
             tickets += 1
             new_by_rcpt[m.mail_from.lower()] += 1
     # a reply sent before its parent was acknowledged may or may not thread (the open loop under overload)
     loose = sum(1 for r in results if r.ok and r.idx in unthreadable and by_idx[r.idx].reply_of in ok)
-    return {"messages_in": len(ok), "tickets": tickets,
+    return {"messages_in": len(ok), "tickets": tickets, "objections": objections,
             "receipts": sum(min(c, RECEIPT_LIMIT) for c in new_by_rcpt.values()),
+            "receipts_at_least": sum(min(c, max(0, RECEIPT_LIMIT - objections_by_rcpt[r]))
+                                     for r, c in new_by_rcpt.items()),
             "senders_over_daily_limit": sum(c > RECEIPT_LIMIT for c in new_by_rcpt.values()),
             "replies_that_may_not_thread": loose}
 
@@ -565,6 +574,7 @@ def actual_counts(backend: Backend) -> dict:
         "messages_in": q("SELECT count(*) FROM messages WHERE direction = 'in'")[0][0],
         "messages_out": q("SELECT count(*) FROM messages WHERE direction = 'out'")[0][0],
         "tickets": q("SELECT count(*) FROM tickets")[0][0],
+        "objections": q("SELECT count(*) FROM messages WHERE direction = 'in' AND disposition = 'objection'")[0][0],
         "receipts": q("SELECT count(*) FROM outbox WHERE kind = 'receipt'")[0][0],
         "outbox": q("SELECT count(*) FROM outbox")[0][0],
         "outbox_by_kind": dict(q("SELECT kind, count(*) FROM outbox GROUP BY kind")),
@@ -582,7 +592,8 @@ def check(backend: Backend, mails, results) -> dict:
     exp, act = expected_counts(mails, results), actual_counts(backend)
     loose = exp["replies_that_may_not_thread"]
     ok = (act["messages_in"] == exp["messages_in"] and exp["tickets"] - loose <= act["tickets"] <= exp["tickets"]
-          and exp["receipts"] - loose <= act["receipts"] <= exp["receipts"] and act["messages_out"] == act["outbox"]
+          and act["objections"] == exp["objections"]
+          and exp["receipts_at_least"] - loose <= act["receipts"] <= exp["receipts"] and act["messages_out"] == act["outbox"]
           and act["parked"] == 0 and not act["receipt_rcpts_over_daily_limit"])
     return {"ok": ok, "expected": exp, "actual": act}
 
