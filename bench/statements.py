@@ -1,14 +1,20 @@
 """How long a month-end statement run takes, and how much memory, for many clients (prints JSON).
 
-    python bench/statements.py [--clients 5000] [--tickets 40] [--entries 3] [--only sqlite,postgresql]
+    python bench/statements.py [--clients 5000] [--tickets 40] [--entries 3] [--workers 2] [--repeat 1]
+                               [--only sqlite,postgresql] [--output FILE]
 
 For each database: a journal of CLIENTS x TICKETS x ENTRIES time entries in October 2026 (several plans:
 STEKAS 12-minute entries, MONEO per-ticket minimum, Platphorma allowance and fees, 1C requests), then
-`run_due` in a subprocess at 09:00 on 3 November (2 November is a holiday in Lithuania) — every client's statement computed, stored and
-its mail (text, HTML, CSV) queued in the outbox, one transaction per client. The journal is ANALYZEd after filling, as autovacuum would have done. Reported: wall seconds, statements
+`run_due` in a subprocess at 09:00 on 3 November (2 November is a holiday in Lithuania) — every client's
+statement computed, stored and its mail (text, HTML, CSV) queued in the outbox, with `--workers` processes
+(`statements.workers`). The journal is ANALYZEd after filling, as autovacuum would have done. Each of the
+`--repeat` runs starts from a copy of the filled database (SQLite: the file; PostgreSQL: CREATE DATABASE ...
+TEMPLATE), and the median run is reported, the others' seconds beside it. Reported: wall seconds, statements
 per second, the peak RSS of the run (its parent process and the largest of its worker processes), the RSS
-before the run (the configuration with every client, the engine) and the growth during the run. The run is repeated with a fifth of the clients to show the memory does not
-grow with the number of clients. Needs PostgreSQL on 127.0.0.1:5432 for the PostgreSQL part.
+before the run (the configuration with every client, the engine) and the growth during the run. Everything is
+done again with a fifth of the clients to show the memory does not grow with the number of clients. Needs
+PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres, database `test`) for the PostgreSQL part: it creates
+`mailbot_bench_st_<pid>_<n>` databases and drops them at the end.
 """
 from __future__ import annotations
 
@@ -16,10 +22,13 @@ import argparse
 import json
 import os
 import random
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -134,45 +143,65 @@ print(json.dumps({"seconds": time.perf_counter() - t, "statements": sum(1 for d 
 
 
 def run(kind: str, clients: int, args, workdir: Path) -> dict:
-    if kind == "sqlite":
-        url = f"sqlite:///{workdir / f'statements-{clients}.db'}"
-        drop = None
-    else:
-        name = f"mailbot_bench_st_{os.getpid()}_{clients}"
-        admin = create_engine(PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    """Fill a database for `clients`, then `--repeat` statement runs, each on a fresh copy of it."""
+    admin = create_engine(PG_ADMIN.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    base = f"mailbot_bench_st_{os.getpid()}_{clients}"
+    made: list[str] = []
+
+    def database(name: str, template: str | None = None) -> str:
+        """A SQLite file or a new PostgreSQL database (a copy of `template` when given); its URL."""
+        if kind == "sqlite":
+            path = workdir / f"{name}.db"
+            if template:
+                shutil.copyfile(workdir / f"{template}.db", path)
+            return f"sqlite:///{path}"
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-        drop = (admin, name)
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        made.append(name)
+        return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
     try:
-        path = write_config(workdir, url, clients)
+        path = write_config(workdir, database(base), clients)
         config = load(path, environ={})
         engine = db.make_engine(config.database)
         db.ensure_schema(engine, say=lambda m: None)
         log(f"{kind}: filling {clients} x {args.tickets} x {args.entries} entries")
         fill_s = fill(engine, config, clients, args.tickets, args.entries)
         engine.dispose()
-        log(f"{kind}: statement run for {clients} clients")
-        proc = subprocess.run([sys.executable, "-c", RUN, str(path), str(args.workers)], capture_output=True,
-                              text=True, cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=3600)
-        if proc.returncode:
-            raise RuntimeError(proc.stderr[-2000:])
-        out = json.loads(proc.stdout)
-        out.update(clients=clients, time_entries=clients * args.tickets * args.entries, fill_seconds=round(fill_s, 1),
-                   seconds=round(out["seconds"], 1), statements_per_s=round(out["statements"] / out["seconds"], 1),
-                   peak_rss_mb=round(out["peak_rss_mb"], 1), worker_peak_rss_mb=round(out["worker_peak_rss_mb"], 1),
-                   rss_before_run_mb=round(out["rss_before_run_mb"], 1),
-                   run_growth_mb=round(out["peak_rss_mb"] - out["rss_before_run_mb"], 1))
-        log(f"  {out}")
-        return out
+        if kind == "sqlite":  # the copies are of the database file alone
+            with closing(sqlite3.connect(workdir / f"{base}.db")) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        runs = []
+        for n in range(args.repeat):
+            run_path = write_config(workdir, database(f"{base}_r{n}", template=base), clients)
+            log(f"{kind}: statement run {n + 1}/{args.repeat} for {clients} clients")
+            proc = subprocess.run([sys.executable, "-c", RUN, str(run_path), str(args.workers)], capture_output=True,
+                                  text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=3600)
+            if proc.returncode:
+                raise RuntimeError(proc.stderr[-2000:])
+            out = json.loads(proc.stdout)
+            out.update(clients=clients, time_entries=clients * args.tickets * args.entries,
+                       fill_seconds=round(fill_s, 1), seconds=round(out["seconds"], 1),
+                       statements_per_s=round(out["statements"] / out["seconds"], 1),
+                       peak_rss_mb=round(out["peak_rss_mb"], 1), worker_peak_rss_mb=round(out["worker_peak_rss_mb"], 1),
+                       rss_before_run_mb=round(out["rss_before_run_mb"], 1),
+                       run_growth_mb=round(out["peak_rss_mb"] - out["rss_before_run_mb"], 1))
+            log(f"  {out}")
+            runs.append(out)
+            if kind == "sqlite":  # a run's copy goes as soon as it is measured: gigabytes at 5,000 clients
+                for suffix in ("", "-wal", "-shm"):
+                    (workdir / f"{base}_r{n}.db{suffix}").unlink(missing_ok=True)
+            else:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{base}_r{n}" WITH (FORCE)'))
+        median = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+        return dict(median, runs_seconds=[r["seconds"] for r in runs])
     finally:
-        if drop:
-            admin, name = drop
-            with admin.connect() as conn:
+        with admin.connect() as conn:
+            for name in made:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        admin.dispose()
 
 
 def main() -> int:
@@ -182,11 +211,12 @@ def main() -> int:
     ap.add_argument("--entries", type=int, default=3)
     ap.add_argument("--only", default="sqlite,postgresql")
     ap.add_argument("--workers", type=int, default=2, help="statement run processes (statements.workers)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per size, each on a fresh copy; the median is reported")
     ap.add_argument("--output", type=Path)
     args = ap.parse_args()
     out = {"command": " ".join(["python", "bench/statements.py"] + sys.argv[1:]),
            "params": {"clients": args.clients, "tickets": args.tickets, "entries": args.entries,
-                      "workers": args.workers}}
+                      "workers": args.workers, "repeat": args.repeat}}
     with tempfile.TemporaryDirectory(prefix="mailbot_bench_st_") as tmp:
         for kind in [k.strip() for k in args.only.split(",") if k.strip()]:
             small = run(kind, max(1, args.clients // 5), args, Path(tmp))

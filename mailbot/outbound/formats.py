@@ -45,8 +45,21 @@ def formatters(lang: str, currency: str) -> dict:
             return format_currency(value, currency, locale=lang)
         whole, _, cents = f"{value:,.2f}".partition(".")
         return f"{before}{whole.replace(',', group)}{decimal}{cents}{after}"
-    return dict(money=money, hm=lambda minutes: f"{int(minutes) // 60}:{int(minutes) % 60:02d}",
-                day=lambda iso: _day(lang, iso))
+    return dict(money=money, hm=_hm, day=lambda iso: _day(lang, iso))
+
+
+_HM: dict = {}
+
+
+def _hm(minutes) -> str:
+    """Minutes as hours:minutes ("1:05"), the same in every language; a statement writes hundreds of them, mostly
+    the same few, so each is made once (a plain dict: templates call a plain function fastest)."""
+    text = _HM.get(minutes)
+    if text is None:
+        text = f"{int(minutes) // 60}:{int(minutes) % 60:02d}"
+        if len(_HM) < 10_000:
+            _HM[minutes] = text
+    return text
 
 
 @lru_cache(maxsize=4096)

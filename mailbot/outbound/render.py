@@ -8,13 +8,16 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import textwrap
 import uuid
+from types import FunctionType
 from email.header import Header
 from email.utils import encode_rfc2231, format_datetime, formataddr
 from functools import lru_cache
 
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.runtime import Context
 
 from mailbot import resource
 from mailbot.tickets.subjects import plain_subject
@@ -23,10 +26,49 @@ _LINE = re.compile(r"[\s\x00-\x1f\x7f]+")
 _B64_LINES = re.compile(rb".{1,76}", re.S)
 
 
+_BUILTIN_METHOD = type([].append)
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Context(Context):
+    """Jinja's template context, calling plain functions (money, day, a list's append) at once. Jinja first looks
+    whether the callee wants the context or the environment passed (pass_context and its kin mark such functions;
+    a builtin cannot be marked): asked for each of a statement's thousands of calls, that costs as much as the
+    calls themselves. Anything else, or a marked function, goes Jinja's own way."""
+
+    def call(__self, __obj, *args, **kwargs):  # Jinja's own parameter names: a template may pass `self=`
+        kind = type(__obj)
+        if kind is _BUILTIN_METHOD or (kind is FunctionType and "jinja_pass_arg" not in __obj.__dict__):
+            if kwargs:
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
+class _Environment(Environment):
+    """Jinja's environment, reading `line.amount` of a plain dict as its item at once. Jinja tries the attribute
+    first, and the AttributeError each such lookup raises cost a statement (thousands of them) more than the rest
+    of its rendering. The value is the same: a plain dict has no attributes but dict's own."""
+    context_class = _Context
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     # Templates are part of the installed package: never re-read, so no file check on every mail.
-    env = Environment(loader=FileSystemLoader(str(resource("templates"))), auto_reload=False,
+    env = _Environment(loader=FileSystemLoader(str(resource("templates"))), auto_reload=False,
                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals.update(text_table=text_table, column_widths=column_widths)
@@ -51,7 +93,6 @@ def text_table(rows, keys, align: str, wrap: dict | None = None, widths: dict | 
     columns `keys` aligned l/r per `align`; `wrap` = {key: width} wraps long cells onto continuation lines;
     `widths` (see column_widths; default: these rows') lets several tables line up. Layout only: every word in
     it comes from the template."""
-    import textwrap
     wrap = wrap or {}
     widths = widths or column_widths(rows, keys, wrap)
     lines = []
@@ -60,7 +101,7 @@ def text_table(rows, keys, align: str, wrap: dict | None = None, widths: dict | 
         for k, a in zip(keys, align):
             value = str(row[k])
             if k in wrap and len(value) > wrap[k]:
-                parts = textwrap.wrap(value, wrap[k]) or [""]
+                parts = wrapped(value, wrap[k]) or [""]
                 value, extra = parts[0], [(k, p) for p in parts[1:]]
             cells.append(value.ljust(widths[k]) if a == "l" else value.rjust(widths[k]))
         lines.append((indent + "  ".join(cells)).rstrip())
@@ -70,6 +111,34 @@ def text_table(rows, keys, align: str, wrap: dict | None = None, widths: dict | 
         if n == 0:
             lines.append(indent + "-" * (sum(widths.values()) + 2 * (len(keys) - 1)))
     return lines
+
+
+# Words of anything but whitespace and hyphens, one space apart: how textwrap splits such a text is plain.
+_PLAIN_WORDS = re.compile(r"[^\s-]+(?: [^\s-]+)*")
+
+
+def wrapped(value: str, width: int) -> list[str]:
+    """textwrap.wrap(value, width), as a table cell is wrapped. The common cell — words one space apart, without
+    hyphens, none longer than a line — is filled here directly, line by line as textwrap fills it (its regular
+    expressions cost more than the rest of a statement's table); anything else goes to textwrap itself."""
+    if _PLAIN_WORDS.fullmatch(value):
+        words = value.split(" ")
+        if max(map(len, words)) <= width:
+            lines, line = [], words[0]
+            for word in words[1:]:
+                if len(line) + 1 + len(word) <= width:
+                    line = f"{line} {word}"
+                else:
+                    lines.append(line)
+                    line = word
+            lines.append(line)
+            return lines
+    return _wrapper(width).wrap(value)
+
+
+@lru_cache(maxsize=16)
+def _wrapper(width: int) -> textwrap.TextWrapper:
+    return textwrap.TextWrapper(width=width)
 
 
 def one_line(value: str, limit: int = 400) -> str:

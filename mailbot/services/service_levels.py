@@ -84,17 +84,24 @@ def levels(config, ticket, events, now: datetime, answered_by_mail=None) -> Leve
                   clocks.resolution(cal, target("resolution"), created, statuses, now), zone_of(config, plan))
 
 
+CLOCK_EVENTS = (EventKind.STATUS, EventKind.RESPONDED, EventKind.OPENED_BY_AGENT)  # what a ticket's clocks read
+
+
 def of_tickets(conn, config, rows, now: datetime) -> dict[int, Levels]:
     """The clocks of many tickets, their events read in one go. A ticket whose plan's calendar cannot give a
     deadline (a fault of the configuration) has no deadlines, and is logged, rather than failing the others."""
     rows = list(rows)
     ids = [r["id"] for r in rows]
-    found = history(conn, ids, (EventKind.STATUS, EventKind.RESPONDED, EventKind.OPENED_BY_AGENT))
-    mailed = outbox.first_answers(conn, ids)
+    return levels_of(config, rows, history(conn, ids, CLOCK_EVENTS), outbox.first_answers(conn, ids), now)
+
+
+def levels_of(config, rows, found: dict, mailed: dict, now: datetime) -> dict[int, Levels]:
+    """of_tickets with the tickets' CLOCK_EVENTS (`found`, by ticket) and first answers by mail (`mailed`) read
+    already (a month-end statement run reads them for many clients at once)."""
     out = {}
     for r in rows:
         try:
-            out[r["id"]] = levels(config, r, found[r["id"]], now, mailed.get(r["id"]))
+            out[r["id"]] = levels(config, r, found.get(r["id"], []), now, mailed.get(r["id"]))
         except ValueError as exc:
             log.warning("no service levels for ticket %s: %s", r["id"], exc)
             out[r["id"]] = levels(config, dict(r, client_id=None), [], now)

@@ -18,13 +18,17 @@ def csv_bytes(doc: dict, lang: str) -> bytes:
     w = csv.writer(out, delimiter=";" if lang != "en" else ",", lineterminator="\r\n")
     w.writerow([str(said.heading(key)) for key in COLUMNS])
     free = str(said.not_charged())
+    names: dict[str, str] = {}  # each category as the language names it: one macro call each, not one a line
     for t in doc["tickets"]:
         for ln in t["lines"]:
             # A free line is not charged: it says so, rather than a charged figure of 0.00.
             charged, amount = (free, free) if ln["category"] == "free" else (
                 ln["charged"], _local(ln["amount"], lang))
+            name = names.get(ln["category"])
+            if name is None:
+                name = names[ln["category"]] = str(said.category(ln["category"]))
             w.writerow([t["ref"], t["opened"], t["contact"], t["subject"], ln["work_date"], ln["agent"],
-                        ln["description"], str(said.category(ln["category"])), ln["entered"], ln["billed"],
+                        ln["description"], name, ln["entered"], ln["billed"],
                         ln["requests"], ln["included"], charged, _local(ln["rate"], lang), amount, doc["currency"]])
     for fee in doc["fees"]:
         w.writerow(["", "", "", fee["name"], "", "", "", str(said.fee()), "", "", fee["quantity"], "", "", "",

@@ -3,21 +3,19 @@
 `compute` reads the period's time entries (the work date decides the period) with their tickets and bills
 them by the plan version each was entered under. `issue` stores the statement as sent — immutable; sending
 again makes the next version, a correction — and queues its mail in the same transaction (invariant 3).
-`run_due` is what the schedule does: for every client whose statement is due it claims the unique
-(client, period) row and issues the statement in the same transaction, so a second daemon, a restart or a
-missed-run catch-up can never send it twice, and a run killed half-way simply goes on where it stopped.
-Statements are computed and rendered outside that transaction and committed in small batches, so a
-month-end run can share its clients among worker processes without their waiting on each other.
+`run_due` is what the schedule does (mailbot.services.statement_run): for every client whose statement is due
+it claims the unique (client, period) row and issues the statement in the same transaction, so a second
+daemon, a restart or a missed-run catch-up can never send it twice, and a run killed half-way simply goes on
+where it stopped. What a statement is computed from is read through mailbot.services.statement_reads: as it
+goes for one statement, a chunk of clients at once for a run.
 """
 from __future__ import annotations
 
 import json
-import logging
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from mailbot.base.drills import failpoint
 from mailbot.billing import objections as objection_window
 from mailbot.billing import periods
 from mailbot.billing.plans import NO_PLAN, snapshot, terms_of
@@ -28,30 +26,26 @@ from mailbot.outbound.formats import formatters
 from mailbot.outbound.mail import Mail
 from mailbot.outbound.outbox import Outgoing, build, write
 from mailbot.services.statement_csv import csv_bytes
-from mailbot.services import service_levels
-from mailbot.store import clients, corrections, journal
-from mailbot.store import tickets as ticket_rows
-from mailbot.store import objections as objection_rows
+from mailbot.services.statement_reads import Reads
 from mailbot.store import statements as statement_rows
 from mailbot.store.audit import add_event
-from mailbot.store.plans import load
 from mailbot.tickets.vocabulary import Disposition, EventKind
-
-log = logging.getLogger("mailbot.jobs")
 
 
 class StatementError(Exception):
     """A statement that cannot be made or sent (unknown client, no address to send it to ...)."""
 
 
-def compute(conn, config, client, period: str, now: datetime) -> dict:
-    """The statement as data (amounts as decimal strings); nothing is written."""
+def compute(conn, config, client, period: str, now: datetime, reads: Reads | None = None) -> dict:
+    """The statement as data (amounts as decimal strings); nothing is written. `reads`: where its data comes
+    from (default: `conn`, as it goes)."""
+    reads = reads or Reads(conn)
     start, end = periods.period_bounds(period)
-    rows = journal.period_entries(conn, client.id, start, end)
+    rows = reads.entries(client.id, start, end)
     plan = config.plan_for(client)
     current = snapshot(plan or NO_PLAN)[0]  # entries from before plan versions were kept: today's terms
     include_free = config.statements_for(client).include_free
-    frozen = _frozen_finals(conn, client.id, period, end)
+    frozen = _frozen_finals(reads, client.id, period, end)
     by_version: dict[str, list] = {}
     for row in rows:
         by_version.setdefault(row.plan_version or current, []).append(row)
@@ -59,7 +53,7 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
     finals: dict[str, str] = {}
     terms_plan = plan or NO_PLAN
     for version, group in by_version.items():
-        terms_plan = plan or NO_PLAN if version == current else load(conn, version)
+        terms_plan = plan or NO_PLAN if version == current else reads.plan(version)
         terms, allowance = terms_of(terms_plan)
         final = {r.ticket_id: frozen.get(r.ticket_id, r.final) for r in group}
         final = {t: c for t, c in final.items() if c in terms}
@@ -79,14 +73,25 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
     currency, exclude_vat, objection_days = terms_plan.currency, terms_plan.prices_exclude_vat, terms_plan.objection_days
     zone = ZoneInfo(config.client_zone(client)[1])  # the day a ticket was opened, as the client counts days
     info = {r.id: r for r in rows}
+    first_of: dict[int, object] = {}  # each ticket's first entry: what a top-up line shows of its ticket
+    for r in rows:
+        first_of.setdefault(r.ticket_id, r)
+    agents: dict[str, object] = {}
     shown = [ln for ln in lines if include_free or ln.category != FREE]
     doc_tickets: dict[int, dict] = {}
     for ln in shown:
-        r = info[ln.entry] if ln.entry is not None else next(x for x in rows if x.ticket_id == ln.ticket)
-        t = doc_tickets.setdefault(ln.ticket, dict(
-            ref=f"#{ln.ticket}", id=ln.ticket, opened=r.opened.astimezone(zone).date().isoformat(), contact=r.asker,
-            contact_name=r.contact_name, subject=r.subject, lines=[]))
-        agent = config.agent_for(r.agent) if ln.entry is not None else None
+        r = info[ln.entry] if ln.entry is not None else first_of[ln.ticket]
+        t = doc_tickets.get(ln.ticket)
+        if t is None:
+            t = doc_tickets[ln.ticket] = dict(
+                ref=f"#{ln.ticket}", id=ln.ticket, opened=r.opened.astimezone(zone).date().isoformat(),
+                contact=r.asker, contact_name=r.contact_name, subject=r.subject, lines=[])
+        if ln.entry is None:
+            agent = None
+        elif r.agent in agents:
+            agent = agents[r.agent]
+        else:
+            agent = agents[r.agent] = config.agent_for(r.agent)
         t["lines"].append(dict(
             entry=ln.entry, work_date=ln.work_date.isoformat(), agent=agent.name if agent else (
                 r.agent if ln.entry is not None else ""), agent_email=r.agent if ln.entry is not None else "",
@@ -95,7 +100,7 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
             amount=_s(ln.amount), top_up=ln.entry is None, per=ln.per,
             units=ln.billed // ln.per if ln.per != 60 and ln.billed % ln.per == 0 else None,
             minimum=_minimum(terms_plan, ln.category) if ln.entry is None else None))
-    _service(conn, config, doc_tickets, now)
+    _service(reads, config, doc_tickets, now)
     total = sum((ln.amount for ln in lines), Decimal("0.00")) + sum((Decimal(f["amount"]) for f in fees), Decimal(0))
     return dict(
         client=dict(id=client.id, name=client.name), period=period, period_start=start.isoformat(),
@@ -106,14 +111,13 @@ def compute(conn, config, client, period: str, now: datetime) -> dict:
         categories=[dict(name=name, entered=t.entered, billed=t.billed, requests=t.requests, charged=t.charged,
                          amount=_s(t.amount)) for name, t in totals(shown).items()],
         allowance=allowance_doc, fees=fees, total=_s(total), objection_days=objection_days, finals=finals,
-        objections_received=_objections_in(conn, config, client, start, end))
+        objections_received=_objections_in(reads, config, client, start, end))
 
 
-def _service(conn, config, doc_tickets: dict, now: datetime) -> None:
+def _service(reads: Reads, config, doc_tickets: dict, now: datetime) -> None:
     """Each ticket's service levels as the statement shows them: working minutes to the first answer and to the
     solution, against the plan's targets, and whether they were met (None: no target, or not yet)."""
-    rows = [r for r in (ticket_rows.by_id(conn, t) for t in doc_tickets) if r is not None]
-    for ticket_id, levels in service_levels.of_tickets(conn, config, rows, now).items():
+    for ticket_id, levels in reads.levels(config, list(doc_tickets), now).items():
         doc_tickets[ticket_id]["service"] = {clock.name: _clock(clock) for clock in (levels.response, levels.resolution)}
 
 
@@ -126,10 +130,10 @@ def _clock(clock) -> dict:
                 met=False if clock.met is None and clock.breached else clock.met)
 
 
-def _frozen_finals(conn, client_id: str, period: str, end) -> dict[int, str]:
+def _frozen_finals(reads: Reads, client_id: str, period: str, end) -> dict[int, str]:
     """For a period already billed: each ticket's category as the client was billed (a later change of the ticket's
     category does not reach back), over which the head's corrections lie. Else nothing: the tickets' own."""
-    issued = statement_rows.latest(conn, client_id, period)
+    issued = reads.latest(client_id, period)
     if issued is None or issued.created_at.date() < end:
         return {}
     doc = json.loads(issued.document)
@@ -138,7 +142,7 @@ def _frozen_finals(conn, client_id: str, period: str, end) -> dict[int, str]:
     else:  # issued before the categories were kept: its top-up's category, else its last line's, as billed
         frozen = {t["id"]: next((ln["category"] for ln in t["lines"] if ln.get("top_up")), t["lines"][-1]["category"])
                   for t in doc.get("tickets", ()) if t["lines"]}
-    return frozen | corrections.categories(conn, client_id, period)
+    return frozen | reads.corrections(client_id, period)
 
 
 def _minimum(plan, category: str) -> int | None:
@@ -146,11 +150,10 @@ def _minimum(plan, category: str) -> int | None:
     return plan.rule(category).minimum if category in plan.categories else None
 
 
-def _objections_in(conn, config, client, start, end) -> dict:
+def _objections_in(reads: Reads, config, client, start, end) -> dict:
     """The client's objections received in the period, by outcome (the statement's summary counts them)."""
     tz = ZoneInfo(config.client_zone(client)[1])
-    found = objection_rows.received_between(conn, client.id, datetime.combine(start, time(), tz),
-                                            datetime.combine(end, time(), tz))
+    found = reads.objections(client.id, datetime.combine(start, time(), tz), datetime.combine(end, time(), tz))
     found.pop("refused", None)  # not objections of this client's: nobody's contact, or another client's tickets
     return dict(received=sum(found.values()), upheld=found.get("upheld", 0) + found.get("partly", 0),
                 rejected=found.get("rejected", 0), open=found.get("open", 0))
@@ -169,8 +172,11 @@ def _allowance(lines, allowance, terms, plan) -> dict | None:
                 requests_used=sum(ln.included for ln in request_lines))
 
 
+_CENT = Decimal("0.01")
+
+
 def _s(amount: Decimal) -> str:
-    return str(Decimal(amount).quantize(Decimal("0.01")))
+    return str(Decimal(amount).quantize(_CENT))
 
 
 def issue(conn, config, client, period: str, reason: str, now: datetime) -> dict:
@@ -178,13 +184,14 @@ def issue(conn, config, client, period: str, reason: str, now: datetime) -> dict
     return store(conn, prepare(conn, config, client, period, now), reason, now)
 
 
-def prepare(conn, config, client, period: str, now: datetime) -> tuple[dict, Outgoing]:
+def prepare(conn, config, client, period: str, now: datetime, reads: Reads | None = None) -> tuple[dict, Outgoing]:
     """The statement and its mail, rendered, with the version it will have: reads only, so a statement run
     does the slow part outside its write transaction. A version after the first says what changed."""
     if not client.contacts:
         raise StatementError(f"client {client.id} has no registered contact address to send a statement to")
-    doc = compute(conn, config, client, period, now)
-    last = statement_rows.latest(conn, client.id, period)
+    reads = reads or Reads(conn)
+    doc = compute(conn, config, client, period, now, reads)
+    last = reads.latest(client.id, period)
     objections = next((m for m in config.mailboxes if m.role == MailboxRole.OBJECTIONS), None)
     if last is not None and _content(json.loads(last.document)) == _content(doc):
         # Nothing changed since it was issued: the same statement again (as issued), not a "correction".
@@ -322,75 +329,7 @@ def since(config, client, moments, tz) -> str:
 
 def run_due(engine, config, now: datetime, owner: str = "mailbot", workers: int = 1,
             stopping=lambda: False) -> list[tuple[str, str, str]]:
-    """Issue every due scheduled statement not yet issued; returns [(client, period, outcome)]. With workers > 1
-    the clients are shared among that many processes (rendering is CPU work); the claims keep it exactly once.
-    Clients not seen before are noted first: their first period is this one."""
-    with engine.begin() as conn:
-        clients.register(conn, [c.id for c in config.clients], now)
-        served = clients.first_served(conn)
-    todo = [(client.id, period) for client, period in due(config, now, served)]
-    if workers <= 1 or len(todo) < 2 * workers:
-        return _run(engine, config, now, owner, todo, stopping)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parts = pool.map(_run_in_worker, [(config, now, f"{owner}/{i}", todo[i::workers]) for i in range(workers)])
-        return [item for part in parts for item in part]
-
-
-def _run_in_worker(args) -> list:
-    from mailbot.store import db
-    config, now, owner, todo = args
-    engine = db.make_engine(config.database)
-    try:
-        return _run(engine, config, now, owner, todo)
-    finally:
-        engine.dispose()
-
-
-BATCH = 25  # statements committed together: fewer write locks for parallel workers, one fsync per batch
-
-
-def _run(engine, config, now, owner, todo, stopping=lambda: False) -> list[tuple[str, str, str]]:
-    """Batch by batch; `stopping()` true ends the run between batches (the daemon is stopping: the next run
-    goes on where this one stopped)."""
-    done = []
-    for first in range(0, len(todo), BATCH):
-        if stopping():
-            break
-        ready = []
-        with engine.connect() as conn:  # reads only: compute and render outside the write transaction
-            issued = statement_rows.runs_of(conn, [c for c, _ in todo[first:first + BATCH]])
-            for client_id, period in todo[first:first + BATCH]:
-                if (client_id, period) in issued:
-                    continue  # issued already (the common case: nothing to do)
-                client = config.client_by_id(client_id)
-                try:
-                    ready.append((client, period, prepare(conn, config, client, period, now), None))
-                except StatementError as exc:
-                    ready.append((client, period, None, str(exc)))
-        if not ready:
-            continue
-        with engine.begin() as conn:
-            for client, period, prepared, problem in ready:
-                outcome = _claim_and_store(conn, client, period, prepared, problem, owner, now)
-                if outcome is not None:
-                    done.append((client.id, period, outcome))
-                failpoint("statement_before_commit")
-        failpoint("after_statement")
-    return done
-
-
-def _claim_and_store(conn, client, period, prepared, problem, owner, now) -> str | None:
-    """In the caller's transaction: claim (client, period) — a second daemon's INSERT waits for our commit,
-    then fails, and it sends nothing — then store the statement and queue its mail."""
-    if not statement_rows.claim_run(conn, client.id, period, owner, now):
-        return None
-    if prepared is not None:
-        doc = store(conn, prepared, "scheduled", now)
-        status, statement_id, outcome = "done", doc["id"], f"sent v{doc['version']}"
-    else:
-        status, statement_id, outcome = "skipped", None, problem
-        log.warning("statement %s %s not sent: %s", client.id, period, problem)
-    statement_rows.finish_run(conn, client.id, period, status, statement_id)
-    return outcome
+    """Issue every due scheduled statement not yet issued; returns [(client, period, outcome)]. The run itself
+    (its chunks, claims and worker processes) is mailbot.services.statement_run."""
+    from mailbot.services import statement_run  # it builds on this module
+    return statement_run.run_due(engine, config, now, owner, workers, stopping)

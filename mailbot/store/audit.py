@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from mailbot.store.compiled import Insert
+from mailbot.store.idlists import among
 from mailbot.store.models import events
 
 _INSERT_EVENT = Insert(events)
@@ -21,7 +22,7 @@ def history(conn, ticket_ids, kinds) -> dict[int, list]:
     ids = list(ticket_ids)
     for first in range(0, len(ids), 500):
         for row in conn.execute(select(events.c.ticket_id, events.c.at, events.c.kind, events.c.detail).where(
-                events.c.ticket_id.in_(ids[first:first + 500]), events.c.kind.in_(list(kinds)))
+                among(conn, events.c.ticket_id, ids[first:first + 500]), events.c.kind.in_(list(kinds)))
                 .order_by(events.c.id)):
             out[row.ticket_id].append(row)
     return out

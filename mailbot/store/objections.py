@@ -55,6 +55,18 @@ def received_between(conn, client_id: str, start, end) -> dict[str, int]:
     return {status: n for status, n in rows}
 
 
+def received_of(conn, client_ids: list[str], start, end) -> dict[str, list]:
+    """The objections many clients made in [start, end), as (received_at, status) by client: a month-end run
+    counts each client's in its own month (received_between) from these."""
+    out: dict[str, list] = {c: [] for c in client_ids}
+    for first in range(0, len(client_ids), 500):
+        for r in conn.execute(select(objections.c.client_id, objections.c.received_at, objections.c.status).where(
+                objections.c.client_id.in_(client_ids[first:first + 500]), objections.c.received_at >= start,
+                objections.c.received_at < end)):
+            out[r.client_id].append((r.received_at, r.status))
+    return out
+
+
 def listing(conn, open_only: bool = False) -> list[dict]:
     """Every objection, newest first, as plain data (`mailbot objections list --json`)."""
     q = select(objections).order_by(objections.c.id.desc())

@@ -8,6 +8,7 @@ from sqlalchemy import and_, bindparam, case, exists, func, or_, select, text, u
 
 from mailbot.store.audit import add_event
 from mailbot.store.compiled import Insert, Scalar
+from mailbot.store.idlists import among
 from mailbot.store.messages import INSERT_MESSAGE
 from mailbot.tickets.vocabulary import Disposition
 from mailbot.store.owners import alive
@@ -176,6 +177,7 @@ def first_answers(conn, ticket_ids) -> dict[int, object]:
     for first in range(0, len(ids), 500):
         out.update({r.ticket_id: r.at for r in conn.execute(
             select(outbox.c.ticket_id, func.min(outbox.c.created_at).label("at")).where(
-                outbox.c.ticket_id.in_(ids[first:first + 500]), outbox.c.kind.in_((Disposition.RELAY, Disposition.RESOLVED)))
+                among(conn, outbox.c.ticket_id, ids[first:first + 500]),
+                outbox.c.kind.in_((Disposition.RELAY, Disposition.RESOLVED)))
             .group_by(outbox.c.ticket_id))})
     return out

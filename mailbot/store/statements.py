@@ -1,13 +1,22 @@
 """Statements as sent (immutable; a correction is the next version) and the scheduled runs' claims: one
-(client, period) row each, so that a second daemon, a restart or a catch-up never sends a statement twice."""
+(client, period) row each, so that a second daemon, a restart or a catch-up never sends a statement twice.
+
+While a run works on a client's statement (on PostgreSQL) it holds a session advisory lock on the (client,
+period) pair (`take`): another daemon's run passes such pairs by rather than wait for them, and the lock ends
+with its holder's session, so a pair whose holder died is free at once."""
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from mailbot.store.compiled import Insert
 from mailbot.store.models import outbox, statement_runs, statements
+from mailbot.store.owners import key
+
+_INSERT_STATEMENT = Insert(statements)
 
 
 def latest(conn, client_id: str, period: str):
@@ -43,10 +52,10 @@ def insert_statement(conn, doc: dict, reason: str, outbox_id: int, now) -> int:
     """Store a statement as sent. A version taken meanwhile fails the unique (client, period, version): raises
     VersionTaken (on PostgreSQL after waiting for the other transaction to commit)."""
     try:
-        return conn.execute(insert(statements).values(
+        return _INSERT_STATEMENT(conn, dict(
             client_id=doc["client"]["id"], period=doc["period"], version=doc["version"], reason=reason,
             document=json.dumps(doc, ensure_ascii=False), total=doc["total"], currency=doc["currency"],
-            outbox_id=outbox_id, created_at=now)).inserted_primary_key[0]
+            outbox_id=outbox_id, created_at=now))
     except IntegrityError as exc:
         raise VersionTaken(f"statement {doc['client']['id']} {doc['period']} v{doc['version']} exists") from exc
 
@@ -66,20 +75,64 @@ def runs_of(conn, client_ids: list[str]) -> set[tuple[str, str]]:
         statement_runs.c.client_id, statement_runs.c.period).where(statement_runs.c.client_id.in_(client_ids)))}
 
 
-def claim_run(conn, client_id: str, period: str, owner: str, now) -> bool:
-    """Claim (client, period) in the caller's transaction; False when another run has it. A second daemon's
-    INSERT waits for our commit, then fails, and it sends nothing."""
-    try:
-        with conn.begin_nested():
-            conn.execute(insert(statement_runs).values(client_id=client_id, period=period, status="claimed",
-                                                       owner=owner, lease_until=None, updated_at=now))
-    except IntegrityError:
-        return False
-    return True
+def latest_of(conn, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], object]:
+    """`latest` for many (client, period) pairs at once; pairs with no statement are left out."""
+    out: dict = {}
+    wanted = set(pairs)
+    ids, periods = sorted({c for c, _ in pairs}), sorted({p for _, p in pairs})
+    for first in range(0, len(ids), 500):
+        for r in conn.execute(select(statements.c.id, statements.c.client_id, statements.c.period,
+                                     statements.c.version, statements.c.document, statements.c.created_at).where(
+                statements.c.client_id.in_(ids[first:first + 500]), statements.c.period.in_(periods))):
+            pair = (r.client_id, r.period)
+            if pair in wanted and (pair not in out or out[pair].version < r.version):
+                out[pair] = r
+    return out
 
 
-def finish_run(conn, client_id: str, period: str, status: str, statement_id: int | None) -> None:
-    """The claimed run's outcome: done (with the statement) or skipped (nothing could be sent)."""
-    conn.execute(update(statement_runs).where(
-        (statement_runs.c.client_id == client_id) & (statement_runs.c.period == period)).values(
-        status=status, statement_id=statement_id))
+def take(conn, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs this connection's session now holds for its run (PostgreSQL: those no other session holds; it
+    never waits); every pair elsewhere. `let_go` gives them back; the session's end does too."""
+    if conn.dialect.name != "postgresql" or not pairs:
+        return list(pairs)
+    keys = {_key(pair): pair for pair in pairs}
+    got = set(conn.execute(text("SELECT k FROM unnest(CAST(:keys AS bigint[])) AS k WHERE pg_try_advisory_lock(k)"),
+                           {"keys": sorted(keys)}).scalars())
+    return [pair for pair in pairs if _key(pair) in got]
+
+
+def let_go(conn, pairs: list[tuple[str, str]]) -> None:
+    """Give back the pairs `take` gave this connection's session."""
+    if conn.dialect.name == "postgresql" and pairs:
+        conn.execute(text("SELECT pg_advisory_unlock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"),
+                     {"keys": sorted({_key(pair) for pair in pairs})})
+
+
+def _key(pair: tuple[str, str]) -> int:
+    return key(f"statement {pair[0]} {pair[1]}")
+
+
+def claim_runs(conn, pairs: list[tuple[str, str]], owner: str, now) -> set[tuple[str, str]]:
+    """Claim these (client, period) pairs in the caller's transaction; returns those claimed here, not before by
+    another run. On PostgreSQL a pair another transaction has just claimed is decided by that one: it is ours
+    only if that one rolls back."""
+    if not pairs:
+        return set()
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = dialect_insert(statement_runs).values([
+        dict(client_id=c, period=p, status="claimed", owner=owner, lease_until=None, updated_at=now)
+        for c, p in sorted(set(pairs))]).on_conflict_do_nothing().returning(statement_runs.c.client_id,
+                                                                            statement_runs.c.period)
+    return {(r.client_id, r.period) for r in conn.execute(stmt)}
+
+
+_FINISH = update(statement_runs).where(statement_runs.c.client_id == bindparam("c"),
+                                       statement_runs.c.period == bindparam("p")).values(
+    status=bindparam("s"), statement_id=bindparam("sid"))
+
+
+def finish_runs(conn, outcomes: list[tuple[str, str, str, int | None]]) -> None:
+    """The claimed runs' outcomes, (client, period, status, statement): done (with the statement) or skipped
+    (nothing could be sent)."""
+    if outcomes:
+        conn.execute(_FINISH, [dict(c=c, p=p, s=s, sid=sid) for c, p, s, sid in outcomes])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func, or_, select, update
 
 from mailbot.store.compiled import Insert, Rows, Scalar
+from mailbot.store.idlists import among
 from mailbot.store.models import messages, thread_ids, tickets
 from mailbot.tickets.lifecycle import QUEUED
 from mailbot.tickets.vocabulary import (
@@ -38,6 +39,21 @@ def change(conn, ticket_id: int, changes: dict) -> None:
 
 def by_id(conn, ticket_id: int) -> dict | None:
     return _BY_ID.first(conn, {"id": ticket_id})
+
+
+# What a ticket's service-level clocks read of it (mailbot.services.service_levels.levels).
+_CLOCK_COLUMNS = (tickets.c.id, tickets.c.client_id, tickets.c.status, tickets.c.priority, tickets.c.category,
+                  tickets.c.created_at)
+
+
+def for_clocks(conn, ticket_ids) -> dict[int, dict]:
+    """What the service-level clocks read of many tickets (id, client, status, priority, category, when
+    opened), by id; ids not found are left out."""
+    ids, out = list(ticket_ids), {}
+    for first in range(0, len(ids), 500):
+        out.update({r["id"]: dict(r) for r in conn.execute(
+            select(*_CLOCK_COLUMNS).where(among(conn, tickets.c.id, ids[first:first + 500]))).mappings()})
+    return out
 
 
 def open_by_subject(conn, client_id: str, base: str) -> dict | None:
