@@ -27,6 +27,9 @@ SCHEDULER_SILENT_MINUTES = 10
 class Report:
     components: dict[str, list[str]] = field(default_factory=dict)  # component -> its problems (empty: well)
     facts: list[str] = field(default_factory=list)  # what was seen, for the operator, healthy or not
+    # The rows read on the way (outbox figures, IMAP states, job runs): /metrics serves them as numbers
+    # (mailbot.services.gauges) without reading them again. Empty when the database could not be read.
+    seen: dict = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
@@ -53,13 +56,14 @@ def check(config, engine, now: datetime | None = None, listener: bool = True) ->
         report.components[LISTENER] = listener_problems(config)
     try:
         with engine.connect() as conn:
-            status = imap_bookkeeping.states(conn)
+            status = report.seen["imap"] = imap_bookkeeping.states(conn)
             for m in config.mailboxes:
                 if m.imap is not None:
                     report.components[f"imap:{m.name}"] = mailbox_problems(m, status.get(m.address), now)
             outbox_health(config, conn, now, report)
+            runs = report.seen["jobs"] = job_runs.latest(conn)
             if config.jobs.enabled:
-                report.components[SCHEDULER] = scheduler_problems(job_runs.latest(conn), now)
+                report.components[SCHEDULER] = scheduler_problems(runs, now)
     except Exception as exc:  # noqa: BLE001 - an unreachable database is the finding, whatever its kind
         report.components[DATABASE].append(
             f"database {engine.url.render_as_string(hide_password=True)}: "
@@ -105,7 +109,7 @@ def mailbox_problems(m, row, now: datetime) -> list[str]:
 
 def outbox_health(config, conn, now, report: Report) -> None:
     limits = config.health
-    seen = outbox.health(conn, now, now - timedelta(hours=limits.failed_hours))
+    seen = report.seen["outbox"] = outbox.health(conn, now, now - timedelta(hours=limits.failed_hours))
     age = (now - seen["oldest_queued_at"]).total_seconds() / 60 if seen["oldest_queued_at"] else 0.0
     report.facts.append(f"outbox: {seen['queued']} queued" + (f", the oldest for {age:.0f} min" if seen["queued"]
                                                                else "") +

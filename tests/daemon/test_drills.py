@@ -48,6 +48,18 @@ def _offer(ports, raw, deadline) -> float | None:
     return None
 
 
+def _load(ports, tag: str, acked: dict, done: threading.Event) -> None:
+    """The kill drills' loader: N requests from N clients, each offered as an MTA does (_offer); the moment of each
+    250 goes into `acked` by Message-ID (`<tag><i>@acme.lv`); `done` is set at the end."""
+    deadline = time.monotonic() + 600
+    for i in range(N):
+        at = _offer(ports, mail(subject=f"Drill {i}", sender=f"Client {i} <c{i}@acme.lv>",
+                                message_id=f"<{tag}{i}@acme.lv>"), deadline)
+        if at is not None:
+            acked[f"{tag}{i}@acme.lv"] = at
+    done.set()
+
+
 def _report_and_check(sink, acked, engine, stored, kills, label=None) -> None:
     """The kill drills' figures (printed for the closing notes), and what must hold: nothing lost or stored twice,
     every acknowledged message answered, at most the receipt in hand resent per kill."""
@@ -88,16 +100,7 @@ def test_two_daemons_on_postgresql_one_killed_over_and_over(make_config, pg_url)
     kills = 0
     done = threading.Event()
 
-    def load():
-        deadline = time.monotonic() + 600
-        for i in range(N):
-            at = _offer(ports, mail(subject=f"Drill {i}", sender=f"Client {i} <c{i}@acme.lv>",
-                                    message_id=f"<drill{i}@acme.lv>"), deadline)
-            if at is not None:
-                acked[f"drill{i}@acme.lv"] = at
-        done.set()
-
-    loader = threading.Thread(target=load)
+    loader = threading.Thread(target=_load, args=(ports, "drill", acked, done))
     loader.start()
     try:
         while not done.is_set():  # kill -9 one daemon, then the other, each started again, and again
@@ -258,16 +261,7 @@ def test_one_daemon_on_sqlite_killed_over_and_over(make_config):
     done = threading.Event()
     kills = 0
 
-    def load():
-        deadline = time.monotonic() + 600
-        for i in range(N):
-            at = _offer([port, port], mail(subject=f"Drill {i}", sender=f"Client {i} <c{i}@acme.lv>",
-                                           message_id=f"<sqlite{i}@acme.lv>"), deadline)
-            if at is not None:
-                acked[f"sqlite{i}@acme.lv"] = at
-        done.set()
-
-    loader = threading.Thread(target=load)
+    loader = threading.Thread(target=_load, args=([port, port], "sqlite", acked, done))
     loader.start()
     try:
         while not done.is_set():
