@@ -208,8 +208,17 @@ def test_a_ticket_solved_without_a_word_or_opened_by_an_agent_owes_no_first_answ
     assert not [r for r in rows(d.engine, outbox) if r["kind"] == "sla-warning"]
 
 
+def _morning_zone() -> str:
+    """A fixed-offset zone where it is morning now: a 4 h deadline set now falls due that same local day whatever
+    the hour the test runs at (in Riga, after 20:00 it would fall due tomorrow)."""
+    hour = utcnow().hour
+    offset = next(o for o in range(-12, 15) if 2 <= (hour + o) % 24 <= 10)
+    return f"Etc/GMT{-offset:+d}" if offset else "UTC"  # the Etc names count the other way round
+
+
 def test_the_dispatchers_get_the_days_deadlines_once(desk):
-    d = desk(calendars=CALENDARS, plans=PLANS, clients=CLIENTS, sla={"digest_hour": 0})
+    d = desk(calendars=CALENDARS, plans=PLANS, clients=CLIENTS, sla={"digest_hour": 0},
+             tickets={"timezone": _morning_zone()})
     open_ticket(d, subject="Due today", sender="janis@acme.lv")
     for _ in range(2):
         run_cli("sla", "check", config_path=d.path)
